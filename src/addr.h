@@ -1,0 +1,42 @@
+/* relaymail: addresses. ISC licence, see LICENSE.
+ * RFC 5322 address lists (groups, comments, quoted strings, angle
+ * addresses, display names) as found in To/Cc/Bcc and in recipient words,
+ * and the checks an envelope address must pass before it reaches the wire.
+ * Pure: works on memory only. */
+#ifndef ADDR_H
+#define ADDR_H
+
+#include <stddef.h>
+#include "relaymail.h"
+
+/* Called for each address found, with the bare addr-spec (no angle
+ * brackets, comments or display name; may be a bare local name such as
+ * "root"). Return 0 to go on, -1 to stop parsing (addr_parse_list then
+ * returns -1 and leaves err as the callback set it). */
+typedef int (*addr_cb)(void *arg, const char *addr, char *err, size_t errlen);
+
+/* Parses an address list of len bytes (need not be NUL-terminated;
+ * folding CRLF/LF followed by white space is allowed). Empty members
+ * ("a@x,", ",,") and empty groups ("undisclosed-recipients:;") are
+ * skipped. 0, or -1 with one line in err ("unbalanced <", ...). */
+int	 addr_parse_list(const char *s, size_t len, addr_cb cb, void *arg,
+	    char *err, size_t errlen);
+
+/* Validates an envelope address (bare addr-spec or local name): no
+ * control characters (CR, LF, NUL, ...), no space outside quotes, at most
+ * ADDR_MAX octets in all, local part <= 64, domain <= 255. 0, or -1 with
+ * err. */
+int	 addr_check(const char *addr, char *err, size_t errlen);
+
+/* Extracts the addr-spec from a -f value: "a@x", "<a@x>", "Name <a@x>",
+ * "<>" or "" (null sender: out becomes ""). 0, or -1 with err. */
+int	 addr_sender(const char *in, char *out, size_t outlen, char *err,
+	    size_t errlen);
+
+/* Does addr contain a non-ASCII octet (needs SMTPUTF8)? */
+int	 addr_is_utf8(const char *addr);
+
+/* Is addr a bare local name (no '@')? */
+int	 addr_is_local(const char *addr);
+
+#endif

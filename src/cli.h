@@ -1,0 +1,49 @@
+/* relaymail: the sendmail command line. ISC licence, see LICENSE.
+ * Parses argv the way sendmail and Postfix do (clustered flags, values
+ * glued or in the next word, -o taking the rest of its word, "--", stop at
+ * the first recipient) into a struct cli. Pure: no I/O, no allocation;
+ * strings point into argv. */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stddef.h>
+
+enum cli_mode {
+	CLI_SEND,	/* -bm, the default */
+	CLI_LIST,	/* -bp, mailq */
+	CLI_SMTP,	/* -bs */
+	CLI_ALIASES,	/* -bi, -I, newaliases: nothing to do */
+	CLI_FLUSH,	/* -q, -q30m */
+	CLI_TEST,	/* -bt-style connection test (see sendmail.8) */
+	CLI_CONFIG,	/* print the effective configuration */
+	CLI_VERSION
+};
+
+enum cli_body { CLI_BODY_UNSET, CLI_BODY_7BIT, CLI_BODY_8BITMIME };
+
+struct cli {
+	enum cli_mode mode;
+	const char *progname;	/* basename of argv[0] */
+	const char *conf_path;	/* -C, or NULL */
+	const char *from;	/* -f/-r as given (may be "", "<>",
+				 * "Name <a@x>"), or NULL */
+	const char *fullname;	/* -F, or NULL */
+	int	 from_headers;	/* -t */
+	int	 ignore_dots;	/* -i, -oi, -O IgnoreDots[=true] */
+	int	 verbose;	/* -v */
+	enum cli_body body;	/* -B */
+	const char *dsn_notify;	/* -N, or NULL */
+	const char *dsn_ret;	/* -R, or NULL */
+	const char *dsn_envid;	/* -V, or NULL */
+	long	 queue_interval;	/* -q30m: seconds; 0 for plain -q */
+	char *const *rcpts;	/* the recipient words (each an address list) */
+	int	 nrcpts;
+};
+
+/* Parses argc/argv into c. 0, or -1 with one line in err naming the
+ * option ("unknown option -z", "option -f needs a value", "-bd: relaymail
+ * never runs as a daemon"). */
+int	 cli_parse(struct cli *c, int argc, char *const argv[], char *err,
+	    size_t errlen);
+
+#endif

@@ -1,0 +1,104 @@
+/* relaymail: the configuration file. ISC licence, see LICENSE.
+ * Reads /etc/sendmail.conf (or -C FILE) with inih through a reader of our
+ * own, so that every error names FILE:LINE: [section] key: reason and an
+ * over-long line is an error instead of a silent truncation. */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "tls.h"
+
+#define CONF_HOSTS_MAX		8
+#define CONF_ALIASES_MAX	256
+#define CONF_LINE_MAX		199	/* Debian's inih cuts lines here */
+
+enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
+enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
+enum conf_auth { CONF_AUTH_AUTO, CONF_AUTH_PLAIN, CONF_AUTH_LOGIN,
+		 CONF_AUTH_CRAM_MD5, CONF_AUTH_XOAUTH2, CONF_AUTH_OAUTHBEARER };
+
+struct conf_host {
+	char	*name;		/* host name or IP literal (no brackets) */
+	char	*port;		/* "587"; from host:port, [v6]:port or port = */
+};
+
+struct conf_alias {
+	char	*name;		/* local name, or "default" */
+	char	*value;		/* address list */
+};
+
+struct conf {
+	char	*path;			/* the file read, for messages */
+
+	/* [relay] */
+	struct conf_host hosts[CONF_HOSTS_MAX];	/* host = a, b:2525, [::1]:465 */
+	int	 nhosts;
+	char	*port;			/* default per tls mode when unset */
+	enum conf_tls tls;		/* starttls */
+	int	 tls_verify;		/* yes */
+	char	*tls_ca_file;		/* RELAYMAIL_CA_FILE */
+	char	*tls_host;		/* name to verify instead of host */
+	char	*tls_pins[TLS_PINS_MAX];/* tls_pin = sha256/... (space separated) */
+	int	 ntls_pins;
+	char	*tls_cert_file;
+	char	*tls_key_file;
+	char	*user;			/* AUTH when set */
+	char	*password;
+	char	*password_file;		/* first line */
+	char	*password_command;	/* first line of its output */
+	enum conf_auth auth;		/* auto */
+	int	 auth_allow_plaintext;	/* no */
+	char	*helo;			/* default: the host's FQDN */
+	int	 timeout;		/* seconds per step; default 60 */
+
+	/* [queue] */
+	char	*queue_dir;		/* RELAYMAIL_QUEUE */
+	long	 max_age;		/* seconds; default 5 days */
+	int	 bounce;		/* yes */
+	char	*bounce_to;
+
+	/* [message] */
+	char	*domain;		/* qualifies bare local names */
+	char	*from;			/* envelope sender without -f */
+	enum conf_rewrite rewrite_from;	/* no */
+
+	/* [aliases] */
+	struct conf_alias aliases[CONF_ALIASES_MAX];
+	int	 naliases;
+
+	/* [log] */
+	char	*log_file;		/* also log to this file */
+};
+
+/* Fills c with the defaults. */
+void	 conf_defaults(struct conf *c);
+
+/* Reads path into c (after conf_defaults). 0, or -1 with one line in err:
+ * "FILE:LINE: [section] key: reason" (or "FILE: reason" when it cannot be
+ * opened). Checks required keys and cross-key rules at the end. */
+int	 conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+
+/* Same, from a string in memory (tests, fuzzing); name is used in errors. */
+int	 conf_load_string(struct conf *c, const char *name, const char *text,
+	    char *err, size_t errlen);
+
+/* Applies RELAYMAIL_<SECTION>_<KEY>[_FILE] from the environment. 0 or -1. */
+int	 conf_load_env(struct conf *c, char *const *envp, char *err,
+	    size_t errlen);
+
+/* Checks required keys and cross-key rules (port default by tls mode).
+ * Called by conf_load; call again after conf_load_env. 0 or -1. */
+int	 conf_finish(struct conf *c, char *err, size_t errlen);
+
+/* The password from password, password_file or password_command, into
+ * buf (NUL-terminated). 0, or -1 with err. The caller wipes buf. */
+int	 conf_password(const struct conf *c, char *buf, size_t buflen,
+	    char *err, size_t errlen);
+
+/* Prints the effective configuration, secrets masked. */
+void	 conf_print(const struct conf *c, FILE *fp);
+
+void	 conf_free(struct conf *c);
+
+#endif

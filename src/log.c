@@ -1,0 +1,137 @@
+/* relaymail: where words go. ISC licence, see LICENSE.
+ * syslog is opened lazily, on the first line logged, so a run that has
+ * nothing to say costs nothing. Lines are cut, never split, at 1 KB. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "relaymail.h"
+#include "util.h"
+
+static int verbose;
+static const char *logfile;
+static int opened;
+static int auth_pending;	/* the next lines we send are SASL data */
+
+/* see log.h */
+void
+log_init(int v, const char *file)
+{
+	verbose = v;
+	logfile = file;
+}
+
+/* see log.h */
+int
+log_is_verbose(void)
+{
+	return verbose;
+}
+
+static void
+emit(int prio, int to_stderr, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (!opened) {
+		openlog(RELAYMAIL_IDENT, LOG_PID | LOG_NDELAY, LOG_MAIL);
+		opened = 1;
+	}
+	syslog(prio, "%s", line);
+	if (logfile != NULL) {
+		FILE *fp = fopen(logfile, "ae");
+		if (fp != NULL) {
+			char when[64];
+			util_date(when, sizeof(when), time(NULL));
+			fprintf(fp, "%s relaymail[%ld]: %s\n", when,
+			    (long)getpid(), line);
+			fclose(fp);
+		}
+	}
+	if (to_stderr)
+		fprintf(stderr, "sendmail: %s\n", line);
+}
+
+/* see log.h */
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(LOG_ERR, 1, fmt, ap);
+	va_end(ap);
+}
+
+/* see log.h */
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(LOG_INFO, verbose, fmt, ap);
+	va_end(ap);
+}
+
+/* see log.h */
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(LOG_WARNING, verbose, fmt, ap);
+	va_end(ap);
+}
+
+/* see log.h */
+void
+log_verbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("sendmail: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* see log.h */
+void
+log_dialogue(int out, const char *line, size_t len)
+{
+	if (!verbose)
+		return;
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (out && auth_pending) {
+		/* A SASL response: it may be the password itself. */
+		fputs("-> ********\n", stderr);
+		return;
+	}
+	if (out && len > 5 && strncasecmp(line, "AUTH ", 5) == 0) {
+		const char *sp = memchr(line + 5, ' ', len - 5);
+		size_t shown = sp ? (size_t)(sp - line) : len;
+		fprintf(stderr, "-> %.*s%s\n", (int)shown, line,
+		    sp ? " ********" : "");
+		auth_pending = 1;
+		return;
+	}
+	if (!out && len >= 3 && line[0] != '3')
+		auth_pending = 0;
+	if (len > 512)
+		len = 512;
+	fprintf(stderr, "%s %.*s\n", out ? "->" : "<-", (int)len, line);
+}

@@ -1,0 +1,451 @@
+/* relaymail: the message as the caller wrote it, made ready for SMTP.
+ * ISC licence, see LICENSE. One pass over stdin, byte by byte, into
+ * lines of at most 998 octets; header lines are gathered one field at a
+ * time so a field can be dropped (Bcc) or read for recipients (-t); body
+ * lines go straight out. Nothing here holds more than one field. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "hdr.h"
+#include "msg.h"
+#include "relaymail.h"
+#include "util.h"
+
+struct mc {
+	const struct msg_opts *o;
+	struct msg_info *info;
+	int	 out;
+	int	 werr;		/* the failure was writing */
+	int	 failed;
+	char	*err;
+	size_t	 errlen;
+	char	 obuf[MSG_CHUNK];
+	size_t	 olen;
+	char	 line[1 + LINE_MAX_OCTETS + 1];	/* room for a leading blank */
+	size_t	 llen;
+	int	 cr;		/* a CR waits for its LF */
+	int	 tail;		/* this line continues a cut header line */
+	int	 first;		/* no line seen yet */
+	int	 in_header;
+	int	 done;		/* the lone dot was seen */
+	struct hdr h;
+	char	 field[MSG_FIELD_MAX];
+	size_t	 flen;
+	int	 has_date, has_msgid, has_from;
+};
+
+static int
+failf(struct mc *m, const char *fmt, const char *arg)
+{
+	if (!m->failed)
+		snprintf(m->err, m->errlen, fmt, arg);
+	m->failed = 1;
+	return -1;
+}
+
+static int
+out_flush(struct mc *m)
+{
+	size_t done = 0;
+
+	while (done < m->olen) {
+		ssize_t n = write(m->out, m->obuf + done, m->olen - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			m->werr = 1;
+			return failf(m, "writing the queue file: %s",
+			    n == 0 ? "no progress" : strerror(errno));
+		}
+		done += (size_t)n;
+	}
+	m->olen = 0;
+	return 0;
+}
+
+static int
+emit(struct mc *m, const char *s, size_t len)
+{
+	if (m->failed)
+		return -1;
+	m->info->size += (off_t)len;
+	while (len > 0) {
+		size_t room = sizeof(m->obuf) - m->olen;
+		size_t k = len < room ? len : room;
+		memcpy(m->obuf + m->olen, s, k);
+		m->olen += k;
+		s += k;
+		len -= k;
+		if (m->olen == sizeof(m->obuf) && out_flush(m) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+emit_line(struct mc *m, const char *s, size_t len)
+{
+	if (emit(m, s, len) == -1)
+		return -1;
+	return emit(m, "\r\n", 2);
+}
+
+/* Writes "Name: value" only from safe parts: a display name is quoted
+ * and stripped of control characters. */
+static void
+display_name(char *out, size_t outlen, const char *name)
+{
+	size_t o = 0;
+
+	if (outlen < 4)
+		return;
+	out[o++] = '"';
+	for (; *name != '\0' && o + 3 < outlen; name++) {
+		unsigned char ch = (unsigned char)*name;
+		if (ch < 0x20 || ch == 0x7f)
+			continue;
+		if (ch == '"' || ch == '\\')
+			out[o++] = '\\';
+		out[o++] = (char)ch;
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+}
+
+static int
+add_missing(struct mc *m)
+{
+	const struct msg_opts *o = m->o;
+	char buf[1200], addr[ADDR_MAX + 1], name[300];
+	int n;
+
+	if (!m->has_from) {
+		const char *s = o->sender;
+		if (s == NULL || *s == '\0')
+			s = "MAILER-DAEMON";
+		if (addr_is_local(s))
+			snprintf(addr, sizeof(addr), "%s@%s", s, o->domain);
+		else
+			util_strlcpy(addr, s, sizeof(addr));
+		if (o->fullname != NULL && *o->fullname != '\0') {
+			display_name(name, sizeof(name), o->fullname);
+			n = snprintf(buf, sizeof(buf), "From: %s <%s>", name,
+			    addr);
+		} else
+			n = snprintf(buf, sizeof(buf), "From: %s", addr);
+		if (emit_line(m, buf, (size_t)n) == -1)
+			return -1;
+	}
+	if (!m->has_date) {
+		util_date(name, sizeof(name), time(NULL));
+		n = snprintf(buf, sizeof(buf), "Date: %s", name);
+		if (emit_line(m, buf, (size_t)n) == -1)
+			return -1;
+	}
+	if (!m->has_msgid) {
+		n = snprintf(buf, sizeof(buf), "Message-ID: <%s@%s>",
+		    o->msgid, o->domain);
+		if (emit_line(m, buf, (size_t)n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+collect(struct mc *m, struct rcpts *r, const char *v, size_t len)
+{
+	char err[256];
+
+	if (rcpts_add_list(r, v, len, err, sizeof(err)) == -1)
+		return failf(m, "recipient header: %s", err);
+	return 0;
+}
+
+/* "From: Name <addr>" with addr forced ([message] rewrite_from). */
+static int
+rewrite_from(struct mc *m, const char *v, size_t len)
+{
+	char name[300] = "", buf[1200], cur[ADDR_MAX + 1] = "";
+	const char *lt = memchr(v, '<', len);
+	size_t k;
+	int n;
+
+	if (m->o->rewrite_local) {
+		/* Keep a From: that already names a full address. */
+		const char *at = memchr(v, '@', len);
+		if (at != NULL)
+			return 0;
+	}
+	if (lt != NULL) {
+		k = (size_t)(lt - v);
+		while (k > 0 && (v[k - 1] == ' ' || v[k - 1] == '\t'))
+			k--;
+		if (k > 0 && k < sizeof(cur)) {
+			memcpy(cur, v, k);
+			cur[k] = '\0';
+			if (cur[0] == '"' && k > 1 && cur[k - 1] == '"') {
+				cur[k - 1] = '\0';
+				memmove(cur, cur + 1, k - 1);
+			}
+			display_name(name, sizeof(name), cur);
+		}
+	}
+	n = snprintf(buf, sizeof(buf), "From: %s%s<%s>", name,
+	    name[0] ? " " : "", m->o->rewrite_from);
+	m->flen = 0;
+	return emit_line(m, buf, (size_t)n) == -1 ? -1 : 1;
+}
+
+/* The field in m->field is complete: drop it, read it, pass it on. */
+static int
+end_field(struct mc *m)
+{
+	struct msg_info *in = m->info;
+	const char *colon, *v;
+	size_t vlen, nlen;
+	char name[64];
+	int t = m->o->from_headers;
+
+	if (m->flen == 0)
+		return 0;
+	colon = memchr(m->field, ':', m->flen);
+	nlen = colon ? (size_t)(colon - m->field) : 0;
+	while (nlen > 0 && (m->field[nlen - 1] == ' ' ||
+	    m->field[nlen - 1] == '\t'))
+		nlen--;
+	if (colon == NULL || nlen >= sizeof(name))
+		nlen = 0;
+	memcpy(name, m->field, nlen);
+	name[nlen] = '\0';
+	v = colon ? colon + 1 : m->field;
+	vlen = m->flen - (size_t)(v - m->field);
+
+	if (strcasecmp(name, "Bcc") == 0 || strcasecmp(name, "Resent-Bcc")
+	    == 0) {
+		if (name[0] == 'R' || name[0] == 'r')
+			in->has_resent = 1;
+		if (t && collect(m, name[0] == 'B' || name[0] == 'b' ?
+		    in->to : in->resent, v, vlen) == -1)
+			return -1;
+		m->flen = 0;
+		return 0;	/* never sent */
+	}
+	if (strcasecmp(name, "Return-Path") == 0 ||
+	    strcasecmp(name, "Content-Length") == 0) {
+		m->flen = 0;
+		return 0;
+	}
+	if (strcasecmp(name, "To") == 0 || strcasecmp(name, "Cc") == 0) {
+		if (t && collect(m, in->to, v, vlen) == -1)
+			return -1;
+	} else if (strcasecmp(name, "Resent-To") == 0 ||
+	    strcasecmp(name, "Resent-Cc") == 0) {
+		in->has_resent = 1;
+		if (t && collect(m, in->resent, v, vlen) == -1)
+			return -1;
+	} else if (strcasecmp(name, "Date") == 0)
+		m->has_date = 1;
+	else if (strcasecmp(name, "Message-ID") == 0)
+		m->has_msgid = 1;
+	else if (strcasecmp(name, "From") == 0) {
+		m->has_from = 1;
+		if (m->o->rewrite_from != NULL) {
+			int r = rewrite_from(m, v, vlen);
+			if (r != 0)
+				return r < 0 ? -1 : 0;
+		}
+	}
+	if (emit_line(m, m->field, m->flen) == -1)
+		return -1;
+	m->flen = 0;
+	return 0;
+}
+
+static int
+add_to_field(struct mc *m, const char *s, size_t len, int fold)
+{
+	/* else flen + 2 + len <= MSG_FIELD_MAX */
+	if (m->flen + 2 + len > sizeof(m->field)) {
+		char name[40];
+		const char *colon = memchr(m->field, ':', m->flen);
+		size_t k = colon ? (size_t)(colon - m->field) : 0;
+		if (k > sizeof(name) - 1)
+			k = sizeof(name) - 1;
+		memcpy(name, m->field, k);
+		name[k] = '\0';
+		return failf(m, "header field %s: longer than 65536 bytes",
+		    name);
+	}
+	if (fold) {
+		memcpy(m->field + m->flen, "\r\n", 2);
+		m->flen += 2;
+	}
+	memcpy(m->field + m->flen, s, len);
+	m->flen += len;
+	return 0;
+}
+
+static int
+end_header(struct mc *m)
+{
+	if (end_field(m) == -1 || add_missing(m) == -1)
+		return -1;
+	m->in_header = 0;
+	return emit(m, "\r\n", 2);
+}
+
+/* One line, without its ending. cut: the line was cut at 998 octets and
+ * goes on in the next call. */
+static int
+line(struct mc *m, char *s, size_t len, int cut)
+{
+	int tail = m->tail;
+
+	m->tail = cut && m->in_header;
+	if (!m->o->ignore_dots && !tail && !cut && len == 1 && s[0] == '.') {
+		m->done = 1;
+		m->info->dot_end = 1;
+		return 0;
+	}
+	if (m->first) {
+		m->first = 0;
+		/* An mbox postmark is not part of the message. */
+		if ((len >= 5 && memcmp(s, "From ", 5) == 0) ||
+		    (len >= 6 && memcmp(s, ">From ", 6) == 0))
+			return 0;
+	}
+	if (!m->in_header)
+		return emit_line(m, s, len);
+	if (tail) {
+		/* The rest of a cut header line: fold it. s has a spare
+		 * byte in front (m->line starts one byte early). */
+		s--;
+		s[0] = ' ';
+		len++;
+		return add_to_field(m, s, len, 1);
+	}
+	switch (hdr_push(&m->h, s, len)) {
+	case HDR_FIELD:
+		if (end_field(m) == -1)
+			return -1;
+		return add_to_field(m, s, len, 0);
+	case HDR_CONT:
+		return add_to_field(m, s, len, 1);
+	case HDR_END:
+		return end_header(m);
+	case HDR_BODY:
+	case HDR_IN_BODY:
+		if (end_header(m) == -1)
+			return -1;
+		return emit_line(m, s, len);
+	}
+	return 0;
+}
+
+static int
+feed(struct mc *m, const unsigned char *p, size_t n)
+{
+	char *buf = m->line + 1;
+	size_t i;
+
+	for (i = 0; i < n && !m->done; i++) {
+		unsigned char ch = p[i];
+
+		if (ch == '\0') {
+			m->info->nuls++;
+			continue;
+		}
+		if (m->cr) {
+			m->cr = 0;
+			if (ch == '\n') {
+				if (line(m, buf, m->llen, 0) == -1)
+					return -1;
+				m->llen = 0;
+				continue;
+			}
+			m->info->bare_cr++;
+		}
+		if (ch == '\r') {
+			m->cr = 1;
+			continue;
+		}
+		if (ch == '\n') {
+			if (line(m, buf, m->llen, 0) == -1)
+				return -1;
+			m->llen = 0;
+			continue;
+		}
+		if (ch >= 0x80)
+			m->info->eightbit = 1;
+		if (m->llen == LINE_MAX_OCTETS) {
+			/* RFC 5321 4.5.3.1.6: cut, never drop. */
+			m->info->split++;
+			if (line(m, buf, m->llen, 1) == -1)
+				return -1;
+			m->llen = 0;
+		}
+		buf[m->llen++] = (char)ch;
+	}
+	return 0;
+}
+
+/* see msg.h */
+int
+msg_copy(int in, int out, const struct msg_opts *o, struct msg_info *info,
+    int *write_error, char *err, size_t errlen)
+{
+	static unsigned char chunk[MSG_CHUNK];
+	struct mc *m;
+	ssize_t n;
+	int r = -1;
+
+	*write_error = 0;
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	m->o = o;
+	m->info = info;
+	m->out = out;
+	m->err = err;
+	m->errlen = errlen;
+	m->first = 1;
+	m->in_header = 1;
+	hdr_init(&m->h);
+	for (;;) {
+		n = read(in, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			failf(m, "reading the message: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (m->done)
+			continue;	/* drain: the caller may still write */
+		if (feed(m, chunk, (size_t)n) == -1)
+			goto out;
+	}
+	if (!m->done) {
+		if (m->cr)
+			info->bare_cr++;
+		if (m->llen > 0 && line(m, m->line + 1, m->llen, 0) == -1)
+			goto out;
+	}
+	if (m->in_header && end_header(m) == -1)
+		goto out;
+	if (out_flush(m) == -1)
+		goto out;
+	r = 0;
+out:
+	*write_error = m->werr;
+	free(m);
+	return r;
+}

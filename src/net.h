@@ -1,0 +1,24 @@
+/* relaymail: TCP connect with deadlines, and the socket transport.
+ * ISC licence, see LICENSE. Every resolved address is tried in order;
+ * every read and write polls against the conn's absolute deadline. */
+#ifndef NET_H
+#define NET_H
+
+#include <stdint.h>
+#include "conn.h"
+
+struct net {
+	int	 fd;
+	int64_t	 deadline_ms;
+	char	 err[256];
+};
+
+/* Connects to host:port trying each address (IPv6 and IPv4) in the order
+ * getaddrinfo returns them, each within timeout_s. 0, or -1 with a reason
+ * in n->err ("connection refused", "timed out", "no such host"). */
+int	 net_connect(struct net *, const char *host, const char *port,
+	    int timeout_s);
+void	 net_transport(struct net *, struct transport *out);
+void	 net_close(struct net *);
+
+#endif

@@ -1,0 +1,122 @@
+/* relaymail: the envelope recipient list. ISC licence, see LICENSE.
+ * Alias expansion is one level deep plus the "default" entry: an alias
+ * that names another local name is qualified, not expanded again, so a
+ * loop in [aliases] cannot hang us. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "conf.h"
+#include "rcpt.h"
+#include "util.h"
+
+/* see rcpt.h */
+void
+rcpts_init(struct rcpts *r, const struct conf *conf)
+{
+	memset(r, 0, sizeof(*r));
+	r->conf = conf;
+}
+
+/* see rcpt.h */
+int
+rcpts_qualify(const struct conf *conf, const char *addr, char *out,
+    size_t outlen)
+{
+	const char *domain = conf != NULL && conf->domain != NULL ?
+	    conf->domain : util_hostname();
+	size_t n;
+
+	if (!addr_is_local(addr))
+		n = util_strlcpy(out, addr, outlen);
+	else
+		n = (size_t)snprintf(out, outlen, "%s@%s", addr, domain);
+	return n < outlen ? 0 : -1;
+}
+
+static int
+add_one(struct rcpts *r, const char *addr, char *err, size_t errlen)
+{
+	char q[ADDR_MAX + 1];
+	int i;
+
+	if (addr_check(addr, err, errlen) == -1)
+		return -1;
+	if (rcpts_qualify(r->conf, addr, q, sizeof(q)) == -1 ||
+	    addr_check(q, err, errlen) == -1) {
+		snprintf(err, errlen, "address too long once qualified");
+		return -1;
+	}
+	for (i = 0; i < r->n; i++)
+		if (strcasecmp(r->v[i], q) == 0)
+			return 0;
+	if (r->n == RCPT_MAX) {
+		snprintf(err, errlen, "more than %d recipients", RCPT_MAX);
+		return -1;
+	}
+	if ((r->v[r->n] = strdup(q)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->n++;
+	return 0;
+}
+
+static const char *
+alias_of(const struct conf *conf, const char *local)
+{
+	const char *dflt = NULL;
+	int i;
+
+	if (conf == NULL)
+		return NULL;
+	for (i = 0; i < conf->naliases; i++) {
+		if (strcasecmp(conf->aliases[i].name, local) == 0)
+			return conf->aliases[i].value;
+		if (strcmp(conf->aliases[i].name, "default") == 0)
+			dflt = conf->aliases[i].value;
+	}
+	return dflt;
+}
+
+struct expand {
+	struct rcpts *r;
+	int depth;
+};
+
+static int
+found(void *arg, const char *addr, char *err, size_t errlen)
+{
+	struct expand *e = arg;
+	const char *alias;
+
+	if (e->depth == 0 && addr_is_local(addr) &&
+	    (alias = alias_of(e->r->conf, addr)) != NULL) {
+		struct expand inner = { e->r, 1 };
+		return addr_parse_list(alias, strlen(alias), found, &inner,
+		    err, errlen);
+	}
+	return add_one(e->r, addr, err, errlen);
+}
+
+/* see rcpt.h */
+int
+rcpts_add_list(struct rcpts *r, const char *list, size_t len, char *err,
+    size_t errlen)
+{
+	struct expand e = { r, 0 };
+
+	return addr_parse_list(list, len, found, &e, err, errlen);
+}
+
+/* see rcpt.h */
+void
+rcpts_free(struct rcpts *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i]);
+	r->n = 0;
+}

@@ -1,0 +1,35 @@
+/* relaymail: the envelope recipient list. ISC licence, see LICENSE.
+ * Collects recipients from argv words and (with -t) headers, qualifies
+ * bare local names with [message] domain, expands [aliases], and drops
+ * duplicates. Capped at RCPT_MAX entries. */
+#ifndef RCPT_H
+#define RCPT_H
+
+#include <stddef.h>
+
+#define RCPT_MAX	1000	/* RFC 5321 4.5.3.1.8 asks servers for 100 */
+
+struct conf;
+
+struct rcpts {
+	char	*v[RCPT_MAX];
+	int	 n;
+	const struct conf *conf;	/* domain and aliases, or NULL */
+};
+
+void	 rcpts_init(struct rcpts *, const struct conf *);
+
+/* Adds every address of an address list (an argv word or a header
+ * value), after alias expansion and qualification; duplicates are
+ * skipped. 0, or -1 with err naming the bad address. */
+int	 rcpts_add_list(struct rcpts *, const char *list, size_t len,
+	    char *err, size_t errlen);
+
+/* Qualifies one address into out: "root" -> "root@domain" (or the host's
+ * name when no domain is set). 0, or -1 when out is too small. */
+int	 rcpts_qualify(const struct conf *, const char *addr, char *out,
+	    size_t outlen);
+
+void	 rcpts_free(struct rcpts *);
+
+#endif

@@ -1,0 +1,25 @@
+/* relaymail: shared constants. ISC licence, see LICENSE.
+ * Version, default paths, limits that several modules agree on, and the
+ * outcome of a delivery attempt. Nothing here allocates or does I/O. */
+#ifndef RELAYMAIL_H
+#define RELAYMAIL_H
+
+#define RELAYMAIL_VERSION	"0.1"
+#define RELAYMAIL_CONF		"/etc/sendmail.conf"
+#define RELAYMAIL_QUEUE		"/var/spool/relaymail"
+#define RELAYMAIL_CA_FILE	"/etc/ssl/certs/ca-certificates.crt"
+#define RELAYMAIL_IDENT		"relaymail"
+
+/* RFC 5321 4.5.3.1: path 256 octets, local part 64, domain 255. */
+#define ADDR_MAX		256
+/* RFC 5321 4.5.3.1.6: a text line is at most 998 octets plus CRLF. */
+#define LINE_MAX_OCTETS		998
+
+/* What became of one message (or one recipient) after an attempt. */
+enum outcome {
+	OUT_SENT,	/* 250 after DATA: handed off */
+	OUT_DEFERRED,	/* temporary: stays queued, retried later */
+	OUT_FAILED	/* permanent: moved to failed/, reported */
+};
+
+#endif

@@ -1,0 +1,56 @@
+/* relaymail: TLS client over a transport, with BearSSL. ISC licence.
+ * Loads trust anchors only when a handshake starts, verifies the chain
+ * and the host name (DNS or IP SAN), checks SPKI pins, and explains every
+ * failure as one sentence naming the host and the cause. */
+#ifndef TLS_H
+#define TLS_H
+
+#include <stddef.h>
+#include "conn.h"
+
+#define TLS_PINS_MAX	8
+
+struct tls_params {
+	const char *host;	/* the name connected to: SNI and name check */
+	const char *verify_name;/* tls_host: overrides the name checked, or NULL */
+	int	 verify;	/* tls_verify: chain + name */
+	const char *ca_file;	/* PEM bundle, or a directory of PEM files */
+	const char *pins[TLS_PINS_MAX]; /* "sha256/BASE64" SPKI pins */
+	int	 npins;
+	const char *cert_file;	/* client certificate chain (PEM), or NULL */
+	const char *key_file;	/* its RSA or EC private key (PEM), or NULL */
+};
+
+struct tls;
+
+/* Allocates a context (it holds the 33 KB record buffer). NULL on ENOMEM. */
+struct tls *tls_new(void);
+
+/* Runs the handshake over lower (the socket transport) and verifies the
+ * server. 0 on success; -1 with one sentence in err, e.g.
+ * "certificate expired on 2020-01-02 (subject CN=x, issuer CN=Test CA)". */
+int	 tls_start(struct tls *, const struct tls_params *,
+	    const struct transport *lower, char *err, size_t errlen);
+
+/* The transport that reads and writes application data over the session. */
+void	 tls_transport(struct tls *, struct transport *out);
+
+/* Sends close_notify (best effort) and frees. NULL is fine. */
+void	 tls_free(struct tls *);
+
+/* After tls_start: describe the server's chain for the connection test,
+ * one certificate per call (index 0 = server): subject, issuer, expiry
+ * and the SPKI pin "sha256/BASE64". 0, or -1 when index is past the end. */
+struct tls_certinfo {
+	char	 subject[256];
+	char	 issuer[256];
+	char	 not_after[32];		/* YYYY-MM-DD HH:MM:SS UTC */
+	char	 pin[64];		/* sha256/BASE64 */
+};
+int	 tls_cert_info(const struct tls *, int index, struct tls_certinfo *);
+
+/* Protocol version and cipher suite in words, for -v and the test. */
+const char *tls_version(const struct tls *);
+const char *tls_cipher(const struct tls *);
+
+#endif

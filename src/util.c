@@ -1,0 +1,170 @@
+/* relaymail: what libc lacks. ISC licence, see LICENSE.
+ * Small helpers with no state of their own, except the cached host name. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* see util.h */
+size_t
+util_strlcpy(char *dst, const char *src, size_t dstlen)
+{
+	size_t n = strlen(src);
+
+	if (dstlen > 0) {
+		size_t k = n < dstlen - 1 ? n : dstlen - 1;
+		memcpy(dst, src, k);
+		dst[k] = '\0';
+	}
+	return n;
+}
+
+/* see util.h */
+void
+util_date(char *buf, size_t len, time_t t)
+{
+	static const char *days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char *months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	long off;
+	char sign = '+';
+
+	/* Month and day names are fixed by RFC 5322, whatever the locale. */
+	localtime_r(&t, &tm);
+	off = tm.tm_gmtoff / 60;
+	if (off < 0) {
+		sign = '-';
+		off = -off;
+	}
+	snprintf(buf, len, "%s, %d %s %d %02d:%02d:%02d %c%02ld%02ld",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign,
+	    off / 60, off % 60);
+}
+
+/* see util.h */
+const char *
+util_hostname(void)
+{
+	static char name[256];
+	struct addrinfo hints, *res;
+
+	if (name[0] != '\0')
+		return name;
+	if (gethostname(name, sizeof(name) - 1) == -1 || name[0] == '\0') {
+		util_strlcpy(name, "localhost", sizeof(name));
+		return name;
+	}
+	name[sizeof(name) - 1] = '\0';
+	if (strchr(name, '.') != NULL)
+		return name;
+	/* A short name: ask the resolver (usually /etc/hosts) for the FQDN. */
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_flags = AI_CANONNAME;
+	if (getaddrinfo(name, NULL, &hints, &res) == 0) {
+		if (res->ai_canonname != NULL &&
+		    strchr(res->ai_canonname, '.') != NULL)
+			util_strlcpy(name, res->ai_canonname, sizeof(name));
+		freeaddrinfo(res);
+	}
+	return name;
+}
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* see util.h */
+long
+util_b64_encode(const void *in, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *p = in;
+	size_t i, o = 0;
+
+	if (outlen < (len + 2) / 3 * 4 + 1)
+		return -1;
+	for (i = 0; i + 2 < len; i += 3) {
+		out[o++] = b64[p[i] >> 2];
+		out[o++] = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+		out[o++] = b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
+		out[o++] = b64[p[i + 2] & 63];
+	}
+	if (i < len) {
+		out[o++] = b64[p[i] >> 2];
+		if (i + 1 < len) {
+			out[o++] = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
+			out[o++] = b64[(p[i + 1] & 15) << 2];
+		} else {
+			out[o++] = b64[(p[i] & 3) << 4];
+			out[o++] = '=';
+		}
+		out[o++] = '=';
+	}
+	out[o] = '\0';
+	return (long)o;
+}
+
+/* see util.h */
+long
+util_b64_decode(const char *in, size_t len, void *out, size_t outlen)
+{
+	unsigned char *q = out;
+	unsigned long acc = 0;
+	size_t i, o = 0;
+	int bits = 0, pad = 0;
+
+	for (i = 0; i < len; i++) {
+		const char *pos;
+		int c = (unsigned char)in[i];
+
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad || c == '\0' || (pos = strchr(b64, c)) == NULL)
+			return -1;
+		acc = (acc << 6) | (unsigned long)(pos - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o >= outlen)
+				return -1;
+			q[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	if (pad > 2)
+		return -1;
+	return (long)o;
+}
+
+/* see util.h */
+int
+util_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return -1;
+	}
+	return 0;
+}
+
+/* see util.h */
+int
+util_prefix(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}

@@ -1,0 +1,34 @@
+/* relaymail: what libc lacks. ISC licence, see LICENSE.
+ * Bounded string copy, RFC 5322 dates, the host's name, base64, and
+ * descriptors 0-2 made safe. Pure except util_hostname and util_fds. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* Copies src into dst (size dstlen), always NUL-terminated. Returns
+ * strlen(src): >= dstlen means it was truncated. */
+size_t	 util_strlcpy(char *dst, const char *src, size_t dstlen);
+
+/* "Tue, 24 Nov 2026 10:00:00 +0000" (RFC 5322 3.3), local time. */
+void	 util_date(char *buf, size_t len, time_t t);
+
+/* The host's fully qualified name if it has one, else its short name,
+ * else "localhost". Looked up once, on first use. */
+const char *util_hostname(void);
+
+/* Base64 (RFC 4648) of len bytes into out (NUL-terminated). Returns the
+ * encoded length, or -1 if outlen is too small. */
+long	 util_b64_encode(const void *in, size_t len, char *out, size_t outlen);
+/* Decodes; returns the decoded length or -1 on bad input / no room. */
+long	 util_b64_decode(const char *in, size_t len, void *out, size_t outlen);
+
+/* Opens /dev/null on any of descriptors 0, 1, 2 that is closed, so that no
+ * file we open later becomes stdout or stderr. 0 or -1. */
+int	 util_fds(void);
+
+/* Case-insensitive ASCII prefix test. */
+int	 util_prefix(const char *s, const char *prefix);
+
+#endif

@@ -1,0 +1,24 @@
+#!/bin/sh
+# relaymail: install what building (and testing) needs when it is missing.
+# As root, apt-get installs it; otherwise print the one command to run.
+# usage: deps.sh build|check
+set -u
+need=""
+[ -f /usr/include/bearssl.h ] || need="$need libbearssl-dev"
+[ -f /usr/include/ini.h ] || need="$need libinih-dev"
+if [ "${1:-build}" = check ]; then
+	command -v openssl >/dev/null 2>&1 || need="$need openssl"
+fi
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "relaymail: installing$need" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null 2>&1 || true
+	# shellcheck disable=SC2086
+	apt-get install -y -qq $need >/dev/null || {
+		echo "relaymail: apt-get install$need failed" >&2; exit 1; }
+	exit 0
+fi
+echo "relaymail: missing build dependencies; run:" >&2
+echo "  sudo apt-get install$need" >&2
+exit 1
