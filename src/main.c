@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
 #include "log.h"
@@ -409,6 +410,9 @@ main(int argc, char *argv[])
 		break;
 	case CLI_FLUSH:
 		code = flush_mode(&cli, &conf);
+		break;
+	case CLI_SMTP:
+		code = bsmtp_run(&cli, &conf);
 		break;
 	case CLI_CONFIG:
 		conf_print(&conf, stdout);

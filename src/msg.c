@@ -396,19 +396,15 @@ feed(struct mc *m, const unsigned char *p, size_t n)
 }
 
 /* see msg.h */
-int
-msg_copy(int in, int out, const struct msg_opts *o, struct msg_info *info,
-    int *write_error, char *err, size_t errlen)
+struct mc *
+msg_begin(int out, const struct msg_opts *o, struct msg_info *info,
+    char *err, size_t errlen)
 {
-	static unsigned char chunk[MSG_CHUNK];
 	struct mc *m;
-	ssize_t n;
-	int r = -1;
 
-	*write_error = 0;
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return NULL;
 	}
 	m->o = o;
 	m->info = info;
@@ -418,24 +414,29 @@ msg_copy(int in, int out, const struct msg_opts *o, struct msg_info *info,
 	m->first = 1;
 	m->in_header = 1;
 	hdr_init(&m->h);
-	for (;;) {
-		n = read(in, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			failf(m, "reading the message: %s", strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (m->done)
-			continue;	/* drain: the caller may still write */
-		if (feed(m, chunk, (size_t)n) == -1)
-			goto out;
-	}
+	return m;
+}
+
+/* see msg.h */
+int
+msg_feed(struct mc *m, const void *buf, size_t len)
+{
+	if (m->failed)
+		return -1;
+	return feed(m, buf, len);
+}
+
+/* see msg.h */
+int
+msg_end(struct mc *m, int *write_error)
+{
+	int r = -1;
+
+	if (m->failed)
+		goto out;
 	if (!m->done) {
 		if (m->cr)
-			info->bare_cr++;
+			m->info->bare_cr++;
 		if (m->llen > 0 && line(m, m->line + 1, m->llen, 0) == -1)
 			goto out;
 	}
@@ -448,4 +449,33 @@ out:
 	*write_error = m->werr;
 	free(m);
 	return r;
+}
+
+/* see msg.h */
+int
+msg_copy(int in, int out, const struct msg_opts *o, struct msg_info *info,
+    int *write_error, char *err, size_t errlen)
+{
+	static unsigned char chunk[MSG_CHUNK];
+	struct mc *m;
+	ssize_t n;
+
+	*write_error = 0;
+	if ((m = msg_begin(out, o, info, err, errlen)) == NULL)
+		return -1;
+	for (;;) {
+		n = read(in, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			failf(m, "reading the message: %s", strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		/* After a lone dot, drain: the caller may still write. */
+		if (!m->done && msg_feed(m, chunk, (size_t)n) == -1)
+			break;
+	}
+	return msg_end(m, write_error);
 }

@@ -50,4 +50,13 @@ struct msg_info {
 int	 msg_copy(int in, int out, const struct msg_opts *,
 	    struct msg_info *, int *write_error, char *err, size_t errlen);
 
+/* The same, pushed a piece at a time (for -bs, where the SMTP dialogue
+ * owns the input): begin, feed any number of times, end. end frees the
+ * copier and returns 0 or -1 like msg_copy. */
+struct mc;
+struct mc *msg_begin(int out, const struct msg_opts *, struct msg_info *,
+	    char *err, size_t errlen);
+int	 msg_feed(struct mc *, const void *buf, size_t len);
+int	 msg_end(struct mc *, int *write_error);
+
 #endif

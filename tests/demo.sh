@@ -1,0 +1,41 @@
+#!/bin/sh
+# relaymail: make demo. Starts the project's test smart host on loopback
+# with throwaway certificates, sends one message through ./sendmail -t,
+# and shows what the smart host received.
+set -eu
+B=${1:-build}
+TOP=$(pwd)
+SMARTHOST=$TOP/$B/smarthost
+. "$TOP/tests/smarthost/ctl.sh"
+D=$(mktemp -d /tmp/relaymail-demo.XXXXXX)
+trap 'smarthost_stop 2>/dev/null; rm -rf "$D"' EXIT
+sh tests/pki/mkcerts.sh "$TOP/build/pki"
+mkdir -p "$D/host"
+smarthost_start "$D/host" -c build/pki/server.pem -k build/pki/server.key \
+    -u demo:demo-password
+cat >"$D/sendmail.conf" <<CONF
+[relay]
+host = localhost
+port = $SMARTHOST_PORT
+tls = starttls
+tls_ca_file = $TOP/build/pki/ca.pem
+user = demo
+password = demo-password
+[queue]
+dir = $D/queue
+CONF
+echo "== the configuration ($D/sendmail.conf)"
+sed 's/^password = .*/password = ********/' "$D/sendmail.conf"
+echo
+echo "== sending: ./sendmail -C $D/sendmail.conf -t"
+printf 'To: Bob <bob@example.net>\nBcc: carol@example.net\nSubject: Hello from relaymail\n\nIt works.\n' |
+    ./sendmail -C "$D/sendmail.conf" -t -f alice@example.org
+echo "exit status: $?"
+echo
+m=$(ls -d "$D"/host/conn-*/msg-* | head -n 1)
+echo "== the smart host received (over $(head -n 2 "$D/host/conn-1/tls" | tr '\n' ' '), AUTH $(cat "$D/host/conn-1/auth")):"
+echo "MAIL FROM:$(cat "$m/mail_from")"
+sed 's/^/RCPT TO:/' "$m/rcpt"
+echo "--- message ---"
+tr -d '\r' <"$m/data"
+echo "--- end ---"
