@@ -75,7 +75,45 @@ check-san: tests
 demo: all $(SMARTHOST)
 	sh tests/demo.sh $(B)
 
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5
+	install -m 755 sendmail $(DESTDIR)$(SBINDIR)/sendmail
+	ln -sf sendmail $(DESTDIR)$(SBINDIR)/mailq
+	ln -sf sendmail $(DESTDIR)$(SBINDIR)/newaliases
+	install -m 644 src/sendmail.8 $(DESTDIR)$(MANDIR)/man8/sendmail.8
+	install -m 644 src/sendmail.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/sendmail $(DESTDIR)$(SBINDIR)/mailq \
+	    $(DESTDIR)$(SBINDIR)/newaliases \
+	    $(DESTDIR)$(MANDIR)/man8/sendmail.8 \
+	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
+
+# libFuzzer targets (clang), each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+	-D_DEFAULT_SOURCE -Isrc
+
+build-fuzz/%: tests/fuzz/%.c $(LIBSRCS) src/*.h
+	@mkdir -p build-fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIBSRCS) $(LDLIBS)
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do n=$${t#build-fuzz/fuzz_}; \
+	    mkdir -p build-fuzz/corpus-$$n; \
+	    echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	    $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        build-fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | \
+	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY' || exit 1; \
+	done
+
+bench: all $(SMARTHOST)
+	sh tests/bench/bench.sh $(B)
+
 clean:
 	rm -rf build build-san build-fuzz sendmail
 
-.PHONY: all deps tests check check-san demo clean
+.PHONY: all deps tests check check-san demo install uninstall fuzz bench clean
