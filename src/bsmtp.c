@@ -233,7 +233,9 @@ data(struct bs *b)
 		relay_init(&b->relay, b->conf, &b->spool);
 		b->relay_ready = 1;
 	}
+	b->relay.interactive = 1;	/* the reply to DATA tells */
 	relay_message(&b->relay, &m, &rep);
+	b->relay.interactive = 0;
 	if (rep.out == OUT_FAILED) {
 		log_info("id=%s: refused: %s", m.id, rep.text);
 		reply("554 5.0.0 %s", rep.text);

@@ -255,7 +255,9 @@ send_mode(const struct cli *cli, const struct conf *conf)
 	tmp_name[0] = '\0';
 	/* The message is safe in q/, and still locked by m.fd. */
 	relay_init(&r, conf, &s);
+	r.interactive = 1;	/* our exit status tells of a failure */
 	relay_message(&r, &m, &rep);
+	r.interactive = 0;
 	/* m borrows sender and recipients from here: release only the
 	 * descriptor, and with it the lock. */
 	m.from = NULL;
@@ -414,6 +416,14 @@ main(int argc, char *argv[])
 	case CLI_SMTP:
 		code = bsmtp_run(&cli, &conf);
 		break;
+	case CLI_TEST: {
+		struct relay r;
+		log_init(1, conf.log_file);	/* show the dialogue */
+		relay_init(&r, &conf, NULL);
+		code = relay_probe(&r, stdout) == 0 ? 0 : EX_UNAVAILABLE;
+		relay_end(&r);
+		break;
+	}
 	case CLI_CONFIG:
 		conf_print(&conf, stdout);
 		code = 0;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "bounce.h"
 #include "log.h"
 #include "relay.h"
 #include "tls.h"
@@ -262,11 +263,38 @@ log_attempt(const struct relay *r, const struct spool_msg *m,
 	    reply);
 }
 
+/* Tells the sender of a message that failed for good. */
+static void
+bounce(struct relay *r, const struct spool_msg *m, const char *why)
+{
+	struct spool_msg b;
+	struct relay_report rep;
+	char err[300];
+	int rv;
+
+	rv = bounce_create(r->conf, r->spool, m, why, &b, err, sizeof(err));
+	if (rv == -1)
+		log_error("id=%s: cannot queue a bounce: %s", m->id, err);
+	if (rv != 0)
+		return;
+	log_info("id=%s: bounce queued as %s to <%s>", m->id, b.id,
+	    b.rcpts[0]);
+	if (r->open)
+		relay_message(r, &b, &rep);
+	b.from = NULL;	/* borrowed */
+	b.nrcpts = 0;
+	spool_release(&b);
+}
+
 /* Applies an outcome to the queue. */
 static enum outcome
 finish(struct relay *r, struct spool_msg *m, enum outcome out,
     const char *why, struct relay_report *rep)
 {
+	int partial = 0, i;
+
+	for (i = 0; i < m->nrcpts; i++)
+		partial |= m->rcpt_done[i] == 1;
 	long max_age = r->conf->max_age;
 
 	if (out == OUT_DEFERRED && max_age > 0 &&
@@ -292,6 +320,8 @@ finish(struct relay *r, struct spool_msg *m, enum outcome out,
 			log_error("id=%s: cannot move to failed/: kept in q/",
 			    m->id);
 		r->failed++;
+		if (!r->interactive || partial)
+			bounce(r, m, why);
 		break;
 	}
 	if (rep->text != why)
@@ -420,6 +450,58 @@ relay_flush(struct relay *r, int all, int64_t deadline_ms)
 
 	spool_each(r->spool, 0, flush_one, &f);
 	return f.tried;
+}
+
+static void
+print_certs(const struct relay *r, FILE *fp)
+{
+	struct tls_certinfo ci;
+	int i;
+
+	if (r->tls == NULL)
+		return;
+	fprintf(fp, "  TLS: %s, %s\n", tls_version(r->tls), tls_cipher(r->tls));
+	for (i = 0; tls_cert_info(r->tls, i, &ci) == 0; i++) {
+		fprintf(fp, "  certificate %d: %s\n", i, ci.subject);
+		fprintf(fp, "    issuer:  %s\n", ci.issuer);
+		fprintf(fp, "    expires: %s\n", ci.not_after);
+		fprintf(fp, "    pin:     tls_pin = %s\n", ci.pin);
+	}
+}
+
+/* see relay.h */
+int
+relay_probe(struct relay *r, FILE *fp)
+{
+	static const struct { unsigned bit; const char *name; } exts[] = {
+		{ SMTP_EXT_PIPELINING, "PIPELINING" },
+		{ SMTP_EXT_SIZE, "SIZE" }, { SMTP_EXT_8BITMIME, "8BITMIME" },
+		{ SMTP_EXT_SMTPUTF8, "SMTPUTF8" }, { SMTP_EXT_DSN, "DSN" },
+		{ SMTP_EXT_ENHANCED, "ENHANCEDSTATUSCODES" },
+		{ SMTP_EXT_AUTH, "AUTH" },
+	};
+	size_t i;
+	int ok;
+
+	ok = open_session(r) == 0;
+	if (!ok) {
+		fprintf(fp, "FAILED: %s\n", r->down_why);
+		print_certs(r, fp);
+		return -1;
+	}
+	fprintf(fp, "%s port %s: ready to send\n", r->conf->hosts[r->host].name,
+	    r->port);
+	print_certs(r, fp);
+	fprintf(fp, "  extensions:");
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (r->smtp.ext & exts[i].bit)
+			fprintf(fp, " %s", exts[i].name);
+	if (r->smtp.ext & SMTP_EXT_SIZE)
+		fprintf(fp, " (SIZE %lu)", r->smtp.size_max);
+	fputc('\n', fp);
+	fprintf(fp, "  AUTH: %s\n", r->conf->user ? "accepted" :
+	    "not configured");
+	return 0;
 }
 
 /* see relay.h */

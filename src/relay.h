@@ -7,6 +7,7 @@
 #define RELAY_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "conf.h"
 #include "conn.h"
@@ -40,6 +41,7 @@ struct relay {
 	char	 port[8];
 	char	 secret[1024];
 	int	 have_secret;
+	int	 interactive;	/* the caller sees failures: no bounce */
 	int	 connections;	/* sessions opened, for -v and tests */
 	int	 sent, deferred, failed;
 };
@@ -54,6 +56,12 @@ enum outcome relay_message(struct relay *, struct spool_msg *,
 /* Delivers every queued message (only those due unless all), until
  * deadline_ms (CLOCK_MONOTONIC; 0 = none). Returns how many were tried. */
 int	 relay_flush(struct relay *, int all, int64_t deadline_ms);
+
+/* The connection test (-bt): connects to each host in turn as a send
+ * would, and prints to fp the TLS details (protocol, each certificate's
+ * subject, issuer, expiry and pin), the server's extensions and the AUTH
+ * result. Sends no mail. 0 when some host is fully usable. */
+int	 relay_probe(struct relay *, FILE *fp);
 
 /* QUIT, close, wipe the secret. */
 void	 relay_end(struct relay *);

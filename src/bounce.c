@@ -1,0 +1,146 @@
+/* relaymail: delivery status notifications. ISC licence, see LICENSE.
+ * The report is multipart/report (RFC 3462) with a text part, a
+ * message/delivery-status part (RFC 3464) and the original header as
+ * text/rfc822-headers; it is written with CRLF lines, like any spool file. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bounce.h"
+#include "util.h"
+
+#define HEADER_COPY_MAX	65536	/* of the original header */
+
+struct out {
+	int	 fd;
+	off_t	 len;
+	int	 err;
+};
+
+static void
+put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+put(struct out *o, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	if (write(o->fd, buf, (size_t)n) != n)
+		o->err = 1;
+	o->len += n;
+}
+
+/* The original header, up to the blank line, at most HEADER_COPY_MAX. */
+static void
+copy_header(struct out *o, int fd, off_t len)
+{
+	char buf[4096];
+	off_t off = 0;
+	int nl = 0;
+
+	while (off < len && off < HEADER_COPY_MAX) {
+		ssize_t n = pread(fd, buf, sizeof(buf), off), i;
+		if (n <= 0)
+			break;
+		for (i = 0; i < n && off + i < len; i++) {
+			/* "\r\n\r\n" ends the header. */
+			nl = buf[i] == '\n' ? nl + 1 : buf[i] == '\r' ? nl : 0;
+			if (nl == 2) {
+				if (write(o->fd, buf, (size_t)i + 1) !=
+				    i + 1)
+					o->err = 1;
+				o->len += i + 1;
+				return;
+			}
+		}
+		if (write(o->fd, buf, (size_t)i) != i)
+			o->err = 1;
+		o->len += i;
+		off += i;
+	}
+	put(o, "\r\n");
+}
+
+/* see bounce.h */
+int
+bounce_create(const struct conf *c, struct spool *s,
+    const struct spool_msg *m, const char *reason, struct spool_msg *b,
+    char *err, size_t errlen)
+{
+	static char to[ADDR_MAX + 1], from[] = "";
+	const char *host = util_hostname();
+	const char *domain = c->domain ? c->domain : host;
+	char date[64], arrival[64];
+	struct out o;
+	int i, any = 0;
+
+	if (!c->bounce || m->from[0] == '\0')
+		return 1;
+	util_strlcpy(to, c->bounce_to ? c->bounce_to : m->from, sizeof(to));
+	if (spool_create(s, b, err, errlen) == -1)
+		return -1;
+	o.fd = b->fd;
+	o.len = 0;
+	o.err = 0;
+	util_date(date, sizeof(date), time(NULL));
+	util_date(arrival, sizeof(arrival), m->arrival);
+	for (i = 0; i < m->nrcpts; i++)
+		any |= m->rcpt_done[i] == 2;
+
+	put(&o, "From: Mail Delivery System <MAILER-DAEMON@%s>\r\n", domain);
+	put(&o, "To: <%s>\r\n", to);
+	put(&o, "Subject: Undelivered Mail Returned to Sender\r\n");
+	put(&o, "Date: %s\r\n", date);
+	put(&o, "Message-ID: <%s.bounce@%s>\r\n", b->id, domain);
+	put(&o, "Auto-Submitted: auto-replied\r\n");
+	put(&o, "MIME-Version: 1.0\r\n");
+	put(&o, "Content-Type: multipart/report; "
+	    "report-type=delivery-status;\r\n\tboundary=\"%s/%s\"\r\n\r\n",
+	    b->id, host);
+	put(&o, "This is a MIME-encapsulated message.\r\n\r\n");
+	put(&o, "--%s/%s\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n",
+	    b->id, host);
+	put(&o, "This is relaymail on %s.\r\n\r\n", host);
+	put(&o, "Your message of %s could not be delivered to:\r\n\r\n",
+	    arrival);
+	for (i = 0; i < m->nrcpts; i++)
+		if (!any || m->rcpt_done[i] == 2)
+			put(&o, "  <%s>\r\n", m->rcpts[i]);
+	put(&o, "\r\nReason: %.900s\r\n\r\n", reason);
+	put(&o, "--%s/%s\r\nContent-Type: message/delivery-status\r\n\r\n",
+	    b->id, host);
+	put(&o, "Reporting-MTA: dns; %s\r\n", host);
+	put(&o, "Arrival-Date: %s\r\n", arrival);
+	for (i = 0; i < m->nrcpts; i++) {
+		if (any && m->rcpt_done[i] != 2)
+			continue;
+		put(&o, "\r\nFinal-Recipient: rfc822; %s\r\n", m->rcpts[i]);
+		put(&o, "Action: failed\r\nStatus: 5.0.0\r\n");
+		put(&o, "Diagnostic-Code: smtp; %.900s\r\n", reason);
+	}
+	put(&o, "\r\n--%s/%s\r\nContent-Type: text/rfc822-headers\r\n\r\n",
+	    b->id, host);
+	copy_header(&o, m->fd, m->body_len);
+	put(&o, "--%s/%s--\r\n", b->id, host);
+	if (o.err) {
+		snprintf(err, errlen, "writing the report failed");
+		spool_abort(s, b);
+		return -1;
+	}
+	b->from = from;
+	b->rcpts[0] = to;
+	b->nrcpts = 1;
+	b->body_len = o.len;
+	return spool_commit(s, b, err, errlen);
+}
