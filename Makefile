@@ -24,7 +24,7 @@ endif
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(SANFLAGS) -Isrc
 
 # Every module but main.c goes into a library the tests link.
-LIBSRCS	= $(filter-out src/main.c,$(wildcard src/*.c))
+LIBSRCS	= $(filter-out src/main.c src/fortify_shim.c,$(wildcard src/*.c))
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
 LIB	= $(B)/librelaymail.a
 
@@ -53,7 +53,7 @@ $(LIB): $(LIBOBJS)
 $(B)/t_%: tests/unit/t_%.c tests/unit/*.h $(LIB)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(SMARTHOST): tests/smarthost/*.c tests/smarthost/*.h | $(B)
+$(SMARTHOST): $(wildcard tests/smarthost/*.c tests/smarthost/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/smarthost/*.c -lbearssl
 
 $(B):
@@ -91,6 +91,22 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man8/sendmail.8 \
 	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
 
+# One self-contained binary: musl (from musl-tools), BearSSL and inih
+# linked statically; name resolution needs no NSS modules.
+STATIC_INC = build-static/include
+static: deps
+	@command -v musl-gcc >/dev/null || sh tests/deps.sh static
+	mkdir -p $(STATIC_INC)
+	cp -r /usr/include/bearssl.h /usr/include/bearssl /usr/include/ini.h \
+	    $(STATIC_INC)/
+	musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror \
+	    -D_DEFAULT_SOURCE -Isrc -I$(STATIC_INC) -o sendmail-static \
+	    src/main.c $(LIBSRCS) src/fortify_shim.c \
+	    /usr/lib/$$(gcc -print-multiarch)/libbearssl.a \
+	    /usr/lib/$$(gcc -print-multiarch)/libinih.a
+	strip sendmail-static
+	@ls -l sendmail-static
+
 # libFuzzer targets (clang), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -114,6 +130,6 @@ bench: all $(SMARTHOST)
 	sh tests/bench/bench.sh $(B)
 
 clean:
-	rm -rf build build-san build-fuzz sendmail
+	rm -rf build build-san build-fuzz build-static sendmail sendmail-static
 
-.PHONY: all deps tests check check-san demo install uninstall fuzz bench clean
+.PHONY: all deps tests check check-san demo install uninstall static fuzz bench clean

@@ -96,6 +96,11 @@ int	 conf_finish(struct conf *c, char *err, size_t errlen);
 int	 conf_password(const struct conf *c, char *buf, size_t buflen,
 	    char *err, size_t errlen);
 
+/* 1 and a warning line when the file holds a password and is readable by
+ * all users; else 0. */
+int	 conf_check_perms(const struct conf *c, const char *path, char *warn,
+	    size_t len);
+
 /* Prints the effective configuration, secrets masked. */
 void	 conf_print(const struct conf *c, FILE *fp);
 

@@ -6,6 +6,9 @@ set -u
 need=""
 [ -f /usr/include/bearssl.h ] || need="$need libbearssl-dev"
 [ -f /usr/include/ini.h ] || need="$need libinih-dev"
+if [ "${1:-build}" = static ]; then
+	command -v musl-gcc >/dev/null 2>&1 || need="$need musl-tools"
+fi
 if [ "${1:-build}" = check ]; then
 	command -v openssl >/dev/null 2>&1 || need="$need openssl"
 fi

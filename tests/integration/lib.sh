@@ -69,15 +69,19 @@ $k = $v" ;;
 	} >"$T/conf"
 }
 
-# send ARGS... < message: runs sendmail with the test config. Sets RC and
-# leaves stdout/stderr in $T/out and $T/err.
+# send ARGS... < message: runs sendmail with the test config. Leaves
+# stdout/stderr in $T/out and $T/err and the exit status in $T/rc (a
+# pipe into send runs it in a subshell, so no variable would survive).
 send() {
 	"$SENDMAIL" -C "$T/conf" "$@" >"$T/out" 2>"$T/err"
 	RC=$?
+	echo $RC >"$T/rc"
 }
 
 silent() { [ ! -s "$T/out" ] && [ ! -s "$T/err" ]; }
-rc_is() { [ "$RC" -eq "$1" ]; }
+rc_is() { [ "$(cat "$T/rc")" -eq "$1" ]; }
+# run ARGS...: like send, without a message on stdin.
+run() { send "$@" </dev/null; }
 stderr_has() { grep -q -e "$1" "$T/err"; }
 queued() { find "$T/queue/q" -type f ! -name '*.*' 2>/dev/null | wc -l; }
 failed() { find "$T/queue/failed" -type f ! -name '*.*' 2>/dev/null | wc -l; }

@@ -6,7 +6,7 @@ write_conf
 
 printf 'HELO [127.0.0.1]\r\nMAIL FROM:<app@example.org>\r\nRCPT TO:<a@example.net>\r\nDATA\r\nSubject: one\r\n\r\n..stuffed\r\n.\r\nMAIL FROM:<app@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\nSubject: two\r\n\r\nx\r\n.\r\nQUIT\r\n' |
     "$SENDMAIL" -C "$T/conf" -bs -i >"$T/out" 2>"$T/err"
-RC=$?
+echo $? >"$T/rc"
 check bs_exit_0 rc_is 0
 check bs_no_stderr [ ! -s "$T/err" ]
 check bs_greeting sh -c "head -n 1 '$T/out' | grep -q '^220 '"
@@ -23,6 +23,6 @@ start_host -s "$T/script"
 write_conf
 printf 'EHLO x\r\nMAIL FROM:<app@example.org>\r\nRCPT TO:<a@example.net>\r\nDATA\r\nSubject: one\r\n\r\nx\r\n.\r\nQUIT\r\n' |
     "$SENDMAIL" -C "$T/conf" -bs >"$T/out" 2>"$T/err"
-RC=$?
+echo $? >"$T/rc"
 check bs_refusal_reported grep -q '^554 .*550 5.1.1' "$T/out"
 check bs_refusal_exit_0 rc_is 0

@@ -30,6 +30,7 @@ fault mail_451 'mail 451 4.3.0 try later' 0 queued
 fault mail_550 'mail 550 5.7.1 sender refused' 69 failed
 fault rcpt_450 'rcpt 450 4.2.1 mailbox busy' 0 queued
 fault rcpt_550 'rcpt 550 5.1.1 no such user' 67 failed
+check rcpt_550_reason stderr_has '550 5.1.1 no such user'
 fault data_451 'data 451 4.3.0 later' 0 queued
 fault data_554 'data 554 5.6.0 no' 69 failed
 fault eom_452 'eom 452 4.3.1 full' 0 queued
@@ -38,8 +39,6 @@ fault eom_554 'eom 554 5.7.1 spam' 69 failed
 fault eom_drop 'eom drop' 0 queued
 fault body_drop 'body drop 10' 0 queued
 fault greeting_garbage 'greeting garbage' 0 queued
-
-check rcpt_550_reason stderr_has '550 5.1.1 no such user'
 
 # Nothing listens: connection refused.
 rm -rf "$T/queue"

@@ -1,0 +1,273 @@
+/* relaymail: addresses. ISC licence, see LICENSE.
+ * A single left-to-right pass with explicit state (quote, comment depth,
+ * angle brackets): no recursion, no read past len, every buffer bounded.
+ * Good enough for real To/Cc/Bcc fields; it does not validate RFC 5322
+ * grammar beyond what a relay needs. */
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+
+#define BUF_MAX	(ADDR_MAX * 2)
+
+struct parse {
+	char	 plain[BUF_MAX];	/* text outside <>, comments removed */
+	size_t	 pl;
+	char	 angle[BUF_MAX];	/* text inside <> */
+	size_t	 al;
+	int	 in_angle, had_angle;
+};
+
+static int
+put(struct parse *p, char c)
+{
+	char *buf = p->in_angle ? p->angle : p->plain;
+	size_t *n = p->in_angle ? &p->al : &p->pl;
+
+	if (*n + 1 >= BUF_MAX)
+		return -1;
+	buf[(*n)++] = c;
+	return 0;
+}
+
+static void
+trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	while (s[i] == ' ' || s[i] == '\t')
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+static int
+emit(struct parse *p, addr_cb cb, void *arg, char *err, size_t errlen)
+{
+	char *a;
+	int r = 0;
+
+	p->plain[p->pl] = '\0';
+	p->angle[p->al] = '\0';
+	a = p->had_angle ? p->angle : p->plain;
+	trim(a);
+	/* A source route <@a,@b:user@c> names user@c (RFC 5321 C). */
+	if (p->had_angle && a[0] == '@') {
+		char *colon = strchr(a, ':');
+		if (colon != NULL)
+			memmove(a, colon + 1, strlen(colon + 1) + 1);
+	}
+	if (a[0] != '\0') {
+		if (strlen(a) > ADDR_MAX) {
+			snprintf(err, errlen, "address too long (%zu octets, "
+			    "at most %d)", strlen(a), ADDR_MAX);
+			return -1;
+		}
+		r = cb(arg, a, err, errlen);
+	}
+	p->pl = p->al = 0;
+	p->had_angle = 0;
+	return r;
+}
+
+/* see addr.h */
+int
+addr_parse_list(const char *s, size_t len, addr_cb cb, void *arg, char *err,
+    size_t errlen)
+{
+	struct parse p;
+	size_t i;
+	int depth = 0, inq = 0;
+
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (depth > 0) {	/* inside a comment */
+			if (c == '\\')
+				i++;
+			else if (c == '(')
+				depth++;
+			else if (c == ')')
+				depth--;
+			continue;
+		}
+		if (inq) {
+			if (put(&p, c) == -1)
+				goto toolong;
+			if (c == '\\' && i + 1 < len) {
+				if (put(&p, s[++i]) == -1)
+					goto toolong;
+			} else if (c == '"')
+				inq = 0;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			inq = 1;
+			if (put(&p, c) == -1)
+				goto toolong;
+			break;
+		case '(':
+			depth = 1;
+			break;
+		case '<':
+			if (p.in_angle) {
+				snprintf(err, errlen, "unbalanced <");
+				return -1;
+			}
+			p.in_angle = p.had_angle = 1;
+			p.al = 0;
+			break;
+		case '>':
+			if (!p.in_angle) {
+				snprintf(err, errlen, "unbalanced >");
+				return -1;
+			}
+			p.in_angle = 0;
+			break;
+		case ':':
+			if (p.in_angle) {
+				if (put(&p, c) == -1)
+					goto toolong;
+			} else	/* a group: drop its display name */
+				p.pl = 0;
+			break;
+		case ',':
+		case ';':
+			if (p.in_angle) {
+				if (put(&p, c) == -1)
+					goto toolong;
+			} else if (emit(&p, cb, arg, err, errlen) == -1)
+				return -1;
+			break;
+		case '\r':
+		case '\n':
+			if (put(&p, ' ') == -1)
+				goto toolong;
+			break;
+		default:
+			if (put(&p, c) == -1)
+				goto toolong;
+		}
+	}
+	if (depth > 0 || inq || p.in_angle) {
+		snprintf(err, errlen, "unterminated %s", depth > 0 ?
+		    "comment" : inq ? "quoted string" : "<");
+		return -1;
+	}
+	return emit(&p, cb, arg, err, errlen);
+toolong:
+	snprintf(err, errlen, "address too long (at most %d octets)",
+	    ADDR_MAX);
+	return -1;
+}
+
+/* see addr.h */
+int
+addr_check(const char *a, char *err, size_t errlen)
+{
+	const char *at = strrchr(a, '@');
+	size_t len = strlen(a), i;
+	int inq = 0;
+
+	if (len == 0) {
+		snprintf(err, errlen, "empty address");
+		return -1;
+	}
+	if (len > ADDR_MAX) {
+		snprintf(err, errlen, "address too long (%zu octets, at most "
+		    "%d)", len, ADDR_MAX);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)a[i];
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(err, errlen, "address contains a control "
+			    "character");
+			return -1;
+		}
+		if (c == '"')
+			inq = !inq;
+		else if (!inq && (c == ' ' || c == '<' || c == '>' ||
+		    c == '(' || c == ')' || c == ',' || c == ';')) {
+			snprintf(err, errlen, "address contains '%c'", c);
+			return -1;
+		}
+	}
+	if (at != NULL && (size_t)(at - a) > 64) {
+		snprintf(err, errlen, "local part longer than 64 octets");
+		return -1;
+	}
+	if (at != NULL && strlen(at + 1) > 255) {
+		snprintf(err, errlen, "domain longer than 255 octets");
+		return -1;
+	}
+	if (at != NULL && (at == a || at[1] == '\0')) {
+		snprintf(err, errlen, "address has an empty %s",
+		    at == a ? "local part" : "domain");
+		return -1;
+	}
+	return 0;
+}
+
+struct first {
+	char	*out;
+	size_t	 outlen;
+	int	 n;
+};
+
+static int
+take_first(void *arg, const char *a, char *err, size_t errlen)
+{
+	struct first *f = arg;
+
+	if (f->n++ > 0) {
+		snprintf(err, errlen, "more than one sender address");
+		return -1;
+	}
+	if (strlen(a) >= f->outlen) {
+		snprintf(err, errlen, "address too long");
+		return -1;
+	}
+	memcpy(f->out, a, strlen(a) + 1);
+	return 0;
+}
+
+/* see addr.h */
+int
+addr_sender(const char *in, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	struct first f = { out, outlen, 0 };
+	const char *p = in;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	out[0] = '\0';
+	if (*p == '\0' || strcmp(p, "<>") == 0)
+		return 0;	/* the null reverse-path */
+	if (addr_parse_list(p, strlen(p), take_first, &f, err, errlen) == -1)
+		return -1;
+	if (strcmp(out, "") == 0)
+		return 0;
+	return addr_check(out, err, errlen);
+}
+
+/* see addr.h */
+int
+addr_is_utf8(const char *a)
+{
+	for (; *a != '\0'; a++)
+		if ((unsigned char)*a >= 0x80)
+			return 1;
+	return 0;
+}
+
+/* see addr.h */
+int
+addr_is_local(const char *a)
+{
+	return strchr(a, '@') == NULL;
+}

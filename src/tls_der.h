@@ -1,0 +1,34 @@
+/* relaymail: just enough DER to explain a certificate. ISC licence.
+ * BearSSL 0.6 validates chains but does not show what it saw; these read
+ * the end-entity certificate's names, validity, iPAddress SANs and public
+ * key info from its DER bytes. Every read is bounds-checked: the input is
+ * the peer's. Pure. */
+#ifndef TLS_DER_H
+#define TLS_DER_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct der_cert {
+	const unsigned char *issuer, *subject, *spki, *san;
+	size_t	 issuer_len, subject_len, spki_len, san_len;
+	time_t	 not_before, not_after;	/* (time_t)-1 if unreadable */
+};
+
+/* Finds the parts of a certificate. 0, or -1 if it does not parse. */
+int	 der_cert_parse(const unsigned char *der, size_t len,
+	    struct der_cert *out);
+
+/* "CN=x, O=y" from a Name (the whole SEQUENCE element). */
+void	 der_name_string(const unsigned char *name, size_t len, char *out,
+	    size_t outlen);
+
+/* Does the SubjectAltName extension value list this IP (4 or 16 bytes)? */
+int	 der_san_has_ip(const unsigned char *san, size_t len,
+	    const unsigned char *ip, size_t iplen);
+
+/* The DNS and IP names of the SAN, comma separated, for messages. */
+void	 der_san_string(const unsigned char *san, size_t len, char *out,
+	    size_t outlen);
+
+#endif
