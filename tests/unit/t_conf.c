@@ -1,0 +1,203 @@
+/* relaymail: unit tests for the configuration reader. ISC licence.
+ * Every error must name FILE:LINE: [section] key: reason, and a line
+ * longer than inih's buffer must be an error, never a cut value. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "t.h"
+
+static struct conf c;
+static char err[512];
+
+static int
+load(const char *text)
+{
+	conf_free(&c);
+	conf_defaults(&c);
+	err[0] = '\0';
+	return conf_load_string(&c, "x.conf", text, err, sizeof(err));
+}
+
+TEST(minimal_and_defaults)
+{
+	T_EQ(load("[relay]\nhost = smtp.example.com\n"), 0);
+	T_EQ(c.nhosts, 1);
+	T_STREQ(c.hosts[0].name, "smtp.example.com");
+	T_STREQ(c.port, "587");
+	T_EQ(c.tls, CONF_TLS_STARTTLS);
+	T_OK(c.tls_verify);
+	T_STREQ(c.queue_dir, "/var/spool/relaymail");
+	T_EQ(c.timeout, 60);
+	T_EQ(c.max_age, 5 * 86400);
+	T_EQ(load("[relay]\nhost = h\ntls = tls\n"), 0);
+	T_STREQ(c.port, "465");
+	T_EQ(load("[relay]\nhost = h\ntls = none\n"), 0);
+	T_STREQ(c.port, "25");
+}
+
+TEST(host_lists)
+{
+	T_EQ(load("[relay]\nhost = a, b:2525 [::1]:465 [fe80::1] ::1\n"), 0);
+	T_EQ(c.nhosts, 5);
+	T_STREQ(c.hosts[1].name, "b");
+	T_STREQ(c.hosts[1].port, "2525");
+	T_STREQ(c.hosts[2].name, "::1");
+	T_STREQ(c.hosts[2].port, "465");
+	T_STREQ(c.hosts[3].name, "fe80::1");
+	T_OK(c.hosts[3].port == NULL);
+	T_STREQ(c.hosts[4].name, "::1");
+	T_EQ(load("[relay]\nhost = a:99999\n"), -1);
+}
+
+TEST(errors_name_file_line_key)
+{
+	T_EQ(load("[relay]\nhost = h\n\n; comment\nport = 58x\n"), -1);
+	T_STREQ(err, "x.conf:5: [relay] port: not a port number: \"58x\"");
+	T_EQ(load("[relay]\nhost = h\ncolour = blue\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] colour: unknown key");
+	T_EQ(load("[relay]\nhost = h\n[bogus]\nx = 1\n"), -1);
+	T_STREQ(err, "x.conf:4: [bogus]: unknown section");
+	T_EQ(load("[relay]\nhost = h\nhost = i\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] host: duplicate key, first set on "
+	    "line 2");
+	T_EQ(load("[relay]\ntls = maybe\n"), -1);
+	T_OK(strstr(err, "x.conf:2: [relay] tls:") == err);
+	T_EQ(load("[relay]\nport = 25\n"), -1);
+	T_STREQ(err, "x.conf: [relay] host: required key missing");
+	T_EQ(load("[relay]\nhost = h\nthis is not a key\n"), -1);
+	T_OK(strstr(err, "x.conf:3:") == err);
+	T_EQ(load("[relay]\nhost = h\nhelo = bad name\n"), -1);
+}
+
+TEST(long_lines_are_errors)
+{
+	char text[1024];
+	char pw[320];
+
+	memset(pw, 'p', sizeof(pw) - 1);
+	pw[sizeof(pw) - 1] = '\0';
+	snprintf(text, sizeof(text), "[relay]\nhost = h\nuser = u\n"
+	    "password = %s\nport = 25\n", pw);
+	T_EQ(load(text), -1);
+	T_OK(strstr(err, "x.conf:4:") == err);
+	T_OK(strstr(err, "too long") != NULL);
+	/* 198 bytes and a newline fit. */
+	memset(pw, 'p', 187);
+	pw[187] = '\0';
+	snprintf(text, sizeof(text), "[relay]\nhost = h\nuser = u\n"
+	    "password = %s\n", pw);
+	T_EQ(strlen("password = ") + 187, 198);
+	T_EQ(load(text), 0);
+	T_EQ(strlen(c.password), 187);
+}
+
+TEST(cross_key_rules)
+{
+	T_EQ(load("[relay]\nhost = h\ntls = none\nuser = u\npassword = p\n"),
+	    -1);
+	T_OK(strstr(err, "auth_allow_plaintext") != NULL);
+	T_EQ(load("[relay]\nhost = h\ntls = none\nuser = u\npassword = p\n"
+	    "auth_allow_plaintext = yes\n"), 0);
+	T_EQ(load("[relay]\nhost = h\npassword = p\n"), -1);
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword = p\n"
+	    "password_file = /x\n"), -1);
+	T_EQ(load("[relay]\nhost = h\ntls_cert_file = /c\n"), -1);
+	T_EQ(load("[relay]\nhost = h\n[queue]\ndir = relative\n"), -1);
+}
+
+TEST(pins_aliases_message)
+{
+	T_EQ(load("[relay]\nhost = h\ntls_pin = sha256/"
+	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+	    "tls_pin = sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=\n"
+	    "[aliases]\nroot = ops@example.net\ndefault = all@example.net\n"
+	    "[message]\ndomain = example.org\nrewrite_from = local\n"), 0);
+	T_EQ(c.ntls_pins, 2);
+	T_EQ(c.naliases, 2);
+	T_STREQ(c.aliases[0].value, "ops@example.net");
+	T_EQ(c.rewrite_from, CONF_REWRITE_LOCAL);
+	T_EQ(load("[relay]\nhost = h\ntls_pin = md5/xyz\n"), -1);
+	T_EQ(load("[relay]\nhost = h\n[aliases]\nroot = a\nroot = b\n"), -1);
+}
+
+TEST(password_sources)
+{
+	char path[] = "/tmp/t_conf.XXXXXX", buf[128], text[256];
+	int fd = mkstemp(path);
+
+	T_EQ(write(fd, "s3cret\nignored\n", 15), 15);
+	close(fd);
+	snprintf(text, sizeof(text), "[relay]\nhost = h\nuser = u\n"
+	    "password_file = %s\n", path);
+	T_EQ(load(text), 0);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
+	T_STREQ(buf, "s3cret");
+	unlink(path);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
+	T_OK(strstr(err, "s3cret") == NULL);
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = printf "
+	    "'tok\\nx'\n"), 0);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
+	T_STREQ(buf, "tok");
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = exit 3\n"),
+	    0);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
+	T_OK(strstr(err, "status 3") != NULL);
+}
+
+TEST(environment)
+{
+	char *env[] = { "RELAYMAIL_RELAY_HOST=envhost:2525",
+	    "RELAYMAIL_RELAY_TLS_VERIFY=no", "RELAYMAIL_ALIASES_ROOT=r@x",
+	    "PATH=/bin", NULL };
+	char *bad[] = { "RELAYMAIL_RELAY_COLOUR=1", NULL };
+	char *badval[] = { "RELAYMAIL_RELAY_PORT=x", NULL };
+
+	conf_free(&c);
+	conf_defaults(&c);
+	T_EQ(conf_load_env(&c, env, err, sizeof(err)), 0);
+	T_EQ(conf_finish(&c, err, sizeof(err)), 0);
+	T_STREQ(c.hosts[0].name, "envhost");
+	T_OK(!c.tls_verify);
+	T_STREQ(c.aliases[0].name, "root");
+	T_EQ(conf_load_env(&c, bad, err, sizeof(err)), -1);
+	T_STREQ(err, "environment: RELAYMAIL_RELAY_COLOUR: unknown setting");
+	T_EQ(conf_load_env(&c, badval, err, sizeof(err)), -1);
+	T_OK(strstr(err, "environment: RELAYMAIL_RELAY_PORT:") == err);
+}
+
+TEST(control_characters_refused)
+{
+	T_EQ(load("[relay]\nhost = h\nuser = a\x01" "b\n"), -1);
+	T_OK(strstr(err, "control") != NULL);
+}
+
+TEST(print_masks_secrets)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword = hunter2\n"), 0);
+	conf_print(&c, fp);
+	fclose(fp);
+	T_OK(strstr(buf, "hunter2") == NULL);
+	T_OK(strstr(buf, "password = ********") != NULL);
+	free(buf);
+}
+
+TEST_MAIN("t_conf", {
+	RUN(minimal_and_defaults);
+	RUN(host_lists);
+	RUN(errors_name_file_line_key);
+	RUN(long_lines_are_errors);
+	RUN(cross_key_rules);
+	RUN(pins_aliases_message);
+	RUN(password_sources);
+	RUN(environment);
+	RUN(control_characters_refused);
+	RUN(print_masks_secrets);
+	conf_free(&c);
+})
