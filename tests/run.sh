@@ -48,6 +48,7 @@ done
 if [ "$B" = build ] && [ -f tests/interop/t_postfix.sh ]; then
 	run t_postfix sh tests/interop/t_postfix.sh
 fi
+echo "$pass $fail $skip" >"$B/.counts"
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else
