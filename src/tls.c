@@ -48,6 +48,13 @@ struct tls {
 	struct transport lower;
 	br_x509_trust_anchor *tas;
 	size_t	 ntas;
+	int	 anchors_loaded;
+	/* Issuer names in the server's chain: only anchors with one of
+	 * these subjects are decoded (see x_end_chain). */
+	const unsigned char *want[CHAIN_MAX];
+	size_t	 wantlen[CHAIN_MAX];
+	int	 nwant;
+	const char *server_name;
 	struct chain_cert chain[CHAIN_MAX];
 	int	 nchain;
 	int	 cur;			/* certificate being received */
@@ -65,89 +72,94 @@ struct tls {
 
 /* ---- PEM and trust anchors ---- */
 
-struct pem_sink {
-	unsigned char *buf;
-	size_t	 len, cap;
-	int	 overflow;
-};
-
-static void
-pem_dest(void *ctx, const void *data, size_t len)
-{
-	struct pem_sink *s = ctx;
-
-	if (s->len + len > PEM_OBJ_MAX) {
-		s->overflow = 1;
-		return;
-	}
-	if (s->len + len > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4096;
-		unsigned char *nb;
-		while (cap < s->len + len)
-			cap *= 2;
-		if ((nb = realloc(s->buf, cap)) == NULL) {
-			s->overflow = 1;
-			return;
-		}
-		s->buf = nb;
-		s->cap = cap;
-	}
-	memcpy(s->buf + s->len, data, len);
-	s->len += len;
-}
-
 typedef int (*pem_obj_cb)(void *arg, const char *name,
     const unsigned char *der, size_t len);
 
-/* Streams a PEM file, calling cb for each object. */
+static signed char b64val[256];
+
+static void
+b64_table(void)
+{
+	static const char *a =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	int i;
+
+	if (b64val['B'] != 0)
+		return;
+	memset(b64val, -1, sizeof(b64val));
+	for (i = 0; i < 64; i++)
+		b64val[(unsigned char)a[i]] = (signed char)i;
+}
+
+/* Reads a PEM file line by line, decoding each object's base64 with a
+ * table, and calls cb for each. BearSSL's own PEM decoder is a small
+ * interpreter, about a hundred times slower: with a 140-certificate
+ * bundle it was most of a send's CPU time. */
 static int
 pem_each(const char *path, pem_obj_cb cb, void *arg, char *err, size_t errlen)
 {
-	br_pem_decoder_context pc;
-	struct pem_sink sink = { NULL, 0, 0, 0 };
-	unsigned char buf[4096];
-	char name[128] = "";
+	char line[512], name[128] = "";
+	unsigned char *der = NULL;
+	size_t len = 0, cap = 0;
+	unsigned long acc = 0;
+	int bits = 0, in_obj = 0, r = 0;
 	FILE *fp;
-	size_t n;
-	int in_obj = 0, r = 0;
 
+	b64_table();
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	br_pem_decoder_init(&pc);
-	while (r == 0 && (n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		size_t off = 0;
-		while (off < n && r == 0) {
-			off += br_pem_decoder_push(&pc, buf + off, n - off);
-			switch (br_pem_decoder_event(&pc)) {
-			case BR_PEM_BEGIN_OBJ:
-				util_strlcpy(name, br_pem_decoder_name(&pc),
-				    sizeof(name));
-				sink.len = 0;
-				sink.overflow = 0;
-				br_pem_decoder_setdest(&pc, pem_dest, &sink);
-				in_obj = 1;
-				break;
-			case BR_PEM_END_OBJ:
-				if (in_obj && !sink.overflow)
-					r = cb(arg, name, sink.buf, sink.len);
-				in_obj = 0;
-				break;
-			case BR_PEM_ERROR:
-				/* Junk between objects: start again. */
-				br_pem_decoder_init(&pc);
-				in_obj = 0;
-				break;
+	while (r == 0 && fgets(line, sizeof(line), fp) != NULL) {
+		char *p;
+		if (strncmp(line, "-----BEGIN ", 11) == 0) {
+			util_strlcpy(name, line + 11, sizeof(name));
+			name[strcspn(name, "-\r\n")] = '\0';
+			in_obj = 1;
+			len = 0;
+			acc = 0;
+			bits = 0;
+			continue;
+		}
+		if (strncmp(line, "-----END ", 9) == 0) {
+			if (in_obj && len > 0)
+				r = cb(arg, name, der, len);
+			in_obj = 0;
+			continue;
+		}
+		if (!in_obj)
+			continue;
+		for (p = line; *p != '\0'; p++) {
+			int v = b64val[(unsigned char)*p];
+			if (v < 0)
+				continue;	/* '=', blanks, line ends */
+			acc = (acc << 6) | (unsigned long)v;
+			bits += 6;
+			if (bits < 8)
+				continue;
+			bits -= 8;
+			if (len == cap) {
+				unsigned char *n;
+				if (cap >= PEM_OBJ_MAX) {
+					in_obj = 0;	/* too big: skip it */
+					break;
+				}
+				cap = cap ? cap * 2 : 2048;
+				if ((n = realloc(der, cap)) == NULL) {
+					in_obj = 0;
+					break;
+				}
+				der = n;
 			}
+			der[len++] = (unsigned char)(acc >> bits);
 		}
 	}
 	fclose(fp);
-	if (sink.buf != NULL) {
-		explicit_bzero(sink.buf, sink.cap);
-		free(sink.buf);
+	if (der != NULL) {
+		explicit_bzero(der, cap);
+		free(der);
 	}
-	return r;
+	return r < 0 ? -1 : r;
 }
 
 struct dn_sink {
@@ -198,6 +210,17 @@ add_anchor(void *arg, const char *name, const unsigned char *der, size_t len)
 		return 0;
 	if (t->ntas == ANCHORS_MAX)
 		return 0;
+	if (t->nwant > 0) {
+		struct der_cert dc;
+		int i, match = 0;
+		if (der_cert_parse(der, len, &dc) == -1)
+			return 0;
+		for (i = 0; i < t->nwant && !match; i++)
+			match = dc.subject_len == t->wantlen[i] &&
+			    memcmp(dc.subject, t->want[i], dc.subject_len) == 0;
+		if (!match)
+			return 0;
+	}
 	if (t->ntas % 64 == 0) {
 		br_x509_trust_anchor *n = realloc(t->tas, (t->ntas + 64) *
 		    sizeof(*n));
@@ -275,9 +298,7 @@ x_start_chain(const br_x509_class **ctx, const char *server_name)
 	x->t->nchain = 0;
 	x->t->cur = -1;
 	x->err = 0;
-	if (x->verify)
-		x->minimal.vtable->start_chain(&x->minimal.vtable,
-		    server_name);
+	x->t->server_name = server_name;
 }
 
 static void
@@ -295,8 +316,6 @@ x_start_cert(const br_x509_class **ctx, uint32_t length)
 		if (c->der != NULL)
 			t->cur = t->nchain++;
 	}
-	if (x->verify)
-		x->minimal.vtable->start_cert(&x->minimal.vtable, length);
 }
 
 static void
@@ -313,17 +332,58 @@ x_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
 		memcpy(c->der + c->len, buf, k);
 		c->len += k;
 	}
-	if (x->verify)
-		x->minimal.vtable->append(&x->minimal.vtable, buf, len);
 }
 
 static void
 x_end_cert(const br_x509_class **ctx)
 {
-	struct x509 *x = (struct x509 *)(void *)ctx;
+	(void)ctx;
+}
 
-	if (x->verify)
-		x->minimal.vtable->end_cert(&x->minimal.vtable);
+#define ERR_CA_FILE		0x1004
+
+/* Validates the captured chain with the minimal engine. Trust anchors
+ * are decoded only now, and only those whose subject is the issuer of
+ * a certificate in the chain: a 140-certificate bundle is scanned, not
+ * decoded. */
+static unsigned
+validate(struct x509 *x)
+{
+	const br_x509_class **m = &x->minimal.vtable;
+	struct tls *t = x->t;
+	struct der_cert dc;
+	char err[256];
+	int i;
+
+	if (t->nchain == 0)
+		return BR_ERR_X509_EMPTY_CHAIN;
+	for (i = 0; i < t->nchain; i++)
+		if (!t->chain[i].whole)
+			return BR_ERR_X509_LIMIT_EXCEEDED;
+	if (!t->anchors_loaded) {
+		t->nwant = 0;
+		for (i = 0; i < t->nchain; i++)
+			if (der_cert_parse(t->chain[i].der, t->chain[i].len,
+			    &dc) == 0) {
+				t->want[t->nwant] = dc.issuer;
+				t->wantlen[t->nwant++] = dc.issuer_len;
+			}
+		if (load_anchors(t, t->p->ca_file, err, sizeof(err)) == -1 &&
+		    t->ntas == 0 && strstr(err, "no CA") == NULL) {
+			snprintf(t->err, sizeof(t->err), "TLS: %s", err);
+			return ERR_CA_FILE;
+		}
+		t->anchors_loaded = 1;
+		x->minimal.trust_anchors = t->tas;
+		x->minimal.trust_anchors_num = t->ntas;
+	}
+	(*m)->start_chain(m, t->server_name);
+	for (i = 0; i < t->nchain; i++) {
+		(*m)->start_cert(m, (uint32_t)t->chain[i].len);
+		(*m)->append(m, t->chain[i].der, t->chain[i].len);
+		(*m)->end_cert(m);
+	}
+	return (*m)->end_chain(m);
 }
 
 static void
@@ -385,7 +445,7 @@ x_end_chain(const br_x509_class **ctx)
 	int i, ok;
 
 	if (x->verify) {
-		x->err = x->minimal.vtable->end_chain(&x->minimal.vtable);
+		x->err = validate(x);
 		if (x->err != 0)
 			return x->err;
 	} else if (ee_key(x) == -1)
@@ -569,6 +629,8 @@ explain(struct tls *t, int code, char *err, size_t errlen)
 	else if (code == BR_ERR_X509_NOT_TRUSTED && have)
 		snprintf(err, errlen, "TLS: certificate for %s has an unknown "
 		    "issuer: %s (not in %s)", subj, iss, t->p->ca_file);
+	else if (code == ERR_CA_FILE)
+		snprintf(err, errlen, "%s", t->err);
 	else if (code == ERR_PIN_MISMATCH)
 		snprintf(err, errlen, "TLS: public key pin mismatch: the "
 		    "server's pin is %s", t->server_pin);
@@ -783,7 +845,6 @@ tls_start(struct tls *t, const struct tls_params *p,
 {
 	const char *name = p->verify_name ? p->verify_name : p->host;
 	unsigned char ip[16];
-	int need_anchors = p->verify;
 
 	t->p = p;
 	t->lower = *lower;
@@ -794,9 +855,6 @@ tls_start(struct tls *t, const struct tls_params *p,
 	else if (inet_pton(AF_INET6, p->host, ip) == 1)
 		t->iplen = 16;
 	memcpy(t->ip, ip, t->iplen);
-	if (need_anchors && t->ntas == 0 &&
-	    load_anchors(t, p->ca_file, err, errlen) == -1)
-		return -1;
 	br_ssl_client_init_full(&t->sc, &t->x.minimal, t->tas, t->ntas);
 	br_ssl_engine_set_versions(&t->sc.eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_buffer(&t->sc.eng, t->iobuf, sizeof(t->iobuf), 1);

@@ -912,6 +912,9 @@ main(int argc, char *argv[])
 		int cfd = accept(lfd, NULL, NULL);
 		if (cfd == -1)
 			continue;
+		/* Replies are written one by one; without this, Nagle holds
+		 * each after the first for the client's delayed ACK. */
+		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		/* Number the connection race-free: mkdir is atomic. */
 		for (connno = 1;; connno++) {
 			snprintf(cdir, sizeof(cdir), "%s/conn-%d", dir, connno);
