@@ -243,9 +243,13 @@ addr_sender(const char *in, char *out, size_t outlen, char *err,
 	struct first f = { out, outlen, 0 };
 	const char *p = in;
 
+	out[0] = '\0';
+	if (addr_has_control(in)) {
+		snprintf(err, errlen, "address contains a control character");
+		return -1;
+	}
 	while (*p == ' ' || *p == '\t')
 		p++;
-	out[0] = '\0';
 	if (*p == '\0' || strcmp(p, "<>") == 0)
 		return 0;	/* the null reverse-path */
 	if (addr_parse_list(p, strlen(p), take_first, &f, err, errlen) == -1)
@@ -253,6 +257,16 @@ addr_sender(const char *in, char *out, size_t outlen, char *err,
 	if (strcmp(out, "") == 0)
 		return 0;
 	return addr_check(out, err, errlen);
+}
+
+/* see addr.h */
+int
+addr_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return 1;
+	return 0;
 }
 
 /* see addr.h */

@@ -33,6 +33,10 @@ int	 addr_check(const char *addr, char *err, size_t errlen);
 int	 addr_sender(const char *in, char *out, size_t outlen, char *err,
 	    size_t errlen);
 
+/* Does s contain a control character (CR, LF, NUL...; TAB is allowed)?
+ * Words from argv must not: a line break there could add a recipient. */
+int	 addr_has_control(const char *s);
+
 /* Does addr contain a non-ASCII octet (needs SMTPUTF8)? */
 int	 addr_is_utf8(const char *addr);
 

@@ -45,19 +45,20 @@ auth_parse_mechs(const char *list)
 enum auth_mech
 auth_choose(unsigned offered, unsigned forced, int tls)
 {
-	static const enum auth_mech over_tls[] = { AUTH_PLAIN, AUTH_LOGIN,
+	static const unsigned over_tls[] = { AUTH_PLAIN, AUTH_LOGIN,
 	    AUTH_CRAM_MD5 };
-	static const enum auth_mech plaintext[] = { AUTH_CRAM_MD5,
-	    AUTH_PLAIN, AUTH_LOGIN };
-	const enum auth_mech *order = tls ? over_tls : plaintext;
+	static const unsigned plaintext[] = { AUTH_CRAM_MD5, AUTH_PLAIN,
+	    AUTH_LOGIN };
+	const unsigned *order = tls ? over_tls : plaintext;
+	unsigned pick = 0;
 	size_t i;
 
 	if (forced != 0)
-		return (offered & forced) ? (enum auth_mech)forced : 0;
-	for (i = 0; i < 3; i++)
-		if (offered & order[i])
-			return order[i];
-	return 0;
+		pick = offered & forced;
+	else
+		for (i = 0; i < 3 && pick == 0; i++)
+			pick = offered & order[i];
+	return (enum auth_mech)pick;
 }
 
 /* see auth.h */

@@ -168,7 +168,12 @@ send_mode(const struct cli *cli, const struct conf *conf)
 	rcpts_init(&tor, conf);
 	rcpts_init(&resr, conf);
 	for (i = 0; i < cli->nrcpts; i++)
-		if (rcpts_add_list(&argr, cli->rcpts[i],
+		if (addr_has_control(cli->rcpts[i])) {
+			log_error("recipient argument %d: contains a control "
+			    "character (CR, LF...)", i + 1);
+			code = EX_DATAERR;
+			goto out_rcpts;
+		} else if (rcpts_add_list(&argr, cli->rcpts[i],
 		    strlen(cli->rcpts[i]), err, sizeof(err)) == -1) {
 			log_error("recipient \"%.100s\": %s", cli->rcpts[i],
 			    err);

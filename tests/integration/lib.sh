@@ -44,12 +44,13 @@ start_host() {
 # $EXTRA (other sections) is appended.
 write_conf() {
 	c_host=localhost c_port=$SMARTHOST_PORT c_tls=starttls
-	c_ca=$PKI/ca.pem c_user=alice c_pass=secret c_more=""
+	c_ca=$PKI/ca.pem c_user=alice c_pass=secret c_more="" c_timeout=5
 	for kv in "$@"; do
 		k=${kv%%=*} v=${kv#*=}
 		case $k in
 		host) c_host=$v ;; port) c_port=$v ;; tls) c_tls=$v ;;
 		tls_ca_file) c_ca=$v ;; user) c_user=$v ;; password) c_pass=$v ;;
+		timeout) c_timeout=$v ;;
 		*) c_more="$c_more
 $k = $v" ;;
 		esac
@@ -61,8 +62,8 @@ $k = $v" ;;
 		echo "tls = $c_tls"
 		echo "tls_ca_file = $c_ca"
 		[ -n "$c_user" ] && echo "user = $c_user"
-		[ -n "$c_user" ] && echo "password = $c_pass"
-		echo "timeout = 5$c_more"
+		[ -n "$c_user" ] && [ -n "$c_pass" ] && echo "password = $c_pass"
+		echo "timeout = $c_timeout$c_more"
 		echo "[queue]"
 		echo "dir = $T/queue"
 		[ -n "${EXTRA:-}" ] && printf '%s\n' "$EXTRA"

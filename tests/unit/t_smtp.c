@@ -263,6 +263,8 @@ TEST(cram_md5)
 	T_EQ(auth_choose(AUTH_PLAIN | AUTH_CRAM_MD5, 0, 1), AUTH_PLAIN);
 	T_EQ(auth_choose(AUTH_PLAIN | AUTH_CRAM_MD5, 0, 0), AUTH_CRAM_MD5);
 	T_EQ(auth_choose(AUTH_PLAIN, AUTH_XOAUTH2, 1), 0);
+	T_EQ(auth_choose(AUTH_CRAM_MD5, 0, 1), AUTH_CRAM_MD5);
+	T_EQ(auth_choose(AUTH_LOGIN, 0, 0), AUTH_LOGIN);
 	T_EQ(auth_parse_mechs(" PLAIN login CRAM-MD5 XOAUTH2"),
 	    AUTH_PLAIN | AUTH_LOGIN | AUTH_CRAM_MD5 | AUTH_XOAUTH2);
 }
