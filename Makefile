@@ -79,21 +79,47 @@ check-san: tests
 demo: all $(SMARTHOST)
 	sh tests/demo.sh $(B)
 
+# make install [PREFIX=/usr/local] [DESTDIR=] [SBINDIR=] [MANDIR=]
+#   [SETGID=group]: install the binary set-group-ID to that group, with
+#   the queue 2770 and /etc/sendmail.conf 0640 owned by it, so that every
+#   user can queue mail while only the group can read the password.
+SYSCONFDIR ?= /etc
+QUEUEDIR ?= /var/spool/relaymail
+SETGID	?=
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(MANDIR)/man5
-	install -m 755 sendmail $(DESTDIR)$(SBINDIR)/sendmail
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)
+	install -m 755 -s sendmail $(DESTDIR)$(SBINDIR)/sendmail
 	ln -sf sendmail $(DESTDIR)$(SBINDIR)/mailq
 	ln -sf sendmail $(DESTDIR)$(SBINDIR)/newaliases
+	@if [ "$(PREFIX)" = /usr ]; then \
+	    install -d $(DESTDIR)/usr/lib && \
+	    ln -sf ../sbin/sendmail $(DESTDIR)/usr/lib/sendmail; fi
 	install -m 644 src/sendmail.8 $(DESTDIR)$(MANDIR)/man8/sendmail.8
 	install -m 644 src/sendmail.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
+	@# Never overwrite a configuration someone wrote.
+	@[ -e $(DESTDIR)$(SYSCONFDIR)/sendmail.conf ] || \
+	    install -m 600 sendmail.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/sendmail.conf
+	install -d -m 700 $(DESTDIR)$(QUEUEDIR)
+	install -d $(DESTDIR)$(PREFIX)/share/doc/relaymail
+	install -m 644 src/relaymail-queue.service src/relaymail-queue.timer \
+	    $(DESTDIR)$(PREFIX)/share/doc/relaymail/
+	@if [ -n "$(SETGID)" ]; then \
+	    chgrp $(SETGID) $(DESTDIR)$(SBINDIR)/sendmail && \
+	    chmod 2755 $(DESTDIR)$(SBINDIR)/sendmail && \
+	    chgrp $(SETGID) $(DESTDIR)$(SYSCONFDIR)/sendmail.conf && \
+	    chmod 640 $(DESTDIR)$(SYSCONFDIR)/sendmail.conf && \
+	    chgrp $(SETGID) $(DESTDIR)$(QUEUEDIR) && \
+	    chmod 2770 $(DESTDIR)$(QUEUEDIR); fi
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/sendmail $(DESTDIR)$(SBINDIR)/mailq \
 	    $(DESTDIR)$(SBINDIR)/newaliases \
 	    $(DESTDIR)$(MANDIR)/man8/sendmail.8 \
 	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
+	@[ "$(PREFIX)" != /usr ] || rm -f $(DESTDIR)/usr/lib/sendmail
 
 # One self-contained binary: musl (from musl-tools), BearSSL and inih
 # linked statically; name resolution needs no NSS modules.

@@ -534,13 +534,49 @@ conf_load_string(struct conf *c, const char *name, const char *text,
 	return parse(c, name, &rd, err, errlen);
 }
 
+/* The key whose variable is var (RELAYMAIL_RELAY_TLS_CA_FILE), or -1. */
+static int
+env_key(const char *var)
+{
+	char want[128], *p;
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++) {
+		snprintf(want, sizeof(want), "RELAYMAIL_%s_%s", keys[i].section,
+		    keys[i].name);
+		for (p = want; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		if (strcmp(want, var) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static int
+env_set(struct ctx *x, const char *var, const char *v)
+{
+	char name[128], *p;
+	int k = env_key(var);
+
+	if (k >= 0)
+		return set(x, keys[k].section, keys[k].name, v) == 0 ||
+		    x->failed ? -1 : 0;
+	if (strncmp(var, "RELAYMAIL_ALIASES_", 18) == 0 && var[18] != '\0') {
+		snprintf(name, sizeof(name), "%s", var + 18);
+		for (p = name; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		return set(x, "aliases", name, v) == 0 || x->failed ? -1 : 0;
+	}
+	snprintf(x->err, x->errlen, "environment: %s: unknown setting", var);
+	return -1;
+}
+
 /* see conf.h */
 int
 conf_load_env(struct conf *c, char *const *envp, char *err, size_t errlen)
 {
 	struct ctx x;
 	char var[128], value[1024];
-	size_t i;
 
 	memset(&x, 0, sizeof(x));
 	x.c = c;
@@ -549,8 +585,6 @@ conf_load_env(struct conf *c, char *const *envp, char *err, size_t errlen)
 	x.errlen = errlen;
 	for (; envp != NULL && *envp != NULL; envp++) {
 		const char *e = *envp, *eq = strchr(e, '=');
-		const char *v;
-		int file = 0, found = 0;
 		size_t n;
 
 		if (strncmp(e, "RELAYMAIL_", 10) != 0 || eq == NULL)
@@ -561,52 +595,33 @@ conf_load_env(struct conf *c, char *const *envp, char *err, size_t errlen)
 		memcpy(var, e, n);
 		var[n] = '\0';
 		x.envvar = var;
-		v = eq + 1;
-		if (n > 5 && strcmp(var + n - 5, "_FILE") == 0) {
-			FILE *fp = fopen(v, "re");
-			file = 1;
-			var[n - 5] = '\0';
+		/* A key of that name first (tls_ca_file ends in _FILE too);
+		 * else KEY_FILE names a file holding the value. */
+		if (env_key(var) >= 0 || n <= 5 ||
+		    strcmp(var + n - 5, "_FILE") != 0) {
+			if (env_set(&x, var, eq + 1) == -1)
+				return -1;
+			continue;
+		}
+		{
+			FILE *fp = fopen(eq + 1, "re");
 			if (fp == NULL || fgets(value, sizeof(value), fp) ==
 			    NULL) {
-				snprintf(err, errlen, "environment: %s_FILE: "
-				    "%s: %s", var, v, fp ? "empty" :
-				    strerror(errno));
+				snprintf(err, errlen, "environment: %s: %s: %s",
+				    var, eq + 1, fp ? "empty" : strerror(errno));
 				if (fp)
 					fclose(fp);
 				return -1;
 			}
 			fclose(fp);
-			value[strcspn(value, "\r\n")] = '\0';
-			v = value;
 		}
-		for (i = 0; i < NKEYS && !found; i++) {
-			char want[128], *p;
-			snprintf(want, sizeof(want), "RELAYMAIL_%s_%s",
-			    keys[i].section, keys[i].name);
-			for (p = want; *p; p++)
-				*p = (char)toupper((unsigned char)*p);
-			if (strcmp(want, var) == 0) {
-				found = 1;
-				if (set(&x, keys[i].section, keys[i].name, v)
-				    == 0 || x.failed)
-					return -1;
-			}
-		}
-		if (!found && strncmp(var, "RELAYMAIL_ALIASES_", 18) == 0) {
-			char name[128], *p;
-			snprintf(name, sizeof(name), "%s", var + 18);
-			for (p = name; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-			found = 1;
-			if (set(&x, "aliases", name, v) == 0 || x.failed)
-				return -1;
-		}
-		if (!found) {
-			snprintf(err, errlen, "environment: %s: unknown "
-			    "setting", var);
+		value[strcspn(value, "\r\n")] = '\0';
+		var[n - 5] = '\0';
+		if (env_set(&x, var, value) == -1) {
+			explicit_bzero(value, sizeof(value));
 			return -1;
 		}
-		(void)file;
+		explicit_bzero(value, sizeof(value));
 	}
 	return 0;
 }

@@ -393,6 +393,12 @@ main(int argc, char *argv[])
 		}
 		privileged = 0;
 	}
+	if (privileged) {
+		/* Set-group-ID: nothing from the caller's environment may
+		 * steer what runs with the group (password_command). */
+		clearenv();
+		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	}
 	conf_defaults(&conf);
 	path = cli.conf_path ? cli.conf_path : RELAYMAIL_CONF;
 	if (cli.conf_path == NULL && !privileged && env_has_config() &&
@@ -410,7 +416,10 @@ main(int argc, char *argv[])
 		return EX_CONFIG;
 	}
 	log_init(cli.verbose, conf.log_file);
-	umask(077);
+	/* Private files; set-group-ID, the queue group shares them. */
+	umask(privileged ? 007 : 077);
+	if (conf_check_perms(&conf, path, err, sizeof(err)))
+		log_warn("%s", err);
 	switch (cli.mode) {
 	case CLI_LIST:
 		code = list_mode(&conf);

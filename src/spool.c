@@ -1,8 +1,10 @@
 /* relaymail: the on-disk queue. ISC licence, see LICENSE.
  * A message is durable once spool_commit() returns 0: data fsync'd,
  * renamed into q/, q/ fsync'd. Every file is opened relative to the
- * queue's directory descriptors with O_NOFOLLOW, created 0600 with
- * O_EXCL: a link planted in the queue is never followed. */
+ * queue's directory descriptors with O_NOFOLLOW, created with O_EXCL
+ * and mode 0660 under the umask main() sets (077; 007 when set-group-ID,
+ * so that the queue group can deliver any user's message): a link
+ * planted in the queue is never followed. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +29,7 @@ opendirat(int at, const char *name, int create, char *err, size_t errlen,
 {
 	int fd;
 
-	if (create && mkdirat(at, name, 0700) == -1 && errno != EEXIST) {
+	if (create && mkdirat(at, name, 0770) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "%s/%s: cannot create: %s", top, name,
 		    strerror(errno));
 		return -1;
@@ -51,7 +53,7 @@ spool_open(struct spool *s, const char *dir, int create, char *err,
 		snprintf(err, errlen, "queue directory name too long");
 		return -1;
 	}
-	if (create && mkdir(dir, 0700) == -1 && errno != EEXIST) {
+	if (create && mkdir(dir, 0770) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: cannot create: %s", dir,
 		    strerror(errno));
 		return -1;
@@ -110,7 +112,7 @@ spool_create(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 		snprintf(m->id, sizeof(m->id), "%010llX%05lX%04X",
 		    (long long)tv.tv_sec, (long)tv.tv_usec, rnd);
 		m->fd = openat(s->tmpfd, m->id, O_RDWR | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		    O_NOFOLLOW | O_CLOEXEC, 0660);
 		if (m->fd != -1 || errno != EEXIST)
 			break;
 	}
@@ -409,7 +411,7 @@ write_state(struct spool *s, int dirfd, struct spool_msg *m)
 	snprintf(tmp, sizeof(tmp), "%s.st.new", m->id);
 	unlinkat(dirfd, tmp, 0);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	    O_CLOEXEC, 0660);
 	if (fd == -1)
 		return -1;
 	n = snprintf(line, sizeof(line), "attempts %d\nnext %lld\nerror %s\n",

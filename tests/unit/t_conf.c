@@ -150,6 +150,7 @@ TEST(password_sources)
 TEST(environment)
 {
 	char *env[] = { "RELAYMAIL_RELAY_HOST=envhost:2525",
+	    "RELAYMAIL_RELAY_TLS_CA_FILE=/ca.pem",
 	    "RELAYMAIL_RELAY_TLS_VERIFY=no", "RELAYMAIL_ALIASES_ROOT=r@x",
 	    "PATH=/bin", NULL };
 	char *bad[] = { "RELAYMAIL_RELAY_COLOUR=1", NULL };
@@ -162,6 +163,7 @@ TEST(environment)
 	T_STREQ(c.hosts[0].name, "envhost");
 	T_OK(!c.tls_verify);
 	T_STREQ(c.aliases[0].name, "root");
+	T_STREQ(c.tls_ca_file, "/ca.pem");
 	T_EQ(conf_load_env(&c, bad, err, sizeof(err)), -1);
 	T_STREQ(err, "environment: RELAYMAIL_RELAY_COLOUR: unknown setting");
 	T_EQ(conf_load_env(&c, badval, err, sizeof(err)), -1);

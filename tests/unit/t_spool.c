@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "spool.h"
@@ -154,6 +155,7 @@ TEST(control_chars_refused)
 }
 
 TEST_MAIN("t_spool", {
+	umask(077);	/* as main() sets it */
 	if (mkdtemp(dir) == NULL || spool_open(&s, dir, 1, err,
 	    sizeof(err)) == -1) {
 		printf("FAIL t_spool: setup: %s\n", err);
