@@ -285,3 +285,134 @@ addr_is_local(const char *a)
 {
 	return strchr(a, '@') == NULL;
 }
+
+struct qual {
+	char	*out;
+	size_t	 o, outlen;
+	const char *domain;
+	size_t	 dlen;
+	int	 at, words, inword, angle_text;
+	size_t	 angle_end, plain_end;	/* output offsets, 0 = none */
+	int	 had_angle;
+};
+
+static int
+qput(struct qual *q, char c)
+{
+	if (q->o + 1 >= q->outlen)
+		return -1;
+	q->out[q->o++] = c;
+	return 0;
+}
+
+/* End of one mailbox: qualify it if it is a bare local name. */
+static int
+qend(struct qual *q)
+{
+	size_t at = 0;
+
+	if (!q->at && q->had_angle && q->angle_text)
+		at = q->angle_end;
+	else if (!q->at && !q->had_angle && q->words == 1)
+		at = q->plain_end;
+	if (at != 0) {
+		if (q->o + q->dlen + 1 >= q->outlen)
+			return -1;
+		memmove(q->out + at + q->dlen + 1, q->out + at, q->o - at);
+		q->out[at] = '@';
+		memcpy(q->out + at + 1, q->domain, q->dlen);
+		q->o += q->dlen + 1;
+	}
+	q->at = q->words = q->inword = q->angle_text = q->had_angle = 0;
+	q->angle_end = q->plain_end = 0;
+	return 0;
+}
+
+/* see addr.h */
+long
+addr_qualify_list(const char *s, size_t len, const char *domain, char *out,
+    size_t outlen)
+{
+	struct qual q;
+	size_t i;
+	int depth = 0, inq = 0, in_angle = 0;
+
+	memset(&q, 0, sizeof(q));
+	q.out = out;
+	q.outlen = outlen;
+	q.domain = domain;
+	q.dlen = strlen(domain);
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (depth > 0) {
+			if (c == '\\' && i + 1 < len) {
+				if (qput(&q, c) == -1)
+					return -1;
+				c = s[++i];
+			} else if (c == '(')
+				depth++;
+			else if (c == ')')
+				depth--;
+		} else if (inq) {
+			if (c == '\\' && i + 1 < len) {
+				if (qput(&q, c) == -1)
+					return -1;
+				c = s[++i];
+			} else if (c == '"')
+				inq = 0;
+			if (in_angle)
+				q.angle_text = 1;
+		} else if (c == '(') {
+			depth = 1;
+			q.inword = 0;
+		} else if (c == '"') {
+			inq = 1;
+			if (in_angle)
+				q.angle_text = 1;
+			else if (!q.inword) {
+				q.words++;
+				q.inword = 1;
+			}
+		} else if (c == '<' && !in_angle) {
+			in_angle = 1;
+			q.had_angle = 1;
+		} else if (c == '>' && in_angle) {
+			in_angle = 0;
+			q.angle_end = q.o;	/* before the '>' */
+		} else if (in_angle) {
+			if (c == '@')
+				q.at = 1;
+			else if (c != ' ' && c != '\t')
+				q.angle_text = 1;
+			if (c == ':')	/* a source route: it has a domain */
+				q.at = 1;
+		} else if (c == ',' || c == ';') {
+			if (qend(&q) == -1)
+				return -1;
+		} else if (c == ':') {
+			/* A group name: not an address. */
+			q.words = q.inword = q.at = 0;
+			q.plain_end = 0;
+		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			q.inword = 0;
+		} else {
+			if (c == '@')
+				q.at = 1;
+			if (!q.inword) {
+				q.words++;
+				q.inword = 1;
+			}
+			if (qput(&q, c) == -1)
+				return -1;
+			q.plain_end = q.o;
+			continue;
+		}
+		if (qput(&q, c) == -1)
+			return -1;
+	}
+	if (qend(&q) == -1)
+		return -1;
+	out[q.o] = '\0';
+	return (long)q.o;
+}

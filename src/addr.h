@@ -33,6 +33,13 @@ int	 addr_check(const char *addr, char *err, size_t errlen);
 int	 addr_sender(const char *in, char *out, size_t outlen, char *err,
 	    size_t errlen);
 
+/* Copies an address list (a header value) into out, adding "@domain"
+ * to each bare local name ("root", "Name <root>", "root (Comment)");
+ * everything else is copied as it is. Returns the length written
+ * (NUL-terminated), or -1 when out is too small. */
+long	 addr_qualify_list(const char *s, size_t len, const char *domain,
+	    char *out, size_t outlen);
+
 /* Does s contain a control character (CR, LF, NUL...; TAB is allowed)?
  * Words from argv must not: a line break there could add a recipient. */
 int	 addr_has_control(const char *s);

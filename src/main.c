@@ -202,6 +202,7 @@ send_mode(const struct cli *cli, const struct conf *conf)
 	opts.fullname = user_fullname(cli);
 	opts.msgid = m.id;
 	opts.domain = conf->domain ? conf->domain : util_hostname();
+	opts.qualify = conf->domain;
 	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
 		opts.rewrite_from = conf->from;
 		opts.rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;

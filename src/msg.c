@@ -37,6 +37,7 @@ struct mc {
 	struct hdr h;
 	char	 field[MSG_FIELD_MAX];
 	size_t	 flen;
+	char	 qual[MSG_FIELD_MAX + 4096];	/* a field, qualified */
 	int	 has_date, has_msgid, has_from;
 };
 
@@ -202,6 +203,20 @@ rewrite_from(struct mc *m, const char *v, size_t len)
 	return emit_line(m, buf, (size_t)n) == -1 ? -1 : 1;
 }
 
+static int
+is_address_field(const char *name)
+{
+	static const char *names[] = { "From", "To", "Cc", "Sender",
+	    "Reply-To", "Resent-From", "Resent-To", "Resent-Cc",
+	    "Resent-Sender" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* The field in m->field is complete: drop it, read it, pass it on. */
 static int
 end_field(struct mc *m)
@@ -259,6 +274,18 @@ end_field(struct mc *m)
 			int r = rewrite_from(m, v, vlen);
 			if (r != 0)
 				return r < 0 ? -1 : 0;
+		}
+	}
+	if (m->o->qualify != NULL && is_address_field(name)) {
+		/* [message] domain: "root" becomes "root@domain". */
+		size_t head = (size_t)(v - m->field);
+		long n;
+		memcpy(m->qual, m->field, head);
+		n = addr_qualify_list(v, vlen, m->o->qualify, m->qual + head,
+		    sizeof(m->qual) - head);
+		if (n >= 0 && head + (size_t)n <= sizeof(m->qual)) {
+			m->flen = 0;
+			return emit_line(m, m->qual, head + (size_t)n);
 		}
 	}
 	if (emit_line(m, m->field, m->flen) == -1)

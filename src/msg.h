@@ -28,6 +28,7 @@ struct msg_opts {
 	const char *domain;	/* right part, and for qualifying */
 	const char *rewrite_from;	/* force From: to this address, or NULL */
 	int	 rewrite_local;	/* only when From: holds a bare local name */
+	const char *qualify;	/* [message] domain for header addresses */
 };
 
 struct msg_info {

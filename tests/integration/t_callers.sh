@@ -43,7 +43,8 @@ printf 'From: "(Cron Daemon)" <root>\nTo: alice@example.net\nSubject: Cron <root
     check cronie_rcpt rcpt_is '<alice@example.net> ' &&
     check cronie_date_added has data '^Date: ' &&
     check cronie_msgid_added has data '^Message-ID: ' &&
-    check cronie_crlf clean_crlf
+    check cronie_crlf clean_crlf &&
+    check cronie_from_qualified has data '^From: "(Cron Daemon)" <root@example.org>'
 
 printf 'From: root (Cron Daemon)\nTo: a@example.net, b@example.net\nSubject: Cron <u@h> job\n\ncaf\303\251\n' |
     row debian_cron -FCronDaemon -i -B8BITMIME -oem a@example.net, b@example.net &&
@@ -144,7 +145,9 @@ check sudo_minimal_env rc_is 0
 check sudo_alias rcpt_is '<ops@example.net> '
 
 printf 'From: mdadm monitoring <root>\nTo: root\nSubject: Fail event on /dev/md0:h\n\nmdstat\n' |
-    row mdadm -t -froot@example.org
+    row mdadm -t -froot@example.org &&
+    check mdadm_header_qualified has data '^From: mdadm monitoring <root@example.org>' &&
+    check mdadm_to_qualified has data '^To: root@example.org'
 printf 'From: mdadm monitoring <root>\nTo: admin@example.net\nSubject: Fail event\n\nmdstat\n' |
     row mdadm_no_from -t
 
@@ -157,7 +160,8 @@ printf 'Auto-Submitted: auto-generated\nSubject: apt-listchanges\nTo: root\n\nne
 
 printf 'To: a@example.net\nTo: b@example.net\nFrom: Logwatch\nSubject: Logwatch for h\nAuto-Submitted: auto-generated\nPrecedence: bulk\n\nreport\n' |
     row logwatch -t &&
-    check logwatch_two_to_lines rcpt_is '<a@example.net> <b@example.net> '
+    check logwatch_two_to_lines rcpt_is '<a@example.net> <b@example.net> ' &&
+    check logwatch_from_qualified has data '^From: Logwatch@example.org'
 
 printf 'Subject: [Fail2Ban] sshd: banned 1.2.3.4\nDate: Tue, 24 Nov 2026 10:00:00 +0000\nFrom: Fail2Ban <fail2ban>\nTo: a@example.net,b@example.net\n\nbanned\n' |
     row fail2ban -f fail2ban "a@example.net,b@example.net" &&

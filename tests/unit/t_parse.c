@@ -208,6 +208,22 @@ TEST(address_checks)
 	T_OK(!addr_is_utf8("a@x"));
 }
 
+TEST(qualify_headers)
+{
+	char out[256];
+	const char *in = " root (Cron Daemon), \"Q, R\" <carol>, a@x, "
+	    "Team: bob;, undisclosed-recipients:;";
+
+	T_OK(addr_qualify_list(in, strlen(in), "ex.org", out, sizeof(out)) > 0);
+	T_STREQ(out, " root@ex.org (Cron Daemon), \"Q, R\" <carol@ex.org>, "
+	    "a@x, Team: bob@ex.org;, undisclosed-recipients:;");
+	T_EQ(addr_qualify_list(" mdadm monitoring <root>", 24, "ex.org", out,
+	    sizeof(out)), 31);
+	T_STREQ(out, " mdadm monitoring <root@ex.org>");
+	T_EQ(addr_qualify_list(" John Doe", 9, "ex.org", out, sizeof(out)), 9);
+	T_EQ(addr_qualify_list(" root", 5, "ex.org", out, 6), -1);
+}
+
 TEST(header_scanner)
 {
 	struct hdr h;
@@ -242,5 +258,6 @@ TEST_MAIN("t_parse", {
 	RUN(rejections);
 	RUN(address_lists);
 	RUN(address_checks);
+	RUN(qualify_headers);
 	RUN(header_scanner);
 })
