@@ -21,6 +21,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[256];
 
+	char out[2048];
+
 	addr_parse_list((const char *)data, size, cb, NULL, err, sizeof(err));
+	addr_qualify_list((const char *)data, size, "example.org", out,
+	    sizeof(out));
 	return 0;
 }
