@@ -108,57 +108,60 @@ set_bool(struct ctx *x, const char *key, const char *v, void *field)
 	return 1;
 }
 
+/* The words of each enumerated key, in the order of its enum. */
+static const char *tls_names[] = { "starttls", "tls", "none", NULL };
+static const char *auth_names[] = { "auto", "plain", "login", "cram-md5",
+    "xoauth2", "oauthbearer", NULL };
+static const char *rewrite_names[] = { "no", "local", "always", NULL };
+
+/* The index of v in names (case-insensitive), or -1. */
+static int
+choice(const char *v, const char **names)
+{
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcasecmp(v, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 static int
 set_tls(struct ctx *x, const char *key, const char *v, void *field)
 {
-	enum conf_tls *p = field;
+	int i = choice(v, tls_names);
 
 	(void)x;
 	(void)key;
-	if (!strcmp(v, "starttls"))
-		*p = CONF_TLS_STARTTLS;
-	else if (!strcmp(v, "tls"))
-		*p = CONF_TLS_IMPLICIT;
-	else if (!strcmp(v, "none"))
-		*p = CONF_TLS_NONE;
-	else
+	if (i < 0)
 		return -4;
+	*(enum conf_tls *)field = (enum conf_tls)i;
 	return 1;
 }
 
 static int
 set_auth(struct ctx *x, const char *key, const char *v, void *field)
 {
-	static const char *names[] = { "auto", "plain", "login", "cram-md5",
-	    "xoauth2", "oauthbearer" };
-	enum conf_auth *p = field;
-	size_t i;
+	int i = choice(v, auth_names);
 
 	(void)x;
 	(void)key;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcasecmp(v, names[i])) {
-			*p = (enum conf_auth)i;
-			return 1;
-		}
-	return -5;
+	if (i < 0)
+		return -5;
+	*(enum conf_auth *)field = (enum conf_auth)i;
+	return 1;
 }
 
 static int
 set_rewrite(struct ctx *x, const char *key, const char *v, void *field)
 {
-	enum conf_rewrite *p = field;
+	int i = choice(v, rewrite_names);
 
 	(void)x;
 	(void)key;
-	if (!strcmp(v, "no"))
-		*p = CONF_REWRITE_NO;
-	else if (!strcmp(v, "local"))
-		*p = CONF_REWRITE_LOCAL;
-	else if (!strcmp(v, "always"))
-		*p = CONF_REWRITE_ALWAYS;
-	else
+	if (i < 0)
 		return -6;
+	*(enum conf_rewrite *)field = (enum conf_rewrite)i;
 	return 1;
 }
 
@@ -755,10 +758,6 @@ conf_check_perms(const struct conf *c, const char *path, char *warn,
 void
 conf_print(const struct conf *c, FILE *fp)
 {
-	static const char *tls[] = { "starttls", "tls", "none" };
-	static const char *auth[] = { "auto", "plain", "login", "cram-md5",
-	    "xoauth2", "oauthbearer" };
-	static const char *rw[] = { "no", "local", "always" };
 	int i;
 
 	fprintf(fp, "[relay]\nhost =");
@@ -767,7 +766,8 @@ conf_print(const struct conf *c, FILE *fp)
 		    c->hosts[i].port ? ":" : "",
 		    c->hosts[i].port ? c->hosts[i].port : "");
 	fprintf(fp, "\nport = %s\ntls = %s\ntls_verify = %s\n",
-	    c->port ? c->port : "", tls[c->tls], c->tls_verify ? "yes" : "no");
+	    c->port ? c->port : "", tls_names[c->tls],
+	    c->tls_verify ? "yes" : "no");
 	fprintf(fp, "tls_ca_file = %s\n", c->tls_ca_file);
 	if (c->tls_host)
 		fprintf(fp, "tls_host = %s\n", c->tls_host);
@@ -784,7 +784,8 @@ conf_print(const struct conf *c, FILE *fp)
 		fprintf(fp, "password_file = %s\n", c->password_file);
 	if (c->password_command)
 		fprintf(fp, "password_command = %s\n", c->password_command);
-	fprintf(fp, "auth = %s\nauth_allow_plaintext = %s\n", auth[c->auth],
+	fprintf(fp, "auth = %s\nauth_allow_plaintext = %s\n",
+	    auth_names[c->auth],
 	    c->auth_allow_plaintext ? "yes" : "no");
 	if (c->helo)
 		fprintf(fp, "helo = %s\n", c->helo);
@@ -798,7 +799,7 @@ conf_print(const struct conf *c, FILE *fp)
 		fprintf(fp, "domain = %s\n", c->domain);
 	if (c->from)
 		fprintf(fp, "from = %s\n", c->from);
-	fprintf(fp, "rewrite_from = %s\n", rw[c->rewrite_from]);
+	fprintf(fp, "rewrite_from = %s\n", rewrite_names[c->rewrite_from]);
 	if (c->naliases > 0)
 		fprintf(fp, "\n[aliases]\n");
 	for (i = 0; i < c->naliases; i++)
