@@ -181,8 +181,6 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 				const char *v = a[j + 1] ? a + j + 1 : argv[++i];
 				char name[3] = { '-', l, '\0' };
 				if (v == NULL) {
-					if (i >= argc)
-						i = argc - 1;
 					return usage(err, errlen, "option %s "
 					    "requires a value", name);
 				}

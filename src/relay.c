@@ -254,8 +254,6 @@ log_attempt(const struct relay *r, const struct spool_msg *m,
 	for (i = 0; i < m->nrcpts && o + 4 < sizeof(to); i++)
 		o += (size_t)snprintf(to + o, sizeof(to) - o, "%s<%s>",
 		    i ? "," : "", m->rcpts[i]);
-	if (o >= sizeof(to))
-		o = sizeof(to) - 1;
 	log_info("id=%s from=<%s> to=%s relay=%s:%s delay=%lds attempts=%d "
 	    "status=%s reply=\"%s\"", m->id, m->from, to,
 	    r->conf->hosts[r->host].name, r->port,

@@ -564,7 +564,7 @@ smtp_send(struct smtp *s, struct envelope *env, struct smtp_result *res)
 	if (!pipelining) {
 		if (flush(s, res, SMTP_MAIL) == -1)
 			return -1;
-		if ((code = read_reply(s, SMTP_MAIL, res, NULL)) != 250)
+		if (read_reply(s, SMTP_MAIL, res, NULL) != 250)
 			return -1;
 	}
 	for (i = 0; i < env->nrcpts; i++) {

@@ -140,16 +140,14 @@ pem_each(const char *path, pem_obj_cb cb, void *arg, char *err, size_t errlen)
 			bits -= 8;
 			if (len == cap) {
 				unsigned char *n;
-				if (cap >= PEM_OBJ_MAX) {
+				size_t ncap = cap ? cap * 2 : 2048;
+				if (cap >= PEM_OBJ_MAX ||
+				    (n = realloc(der, ncap)) == NULL) {
 					in_obj = 0;	/* too big: skip it */
 					break;
 				}
-				cap = cap ? cap * 2 : 2048;
-				if ((n = realloc(der, cap)) == NULL) {
-					in_obj = 0;
-					break;
-				}
 				der = n;
+				cap = ncap;
 			}
 			der[len++] = (unsigned char)(acc >> bits);
 		}

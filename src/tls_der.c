@@ -230,10 +230,13 @@ int
 der_san_has_ip(const unsigned char *san, size_t len,
     const unsigned char *ip, size_t iplen)
 {
-	const unsigned char *p = san, *end = san + len;
+	const unsigned char *p = san, *end;
 	struct el seq, gn;
 
-	if (san == NULL || der_get(&p, end, &seq) == -1 || seq.tag != 0x30)
+	if (san == NULL)
+		return 0;
+	end = san + len;
+	if (der_get(&p, end, &seq) == -1 || seq.tag != 0x30)
 		return 0;
 	p = seq.val;
 	end = seq.val + seq.len;
@@ -249,12 +252,15 @@ void
 der_san_string(const unsigned char *san, size_t len, char *out,
     size_t outlen)
 {
-	const unsigned char *p = san, *end = san + len;
+	const unsigned char *p = san, *end;
 	struct el seq, gn;
 	char ip[64];
 
 	out[0] = '\0';
-	if (san == NULL || der_get(&p, end, &seq) == -1 || seq.tag != 0x30)
+	if (san == NULL)
+		return;
+	end = san + len;
+	if (der_get(&p, end, &seq) == -1 || seq.tag != 0x30)
 		return;
 	p = seq.val;
 	end = seq.val + seq.len;
