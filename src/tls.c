@@ -433,6 +433,7 @@ ee_key(struct x509 *x)
 #define ERR_IP_MISMATCH		0x1001
 #define ERR_PIN_MISMATCH	0x1002
 #define ERR_NO_KEY		0x1003
+#define ERR_NOT_SERVER		0x1005
 
 static unsigned
 x_end_chain(const br_x509_class **ctx)
@@ -452,6 +453,8 @@ x_end_chain(const br_x509_class **ctx)
 	    &dc) == -1)
 		return x->err = BR_ERR_X509_INVALID_VALUE;
 	pin_of(dc.spki, dc.spki_len, t->server_pin, sizeof(t->server_pin));
+	if (x->verify && !der_eku_allows_server(dc.eku, dc.eku_len))
+		return x->err = ERR_NOT_SERVER;
 	if (x->verify && t->iplen > 0 && t->p->verify_name == NULL &&
 	    !der_san_has_ip(dc.san, dc.san_len, t->ip, t->iplen))
 		return x->err = ERR_IP_MISMATCH;
@@ -555,6 +558,8 @@ static const struct {
 	    "by a server (key usage)" },
 	{ BR_ERR_X509_WEAK_PUBLIC_KEY, "the certificate's key is too weak" },
 	{ ERR_NO_KEY, "the server's certificate could not be read" },
+	{ ERR_NOT_SERVER, "the certificate is not for a TLS server "
+	    "(extended key usage)" },
 };
 
 static const char *
@@ -638,7 +643,7 @@ explain(struct tls *t, int code, char *err, size_t errlen)
 		    alert_name(code - BR_ERR_RECV_FATAL_ALERT),
 		    code - BR_ERR_RECV_FATAL_ALERT == 70 ? ": it offers no "
 		    "TLS version we accept (TLS 1.2 required)" : "");
-	else if (code >= BR_ERR_SEND_FATAL_ALERT)
+	else if (code >= BR_ERR_SEND_FATAL_ALERT && code < 0x1000)
 		snprintf(err, errlen, "TLS: handshake failed (we sent alert "
 		    "%d, %s)", code - BR_ERR_SEND_FATAL_ALERT,
 		    alert_name(code - BR_ERR_SEND_FATAL_ALERT));
@@ -854,6 +859,8 @@ tls_start(struct tls *t, const struct tls_params *p,
 		t->iplen = 16;
 	memcpy(t->ip, ip, t->iplen);
 	br_ssl_client_init_full(&t->sc, &t->x.minimal, t->tas, t->ntas);
+	/* RSA keys under 2048 bits are refused (NIST SP 800-131A). */
+	br_x509_minimal_set_minrsa(&t->x.minimal, 256);
 	br_ssl_engine_set_versions(&t->sc.eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_buffer(&t->sc.eng, t->iobuf, sizeof(t->iobuf), 1);
 	t->x.vtable = &x509_vtable;

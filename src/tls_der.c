@@ -89,6 +89,7 @@ der_time(const struct el *e)
 }
 
 static const unsigned char oid_san[] = { 0x55, 0x1d, 0x11 };
+static const unsigned char oid_eku[] = { 0x55, 0x1d, 0x25 };
 
 /* see tls_der.h */
 int
@@ -156,8 +157,8 @@ der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
 			if (der_get(&y, ext.val + ext.len, &oid) == -1 ||
 			    oid.tag != 0x06)
 				return -1;
-			if (oid.len != sizeof(oid_san) ||
-			    memcmp(oid.val, oid_san, sizeof(oid_san)) != 0)
+			if (oid.len != 3 || (memcmp(oid.val, oid_san, 3) != 0 &&
+			    memcmp(oid.val, oid_eku, 3) != 0))
 				continue;
 			if (der_get(&y, ext.val + ext.len, &val) == -1)
 				return -1;
@@ -166,8 +167,14 @@ der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
 				return -1;
 			if (val.tag != 0x04)
 				return -1;
-			c->san = val.val;	/* the GeneralNames SEQUENCE */
-			c->san_len = val.len;
+			/* The value: a GeneralNames or KeyPurposeId SEQUENCE. */
+			if (oid.val[2] == oid_san[2]) {
+				c->san = val.val;
+				c->san_len = val.len;
+			} else {
+				c->eku = val.val;
+				c->eku_len = val.len;
+			}
 		}
 	}
 	return 0;
@@ -243,6 +250,33 @@ der_san_has_ip(const unsigned char *san, size_t len,
 	while (p < end && der_get(&p, end, &gn) == 0)
 		if (gn.tag == 0x87 && gn.len == iplen &&
 		    memcmp(gn.val, ip, iplen) == 0)
+			return 1;
+	return 0;
+}
+
+/* see tls_der.h */
+int
+der_eku_allows_server(const unsigned char *eku, size_t len)
+{
+	/* 1.3.6.1.5.5.7.3.1 serverAuth; 2.5.29.37.0 anyExtendedKeyUsage */
+	static const unsigned char server[] = { 0x2b, 0x06, 0x01, 0x05,
+	    0x05, 0x07, 0x03, 0x01 };
+	static const unsigned char any[] = { 0x55, 0x1d, 0x25, 0x00 };
+	const unsigned char *p = eku, *end;
+	struct el seq, oid;
+
+	if (eku == NULL)
+		return 1;
+	end = eku + len;
+	if (der_get(&p, end, &seq) == -1 || seq.tag != 0x30)
+		return 0;
+	p = seq.val;
+	end = seq.val + seq.len;
+	while (p < end && der_get(&p, end, &oid) == 0)
+		if (oid.tag == 0x06 && ((oid.len == sizeof(server) &&
+		    memcmp(oid.val, server, sizeof(server)) == 0) ||
+		    (oid.len == sizeof(any) && memcmp(oid.val, any,
+		    sizeof(any)) == 0)))
 			return 1;
 	return 0;
 }

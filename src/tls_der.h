@@ -10,8 +10,8 @@
 #include <time.h>
 
 struct der_cert {
-	const unsigned char *issuer, *subject, *spki, *san;
-	size_t	 issuer_len, subject_len, spki_len, san_len;
+	const unsigned char *issuer, *subject, *spki, *san, *eku;
+	size_t	 issuer_len, subject_len, spki_len, san_len, eku_len;
 	time_t	 not_before, not_after;	/* (time_t)-1 if unreadable */
 };
 
@@ -26,6 +26,11 @@ void	 der_name_string(const unsigned char *name, size_t len, char *out,
 /* Does the SubjectAltName extension value list this IP (4 or 16 bytes)? */
 int	 der_san_has_ip(const unsigned char *san, size_t len,
 	    const unsigned char *ip, size_t iplen);
+
+/* May a certificate with this extendedKeyUsage value (or none) serve a
+ * TLS server? True without the extension, or when it lists serverAuth
+ * or anyExtendedKeyUsage (RFC 5280 4.2.1.12). */
+int	 der_eku_allows_server(const unsigned char *eku, size_t len);
 
 /* The DNS and IP names of the SAN, comma separated, for messages. */
 void	 der_san_string(const unsigned char *san, size_t len, char *out,

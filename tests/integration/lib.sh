@@ -26,9 +26,9 @@ fail() { echo "FAIL $TNAME: $1: $2"; }
 
 # check NAME CMD...: one scenario, passing when CMD succeeds.
 check() {
-	name=$1
+	_check=$1
 	shift
-	if "$@"; then ok "$name"; else fail "$name" "$*"; fi
+	if "$@"; then ok "$_check"; else fail "$_check" "$*"; fi
 }
 
 # start_host [smarthost args]: RSA cert for localhost, AUTH alice:secret.

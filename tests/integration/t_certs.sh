@@ -22,6 +22,8 @@ bad_cert wrong_name wrongname 'wrong.example'
 bad_cert unknown_ca unknownca 'issuer'
 bad_cert expired expired 'expired'
 bad_cert not_yet_valid notyet 'not valid'
+bad_cert weak_key weakkey 'too weak'
+bad_cert client_only_eku clientonly 'key usage'
 
 # tls_verify = no accepts the wrong name (the config says so).
 write_conf tls_verify=no
