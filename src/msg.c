@@ -173,10 +173,15 @@ static int
 rewrite_from(struct mc *m, const char *v, size_t len)
 {
 	char name[300] = "", buf[1200], cur[ADDR_MAX + 1] = "";
-	const char *lt = memchr(v, '<', len);
+	const char *lt;
 	size_t k;
 	int n;
 
+	while (len > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		len--;
+	}
+	lt = memchr(v, '<', len);
 	if (m->o->rewrite_local) {
 		/* Keep a From: that already names a full address. */
 		const char *at = memchr(v, '@', len);

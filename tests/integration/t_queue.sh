@@ -73,3 +73,18 @@ sed -i "s|^port = .*|port = 1|" "$T/conf"
 printf 'Subject: ro\n\nbody\n' | send b@example.net
 check no_queue_no_delivery_73 rc_is 73
 check no_queue_says_why stderr_has 'cannot queue'
+
+# A flush of 200 queued messages uses one connection.
+rm -rf "$T/queue"
+start_host
+write_conf port=1
+i=0
+while [ $i -lt 200 ]; do
+	printf 'Subject: m%s\n\nbody\n' $i | send a@example.net
+	i=$((i + 1))
+done
+check two_hundred_queued [ "$(queued)" -eq 200 ]
+write_conf
+"$SENDMAIL" -C "$T/conf" -q >/dev/null 2>&1
+check two_hundred_delivered [ "$(delivered)" -eq 200 ]
+check two_hundred_one_connection [ "$(connections)" -eq 1 ]

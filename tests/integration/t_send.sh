@@ -67,3 +67,25 @@ check implicit_exit_0 rc_is 0
 check implicit_delivered [ "$(delivered)" -eq 1 ]
 check implicit_used grep -qx implicit "$T/sh/conn-1/tls"
 check implicit_no_ip_sni sh -c "! grep -q 127 '$T/sh/conn-1/sni'"
+
+# [message] rewrite_from = always: From: forced, the display name kept.
+start_host
+EXTRA='[message]
+from = relay@example.org
+rewrite_from = always'
+write_conf
+printf 'From: Alice <alice@elsewhere.example>\nSubject: r\n\nx\n' | send a@example.net
+check rewrite_from_header grep -q '^From: "Alice" <relay@example.org>' "$(last_msg)/data"
+check rewrite_from_envelope grep -q '^<relay@example.org>' "$(last_msg)/mail_from"
+EXTRA=""
+
+# A non-ASCII address needs SMTPUTF8: sent with it, refused without it.
+write_conf
+printf 'Subject: u\n\nx\n' | send "j$(printf '\303\266')rg@example.net"
+check smtputf8_used grep -q 'SMTPUTF8' "$(last_msg)/mail_from"
+echo 'ext -SMTPUTF8' >"$T/script"
+start_host -s "$T/script"
+write_conf
+printf 'Subject: u\n\nx\n' | send "j$(printf '\303\266')rg@example.net"
+check smtputf8_missing_65 rc_is 65
+check smtputf8_missing_says_why stderr_has 'SMTPUTF8'
