@@ -397,6 +397,9 @@ main(int argc, char *argv[])
 	if (privileged) {
 		/* Set-group-ID: nothing from the caller's environment may
 		 * steer what runs with the group (password_command). */
+		if (env_has_config())
+			log_warn("RELAYMAIL_* variables ignored: running "
+			    "set-group-ID (use -C, which drops the group)");
 		clearenv();
 		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	}
