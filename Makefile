@@ -63,6 +63,7 @@ deps:
 	@sh tests/deps.sh build
 
 tests: all $(UNITS) $(SMARTHOST)
+	@sh tests/deps.sh check
 
 # The suite runs twice: as built, and under ASan+UBSan in build-san/.
 check: tests
