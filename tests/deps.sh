@@ -21,7 +21,9 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	apt-get update -qq >/dev/null 2>&1 || true
 	# shellcheck disable=SC2086
 	apt-get install -y -qq $need >/dev/null || {
-		echo "relaymail: apt-get install$need failed" >&2; exit 1; }
+		echo "relaymail: apt-get install$need failed" >&2
+		[ "${1:-build}" = check ] && exit 0	# those tests skip
+		exit 1; }
 	exit 0
 fi
 if [ "${1:-build}" = check ]; then
