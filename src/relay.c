@@ -2,6 +2,7 @@
  * The outcome table (classify) and the backoff live here; every queue
  * change after an attempt goes through finish(). A session failure is
  * never the message's fault: it defers, never fails, a message. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,70 @@ close_session(struct relay *r)
 	r->open = 0;
 }
 
+/* An OAuth token from password_command is kept in the queue directory
+ * for RELAY_TOKEN_S, so that a run of sendmail per cron job does not run
+ * the command (often a network call) every time. The file is private
+ * (0600 under our umask); a token the server refuses is dropped. */
+#define TOKEN_FILE	".oauth-token"
+
+static int
+oauth(const struct relay *r)
+{
+	const struct conf *c = r->conf;
+
+	return r->spool != NULL && c->password_command != NULL &&
+	    (c->auth == CONF_AUTH_XOAUTH2 || c->auth == CONF_AUTH_OAUTHBEARER);
+}
+
+static int
+token_load(struct relay *r)
+{
+	char buf[sizeof(r->secret) + 32], *nl;
+	ssize_t n;
+	int fd;
+
+	fd = openat(r->spool->fd, TOKEN_FILE, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((nl = strchr(buf, '\n')) == NULL ||
+	    strtoll(buf, NULL, 10) <= (long long)time(NULL)) {
+		explicit_bzero(buf, sizeof(buf));
+		return -1;
+	}
+	nl[1 + strcspn(nl + 1, "\n")] = '\0';
+	util_strlcpy(r->secret, nl + 1, sizeof(r->secret));
+	explicit_bzero(buf, sizeof(buf));
+	return r->secret[0] != '\0' ? 0 : -1;
+}
+
+static void
+token_save(struct relay *r)
+{
+	char head[32];
+	int fd, n;
+
+	unlinkat(r->spool->fd, TOKEN_FILE ".new", 0);
+	fd = openat(r->spool->fd, TOKEN_FILE ".new", O_WRONLY | O_CREAT |
+	    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return;
+	n = snprintf(head, sizeof(head), "%lld\n",
+	    (long long)time(NULL) + RELAY_TOKEN_S);
+	if (write(fd, head, (size_t)n) == n &&
+	    write(fd, r->secret, strlen(r->secret)) ==
+	    (ssize_t)strlen(r->secret) && write(fd, "\n", 1) == 1)
+		renameat(r->spool->fd, TOKEN_FILE ".new", r->spool->fd,
+		    TOKEN_FILE);
+	close(fd);
+	unlinkat(r->spool->fd, TOKEN_FILE ".new", 0);
+}
+
 static int
 load_secret(struct relay *r, char *why, size_t len)
 {
@@ -90,12 +155,18 @@ load_secret(struct relay *r, char *why, size_t len)
 
 	if (r->have_secret || r->conf->user == NULL)
 		return 0;
+	if (oauth(r) && token_load(r) == 0) {
+		r->have_secret = r->token_cached = 1;
+		return 0;
+	}
 	if (conf_password(r->conf, r->secret, sizeof(r->secret), err,
 	    sizeof(err)) == -1) {
 		snprintf(why, len, "%s", err);
 		return -1;
 	}
 	r->have_secret = 1;
+	if (oauth(r))
+		token_save(r);
 	return 0;
 }
 
@@ -178,6 +249,15 @@ open_session(struct relay *r)
 		    host->name, r->port, why);
 		r->open = 1;	/* let close_session say QUIT if sane */
 		close_session(r);
+		if (res.stage == SMTP_AUTH && r->token_cached) {
+			/* A cached token refused: fetch a fresh one and try
+			 * this host again, once. */
+			unlinkat(r->spool->fd, TOKEN_FILE, 0);
+			explicit_bzero(r->secret, sizeof(r->secret));
+			r->have_secret = r->token_cached = 0;
+			if (load_secret(r, why, sizeof(why)) == 0)
+				h--;
+		}
 	}
 	snprintf(r->down_why, sizeof(r->down_why), "%s", why);
 	r->down = 1;

@@ -19,6 +19,7 @@
 #define RELAY_RETRY_MIN_S	60	/* first retry after a minute, */
 #define RELAY_RETRY_MAX_S	3600	/* doubling up to an hour */
 #define RELAY_OPPORTUNISTIC_S	10	/* flush after a send, at most */
+#define RELAY_TOKEN_S		3000	/* an OAuth token is reused 50 min */
 
 struct relay_report {
 	enum outcome out;
@@ -41,6 +42,7 @@ struct relay {
 	char	 port[8];
 	char	 secret[1024];
 	int	 have_secret;
+	int	 token_cached;	/* the secret came from the token cache */
 	int	 interactive;	/* the caller sees failures: no bounce */
 	int	 connections;	/* sessions opened, for -v and tests */
 	int	 sent, deferred, failed;

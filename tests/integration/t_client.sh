@@ -134,3 +134,20 @@ check crlf_sender_refused [ "$(cat "$T/rc")" -ne 0 ]
 msg | send "$(printf 'b@x\nRCPT TO:<evil@x>')"
 check crlf_rcpt_refused [ "$(cat "$T/rc")" -ne 0 ]
 check crlf_never_on_wire sh -c "! grep -q evil '$T'/sh/conn-*/session"
+
+# An OAuth token from password_command is cached in the queue directory:
+# the command runs once for two sends; a refused token is fetched anew.
+rm -rf "$T/queue"
+start_host
+write_conf auth=xoauth2 "password_command=echo run >>$T/runs; echo secret" password=
+msg | send a@example.net
+msg | send a@example.net
+check token_sends [ "$(delivered)" -eq 2 ]
+check token_command_once [ "$(wc -l <"$T/runs")" -eq 1 ]
+check token_file_private [ "$(stat -c %a "$T/queue/.oauth-token")" = 600 ]
+echo 'conn 1 auth 535 5.7.8 token expired' >"$T/script"
+start_host -s "$T/script"
+write_conf auth=xoauth2 "password_command=echo run >>$T/runs; echo secret" password=
+msg | send a@example.net
+check token_refused_refetched [ "$(wc -l <"$T/runs")" -eq 2 ]
+check token_refused_then_sent [ "$(delivered)" -eq 1 ]
