@@ -151,3 +151,27 @@ write_conf auth=xoauth2 "password_command=echo run >>$T/runs; echo secret" passw
 msg | send a@example.net
 check token_refused_refetched [ "$(wc -l <"$T/runs")" -eq 2 ]
 check token_refused_then_sent [ "$(delivered)" -eq 1 ]
+
+# Client certificates (RSA and EC) for a smart host that asks for one.
+for kind in client client-ec; do
+	smarthost_stop; rm -rf "$T/sh"; mkdir -p "$T/sh"
+	smarthost_start "$T/sh" -c "$PKI/server.pem" -k "$PKI/server.key" \
+	    -u alice:secret -A "$PKI/ca.pem"
+	write_conf "tls_cert_file=$PKI/$kind.pem" "tls_key_file=$PKI/$kind.key"
+	msg | send a@example.net
+	check "${kind}_cert_sent" [ "$(delivered)" -eq 1 ]
+	check "${kind}_cert_verified" grep -qx verified "$T/sh/conn-1/client_cert"
+done
+write_conf
+msg | send a@example.net
+check no_client_cert_when_unset [ ! -f "$T/sh/conn-2/client_cert" ]
+
+# tls_ca_file may be a directory of PEM files.
+mkdir -p "$T/cadir"
+cp "$PKI/ca2.pem" "$T/cadir/other.pem"
+cp "$PKI/ca.pem" "$T/cadir/test.crt"
+echo junk >"$T/cadir/README"
+start_host
+write_conf "tls_ca_file=$T/cadir"
+msg | send a@example.net
+check ca_directory [ "$(delivered)" -eq 1 ]

@@ -48,6 +48,16 @@ static br_x509_certificate chain[8];
 static size_t nchain;
 static br_skey_decoder_context skey;
 
+/* -A: ask for a client certificate and check it against this CA. */
+static br_x509_trust_anchor client_ta;
+static int want_client_cert;
+struct xwrap {
+	const br_x509_class *vtable;
+	br_x509_minimal_context m;
+	int	 certs;
+};
+static struct xwrap xw;
+
 /* The connection. */
 static int fd = -1, connno;
 static char cdir[512];
@@ -246,6 +256,81 @@ say(const char *stage, const char *arg, const char *fmt, ...)
 		exit(0);
 }
 
+/* ---- client certificates: the minimal engine, and a note of what it
+ * decided in conn-N/client_cert ---- */
+
+static void
+xw_start_chain(const br_x509_class **ctx, const char *name)
+{
+	(void)ctx;
+	xw.certs = 0;
+	xw.m.vtable->start_chain(&xw.m.vtable, name);
+}
+
+static void
+xw_start_cert(const br_x509_class **ctx, uint32_t len)
+{
+	(void)ctx;
+	xw.certs++;
+	xw.m.vtable->start_cert(&xw.m.vtable, len);
+}
+
+static void
+xw_append(const br_x509_class **ctx, const unsigned char *b, size_t len)
+{
+	(void)ctx;
+	xw.m.vtable->append(&xw.m.vtable, b, len);
+}
+
+static void
+xw_end_cert(const br_x509_class **ctx)
+{
+	(void)ctx;
+	xw.m.vtable->end_cert(&xw.m.vtable);
+}
+
+static void record(const char *file, const char *fmt, ...);
+
+static unsigned
+xw_end_chain(const br_x509_class **ctx)
+{
+	unsigned err = xw.m.vtable->end_chain(&xw.m.vtable);
+
+	(void)ctx;
+	if (xw.certs > 0)
+		record("client_cert", err == 0 ? "verified\n" : "error %u\n",
+		    err);
+	return err;
+}
+
+static const br_x509_pkey *
+xw_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	(void)ctx;
+	return xw.m.vtable->get_pkey(&xw.m.vtable, usages);
+}
+
+static const br_x509_class xw_vtable = {
+	sizeof(struct xwrap), xw_start_chain, xw_start_cert, xw_append,
+	xw_end_cert, xw_end_chain, xw_get_pkey
+};
+
+struct dnbuf {
+	unsigned char b[1024];
+	size_t	 n;
+};
+
+static void
+dn_add(void *ctx, const void *p, size_t len)
+{
+	struct dnbuf *d = ctx;
+
+	if (d->n + len <= sizeof(d->b)) {
+		memcpy(d->b + d->n, p, len);
+		d->n += len;
+	}
+}
+
 /* ---- TLS ---- */
 
 static int
@@ -261,6 +346,15 @@ starttls(void)
 		    br_skey_decoder_get_ec(&skey));
 	br_ssl_engine_set_versions(&s->eng, (unsigned)minver,
 	    (unsigned)maxver);
+	if (want_client_cert) {
+		br_ssl_server_set_trust_anchor_names_alt(s, &client_ta, 1);
+		br_x509_minimal_init_full(&xw.m, &client_ta, 1);
+		xw.vtable = &xw_vtable;
+		br_ssl_engine_set_x509(&s->eng, &xw.vtable);
+		/* To check the client's CertificateVerify signature. */
+		br_ssl_engine_set_default_rsavrfy(&s->eng);
+		br_ssl_engine_set_default_ecdsa(&s->eng);
+	}
 	br_ssl_engine_set_buffer(&s->eng, iobuf, sizeof(iobuf), 1);
 	br_ssl_server_reset(s);
 	br_sslio_init(&io, &s->eng, sock_read, NULL, sock_write, NULL);
@@ -842,7 +936,40 @@ main(int argc, char *argv[])
 		case 'c': cert = optarg; break;
 		case 'k': key = optarg; break;
 		case 'u': userpass = optarg; break;
-		case 'A': break;	/* client certificates: accepted */
+		case 'A': {
+			/* The CA's certificate becomes the one anchor. */
+			size_t before = nchain;
+			br_x509_decoder_context dc;
+			static struct dnbuf dn;
+			const br_x509_pkey *pk;
+			load_pem(optarg);
+			if (nchain == before)
+				die("%s: no certificate", optarg);
+			br_x509_decoder_init(&dc, dn_add, &dn);
+			br_x509_decoder_push(&dc, chain[before].data,
+			    chain[before].data_len);
+			if ((pk = br_x509_decoder_get_pkey(&dc)) == NULL)
+				die("%s: cannot decode", optarg);
+			client_ta.dn.data = dn.b;
+			client_ta.dn.len = dn.n;
+			client_ta.flags = BR_X509_TA_CA;
+			client_ta.pkey = *pk;	/* points into dc: copy */
+			{
+				static unsigned char k1[1024], k2[1024];
+				if (pk->key_type == BR_KEYTYPE_RSA) {
+					memcpy(k1, pk->key.rsa.n, pk->key.rsa.nlen);
+					memcpy(k2, pk->key.rsa.e, pk->key.rsa.elen);
+					client_ta.pkey.key.rsa.n = k1;
+					client_ta.pkey.key.rsa.e = k2;
+				} else {
+					memcpy(k1, pk->key.ec.q, pk->key.ec.qlen);
+					client_ta.pkey.key.ec.q = k1;
+				}
+			}
+			nchain = before;	/* not part of our own chain */
+			want_client_cert = 1;
+			break;
+		}
 		case 's': read_script(optarg); break;
 		case 'V':
 			maxver = minver = strcmp(optarg, "1.0") == 0 ? BR_TLS10
