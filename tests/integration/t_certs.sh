@@ -54,3 +54,19 @@ write_conf tls=starttls user=
 printf 'Subject: c\n\nbody\n' | send b@example.net
 check no_plain_fallback [ "$(delivered)" -eq 1 ]
 check no_plain_fallback_queued [ "$(queued)" -eq 1 ]
+
+# A server that speaks only TLS 1.3 (openssl s_server): refused, in words.
+rm -rf "$T/queue"
+port=$(( ($(od -An -N2 -tu2 /dev/urandom) % 20000) + 30000 ))
+openssl s_server -quiet -tls1_3 -accept "127.0.0.1:$port" \
+    -cert "$PKI/server.pem" -key "$PKI/server.key" >/dev/null 2>&1 &
+osrv=$!
+i=0
+while ! ss -ltn | grep -q "127.0.0.1:$port " && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1)); done
+write_conf tls=tls host=127.0.0.1 "port=$port" user=
+printf 'Subject: c\n\nbody\n' | send -v b@example.net
+kill $osrv 2>/dev/null
+wait $osrv 2>/dev/null
+check tls13_only_queued [ "$(queued)" -eq 1 ]
+check tls13_only_says_why stderr_has 'no TLS version we accept'
