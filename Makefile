@@ -77,6 +77,10 @@ check: tests
 check-san: tests
 	sh tests/run.sh $(B)
 
+# The suite with every sendmail run under valgrind memcheck (slow).
+memcheck: tests
+	MEMCHECK=1 sh tests/run.sh $(B)
+
 demo: all $(SMARTHOST)
 	sh tests/demo.sh $(B)
 
@@ -163,4 +167,4 @@ bench: all $(SMARTHOST)
 clean:
 	rm -rf build build-san build-fuzz build-static sendmail sendmail-static
 
-.PHONY: all deps tests check check-san demo install uninstall static fuzz bench clean
+.PHONY: all deps tests check check-san memcheck demo install uninstall static fuzz bench clean

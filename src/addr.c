@@ -291,8 +291,11 @@ struct qual {
 	size_t	 o, outlen;
 	const char *domain;
 	size_t	 dlen;
+	addr_alias_fn alias;
+	void	*arg;
 	int	 at, words, inword, angle_text;
-	size_t	 angle_end, plain_end;	/* output offsets, 0 = none */
+	size_t	 angle_start, angle_end;	/* output offsets */
+	size_t	 word_start, plain_end;		/* 0 = none */
 	int	 had_angle;
 };
 
@@ -311,11 +314,34 @@ qend(struct qual *q)
 {
 	size_t at = 0;
 
-	if (!q->at && q->had_angle && q->angle_text)
+	size_t start = 0;
+
+	if (!q->at && q->had_angle && q->angle_text) {
+		start = q->angle_start;
 		at = q->angle_end;
-	else if (!q->at && !q->had_angle && q->words == 1)
+	} else if (!q->at && !q->had_angle && q->words == 1) {
+		start = q->word_start;
 		at = q->plain_end;
-	if (at != 0) {
+	}
+	if (at != 0 && q->alias != NULL && at - start < ADDR_MAX) {
+		/* A local name with an alias becomes that address. */
+		char local[ADDR_MAX];
+		const char *to;
+		size_t tl;
+
+		memcpy(local, q->out + start, at - start);
+		local[at - start] = '\0';
+		if ((to = q->alias(q->arg, local)) != NULL) {
+			tl = strlen(to);
+			if (q->o - (at - start) + tl + 1 >= q->outlen)
+				return -1;
+			memmove(q->out + start + tl, q->out + at, q->o - at);
+			memcpy(q->out + start, to, tl);
+			q->o = q->o - (at - start) + tl;
+			at = 0;
+		}
+	}
+	if (at != 0 && q->domain != NULL) {
 		if (q->o + q->dlen + 1 >= q->outlen)
 			return -1;
 		memmove(q->out + at + q->dlen + 1, q->out + at, q->o - at);
@@ -324,14 +350,14 @@ qend(struct qual *q)
 		q->o += q->dlen + 1;
 	}
 	q->at = q->words = q->inword = q->angle_text = q->had_angle = 0;
-	q->angle_end = q->plain_end = 0;
+	q->angle_start = q->angle_end = q->word_start = q->plain_end = 0;
 	return 0;
 }
 
 /* see addr.h */
 long
-addr_qualify_list(const char *s, size_t len, const char *domain, char *out,
-    size_t outlen)
+addr_qualify_list(const char *s, size_t len, const char *domain,
+    addr_alias_fn alias, void *arg, char *out, size_t outlen)
 {
 	struct qual q;
 	size_t i;
@@ -341,7 +367,9 @@ addr_qualify_list(const char *s, size_t len, const char *domain, char *out,
 	q.out = out;
 	q.outlen = outlen;
 	q.domain = domain;
-	q.dlen = strlen(domain);
+	q.dlen = domain != NULL ? strlen(domain) : 0;
+	q.alias = alias;
+	q.arg = arg;
 	for (i = 0; i < len; i++) {
 		char c = s[i];
 
@@ -377,6 +405,7 @@ addr_qualify_list(const char *s, size_t len, const char *domain, char *out,
 		} else if (c == '<' && !in_angle) {
 			in_angle = 1;
 			q.had_angle = 1;
+			q.angle_start = q.o + 1;	/* after the '<' */
 		} else if (c == '>' && in_angle) {
 			in_angle = 0;
 			q.angle_end = q.o;	/* before the '>' */
@@ -402,6 +431,7 @@ addr_qualify_list(const char *s, size_t len, const char *domain, char *out,
 			if (!q.inword) {
 				q.words++;
 				q.inword = 1;
+				q.word_start = q.o;
 			}
 			if (qput(&q, c) == -1)
 				return -1;

@@ -33,12 +33,17 @@ int	 addr_check(const char *addr, char *err, size_t errlen);
 int	 addr_sender(const char *in, char *out, size_t outlen, char *err,
 	    size_t errlen);
 
-/* Copies an address list (a header value) into out, adding "@domain"
- * to each bare local name ("root", "Name <root>", "root (Comment)");
- * everything else is copied as it is. Returns the length written
- * (NUL-terminated), or -1 when out is too small. */
+/* An alias lookup: the address a local name stands for, or NULL. */
+typedef const char *(*addr_alias_fn)(void *arg, const char *local);
+
+/* Copies an address list (a header value) into out, turning each bare
+ * local name ("root", "Name <root>", "root (Comment)") into its alias
+ * when alias (may be NULL) knows one, else adding "@domain" (unless
+ * domain is NULL); everything
+ * else is copied as it is. Returns the length written (NUL-terminated),
+ * or -1 when out is too small. */
 long	 addr_qualify_list(const char *s, size_t len, const char *domain,
-	    char *out, size_t outlen);
+	    addr_alias_fn alias, void *arg, char *out, size_t outlen);
 
 /* Does s contain a control character (CR, LF, NUL...; TAB is allowed)?
  * Words from argv must not: a line break there could add a recipient. */

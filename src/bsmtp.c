@@ -175,6 +175,7 @@ data(struct bs *b)
 	o.msgid = m.id;
 	o.domain = b->conf->domain ? b->conf->domain : util_hostname();
 	o.qualify = b->conf->domain;
+	o.aliases = b->conf->naliases > 0 ? b->conf : NULL;
 	if (ok && (mc = msg_begin(m.fd, &o, &info, err, sizeof(err))) == NULL)
 		ok = 0;
 	reply("354 End data with <CR><LF>.<CR><LF>");

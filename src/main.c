@@ -203,6 +203,7 @@ send_mode(const struct cli *cli, const struct conf *conf)
 	opts.msgid = m.id;
 	opts.domain = conf->domain ? conf->domain : util_hostname();
 	opts.qualify = conf->domain;
+	opts.aliases = conf->naliases > 0 ? conf : NULL;
 	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
 		opts.rewrite_from = conf->from;
 		opts.rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;

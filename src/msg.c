@@ -222,6 +222,14 @@ is_address_field(const char *name)
 	return 0;
 }
 
+static int
+is_recipient_field(const char *name)
+{
+	return strcasecmp(name, "To") == 0 || strcasecmp(name, "Cc") == 0 ||
+	    strcasecmp(name, "Resent-To") == 0 ||
+	    strcasecmp(name, "Resent-Cc") == 0;
+}
+
 /* The field in m->field is complete: drop it, read it, pass it on. */
 static int
 end_field(struct mc *m)
@@ -230,7 +238,7 @@ end_field(struct mc *m)
 	const char *colon, *v;
 	size_t vlen, nlen;
 	char name[64];
-	int t = m->o->from_headers;
+	int t = m->o->from_headers, rcpt_field;
 
 	if (m->flen == 0)
 		return 0;
@@ -281,13 +289,17 @@ end_field(struct mc *m)
 				return r < 0 ? -1 : 0;
 		}
 	}
-	if (m->o->qualify != NULL && is_address_field(name)) {
-		/* [message] domain: "root" becomes "root@domain". */
+	rcpt_field = is_recipient_field(name);
+	if ((m->o->qualify != NULL && is_address_field(name)) ||
+	    (m->o->aliases != NULL && rcpt_field)) {
+		/* [message] domain: "root" becomes "root@domain"; in To/Cc
+		 * an [aliases] entry for it replaces it. */
 		size_t head = (size_t)(v - m->field);
 		long n;
 		memcpy(m->qual, m->field, head);
-		n = addr_qualify_list(v, vlen, m->o->qualify, m->qual + head,
-		    sizeof(m->qual) - head);
+		n = addr_qualify_list(v, vlen, m->o->qualify, rcpt_field &&
+		    m->o->aliases ? rcpts_alias : NULL, (void *)m->o->aliases,
+		    m->qual + head, sizeof(m->qual) - head);
 		if (n >= 0 && head + (size_t)n <= sizeof(m->qual)) {
 			m->flen = 0;
 			return emit_line(m, m->qual, head + (size_t)n);

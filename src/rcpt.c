@@ -80,6 +80,21 @@ alias_of(const struct conf *conf, const char *local)
 	return dflt;
 }
 
+/* see rcpt.h */
+const char *
+rcpts_alias(void *conf, const char *local)
+{
+	const char *a = alias_of(conf, local);
+
+	/* A list cannot stand where one address was ("Name <root>"). */
+	if (a == NULL || strpbrk(a, ",;:<>()\"") != NULL ||
+	    strchr(a, '@') == NULL)
+		return NULL;
+	while (*a == ' ' || *a == '\t')
+		a++;
+	return *a != '\0' && strpbrk(a, " \t") == NULL ? a : NULL;
+}
+
 struct expand {
 	struct rcpts *r;
 	int depth;

@@ -30,6 +30,10 @@ int	 rcpts_add_list(struct rcpts *, const char *list, size_t len,
 int	 rcpts_qualify(const struct conf *, const char *addr, char *out,
 	    size_t outlen);
 
+/* The alias of a local name when it is one address (for headers), else
+ * NULL. arg is the struct conf. Fits addr_alias_fn. */
+const char *rcpts_alias(void *conf, const char *local);
+
 void	 rcpts_free(struct rcpts *);
 
 #endif

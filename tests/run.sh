@@ -9,6 +9,14 @@ TOP=$(pwd)
 BUILD=$B
 SENDMAIL=$TOP/$B/sendmail
 SMARTHOST=$TOP/$B/smarthost
+# MEMCHECK=1: every run of sendmail goes through valgrind's memcheck; an
+# error makes it exit 99, which fails the test that ran it.
+if [ "${MEMCHECK:-0}" = 1 ]; then
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "%s" "$@"\n' \
+	    "$SENDMAIL" >"$TOP/$B/sendmail-memcheck"
+	chmod +x "$TOP/$B/sendmail-memcheck"
+	SENDMAIL=$TOP/$B/sendmail-memcheck
+fi
 export TOP BUILD SENDMAIL SMARTHOST
 pass=0 fail=0 skip=0
 out=$(mktemp)

@@ -16,6 +16,13 @@ cb(void *arg, const char *a, char *err, size_t errlen)
 	return 0;
 }
 
+static const char *
+alias(void *arg, const char *local)
+{
+	(void)arg;
+	return strcmp(local, "root") == 0 ? "ops@example.net" : NULL;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -24,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char out[2048];
 
 	addr_parse_list((const char *)data, size, cb, NULL, err, sizeof(err));
-	addr_qualify_list((const char *)data, size, "example.org", out,
-	    sizeof(out));
+	addr_qualify_list((const char *)data, size, "example.org", alias, NULL,
+	    out, sizeof(out));
 	return 0;
 }

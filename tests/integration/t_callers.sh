@@ -59,6 +59,7 @@ row busybox_crond -ti <"$T/busybox" &&
 printf 'Content-Type: text/plain; charset="utf-8"\nMIME-Version: 1.0\nContent-Transfer-Encoding: binary\nDate: Tue, 24 Nov 2026 10:00:00 +0000\nFrom: root (systemd-cron)\nTo: root\nSubject: [h] Failure: x.service\n\nlog\n' |
     row systemd_cron -i -B 8BITMIME root &&
     check systemd_cron_alias rcpt_is '<ops@example.net> ' &&
+    check systemd_cron_alias_header has data '^To: ops@example.net' &&
     check systemd_cron_date_kept has data '^Date: Tue, 24 Nov 2026'
 
 printf 'From: Anacron <root>\nTo: root\nSubject: Anacron job\n\nline\n.\nlost after the dot\n' |
@@ -147,7 +148,7 @@ check sudo_alias rcpt_is '<ops@example.net> '
 printf 'From: mdadm monitoring <root>\nTo: root\nSubject: Fail event on /dev/md0:h\n\nmdstat\n' |
     row mdadm -t -froot@example.org &&
     check mdadm_header_qualified has data '^From: mdadm monitoring <root@example.org>' &&
-    check mdadm_to_qualified has data '^To: root@example.org'
+    check mdadm_to_aliased has data '^To: ops@example.net'
 printf 'From: mdadm monitoring <root>\nTo: admin@example.net\nSubject: Fail event\n\nmdstat\n' |
     row mdadm_no_from -t
 

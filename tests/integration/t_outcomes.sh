@@ -25,6 +25,7 @@ fault greeting_554 'greeting 554 no service' 0 queued
 fault ehlo_drop 'ehlo drop' 0 queued
 fault starttls_454 'starttls 454 4.7.0 no tls now' 0 queued
 fault starttls_missing 'starttls noadvertise' 0 queued
+fault starttls_garbage 'starttls garbage' 0 queued
 fault auth_535 'auth 535 5.7.8 bad credentials' 0 queued
 fault mail_451 'mail 451 4.3.0 try later' 0 queued
 fault mail_550 'mail 550 5.7.1 sender refused' 69 failed

@@ -749,7 +749,9 @@ session(void)
 				say("nostarttls", NULL, "502 5.5.1 no");
 				continue;
 			}
-			if (r != NULL && isdigit((unsigned char)r->action[0])) {
+			if (r != NULL && (isdigit((unsigned char)r->action[0])
+			    || strcmp(r->action, "garbage") == 0 ||
+			    strcmp(r->action, "drop") == 0)) {
 				say("starttls", NULL, "x");
 				continue;
 			}

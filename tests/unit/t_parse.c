@@ -214,14 +214,38 @@ TEST(qualify_headers)
 	const char *in = " root (Cron Daemon), \"Q, R\" <carol>, a@x, "
 	    "Team: bob;, undisclosed-recipients:;";
 
-	T_OK(addr_qualify_list(in, strlen(in), "ex.org", out, sizeof(out)) > 0);
+	T_OK(addr_qualify_list(in, strlen(in), "ex.org", NULL, NULL, out,
+	    sizeof(out)) > 0);
 	T_STREQ(out, " root@ex.org (Cron Daemon), \"Q, R\" <carol@ex.org>, "
 	    "a@x, Team: bob@ex.org;, undisclosed-recipients:;");
-	T_EQ(addr_qualify_list(" mdadm monitoring <root>", 24, "ex.org", out,
-	    sizeof(out)), 31);
+	T_EQ(addr_qualify_list(" mdadm monitoring <root>", 24, "ex.org", NULL,
+	    NULL, out, sizeof(out)), 31);
 	T_STREQ(out, " mdadm monitoring <root@ex.org>");
-	T_EQ(addr_qualify_list(" John Doe", 9, "ex.org", out, sizeof(out)), 9);
-	T_EQ(addr_qualify_list(" root", 5, "ex.org", out, 6), -1);
+	T_EQ(addr_qualify_list(" John Doe", 9, "ex.org", NULL, NULL, out,
+	    sizeof(out)), 9);
+	T_EQ(addr_qualify_list(" root", 5, "ex.org", NULL, NULL, out, 6), -1);
+}
+
+static const char *
+alias_root(void *arg, const char *local)
+{
+	(void)arg;
+	return strcmp(local, "root") == 0 ? "ops@example.net" : NULL;
+}
+
+TEST(alias_headers)
+{
+	char out[256];
+	const char *in = " root, Admin <root>, bob, root (x)";
+
+	T_OK(addr_qualify_list(in, strlen(in), "ex.org", alias_root, NULL,
+	    out, sizeof(out)) > 0);
+	T_STREQ(out, " ops@example.net, Admin <ops@example.net>, bob@ex.org, "
+	    "ops@example.net (x)");
+	T_OK(addr_qualify_list(in, strlen(in), NULL, alias_root, NULL, out,
+	    sizeof(out)) > 0);
+	T_STREQ(out, " ops@example.net, Admin <ops@example.net>, bob, "
+	    "ops@example.net (x)");
 }
 
 TEST(header_scanner)
@@ -259,5 +283,6 @@ TEST_MAIN("t_parse", {
 	RUN(address_lists);
 	RUN(address_checks);
 	RUN(qualify_headers);
+	RUN(alias_headers);
 	RUN(header_scanner);
 })
