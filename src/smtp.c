@@ -109,12 +109,11 @@ read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
 		    line[1] < '0' || line[1] > '9' || line[2] < '0' ||
 		    line[2] > '9' || (len > 3 && line[3] != ' ' &&
 		    line[3] != '-')) {
-			res->text[0] = '\0';
-			add_text(res->text, sizeof(res->text), line,
-			    len > 80 ? 80 : len);
+			char bad[100] = "";
+			add_text(bad, sizeof(bad), line, len > 80 ? 80 : len);
 			s->usable = 0;
 			return fail(s, res, st, 0, "malformed reply: \"%s\"",
-			    res->text);
+			    bad);
 		}
 		r = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
 		    (line[2] - '0');
