@@ -28,7 +28,8 @@ LIBSRCS	= $(filter-out src/main.c src/fortify_shim.c,$(wildcard src/*.c))
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
 LIB	= $(B)/librelaymail.a
 
-UNITS	= $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/t_*.c))
+UNITS	= $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/t_*.c)) \
+	  $(B)/t_msg_small $(B)/t_smtp_small
 SMARTHOST = $(B)/smarthost
 
 ifeq ($(SANITIZE),1)
@@ -52,6 +53,13 @@ $(LIB): $(LIBOBJS)
 
 $(B)/t_%: tests/unit/t_%.c tests/unit/*.h $(LIB)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# The same tests with tiny buffers, so that lines, CR LF pairs and replies
+# cross buffer boundaries on every run.
+SMALL	= -DMSG_CHUNK=7 -DCONN_BUF=64
+$(B)/t_%_small: tests/unit/t_%.c tests/unit/*.h $(LIBSRCS) src/*.h | $(B)
+	$(CC) $(ALL_CFLAGS) $(SMALL) -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(LIBSRCS) $(LDLIBS)
 
 $(SMARTHOST): $(wildcard tests/smarthost/*.c tests/smarthost/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/smarthost/*.c -lbearssl
