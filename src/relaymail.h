@@ -22,4 +22,19 @@ enum outcome {
 	OUT_FAILED	/* permanent: moved to failed/, reported */
 };
 
+/* The class of a failure, kept beside its sentence so that no caller
+ * recovers it by matching words. relay_policy() and main.c map it to an
+ * outcome and an exit status; nothing else interprets it. */
+enum err_class {
+	ERR_NONE = 0,
+	ERR_USAGE,	/* the command line */
+	ERR_CONFIG,	/* the settings: a key, a missing or unreadable file,
+			 * credentials or a certificate the server refuses */
+	ERR_DATA,	/* the message or an address: retrying cannot help */
+	ERR_INPUT,	/* reading the message from the caller failed */
+	ERR_QUEUE,	/* the queue cannot be written (disk full, modes) */
+	ERR_TEMP,	/* a passing condition (network, resources): retry */
+	ERR_PROTO	/* the server broke the protocol: drop it, retry */
+};
+
 #endif

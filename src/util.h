@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <time.h>
 
+/* Formats one line into err (printf style) and returns -1, so that a
+ * failing step reads "return util_err(err, errlen, "...: %s", why);".
+ * The one helper every module uses to leave its reason. */
+int	 util_err(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* Copies src into dst (size dstlen), always NUL-terminated. Returns
  * strlen(src): >= dstlen means it was truncated. */
 size_t	 util_strlcpy(char *dst, const char *src, size_t dstlen);
