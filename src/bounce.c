@@ -13,17 +13,17 @@
 
 #define HEADER_COPY_MAX	65536	/* of the original header */
 
-struct out {
+struct bounce_out {
 	int	 fd;
 	off_t	 len;
 	int	 err;
 };
 
 static void
-put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bounce_put(struct bounce_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
-put(struct out *o, const char *fmt, ...)
+bounce_put(struct bounce_out *o, const char *fmt, ...)
 {
 	char buf[2048];
 	va_list ap;
@@ -43,7 +43,7 @@ put(struct out *o, const char *fmt, ...)
 
 /* The original header, up to the blank line, at most HEADER_COPY_MAX. */
 static void
-copy_header(struct out *o, int fd, off_t len)
+copy_header(struct bounce_out *o, int fd, off_t len)
 {
 	char buf[4096];
 	off_t off = 0;
@@ -69,7 +69,7 @@ copy_header(struct out *o, int fd, off_t len)
 		o->len += i;
 		off += i;
 	}
-	put(o, "\r\n");
+	bounce_put(o, "\r\n");
 }
 
 /* see bounce.h */
@@ -78,16 +78,15 @@ bounce_create(const struct conf *c, struct spool *s,
     const struct spool_msg *m, const char *reason, struct spool_msg *b,
     char *err, size_t errlen)
 {
-	static char to[ADDR_MAX + 1], from[] = "";
+	const char *to = c->bounce_to ? c->bounce_to : m->from;
 	const char *host = util_hostname();
 	const char *domain = c->domain ? c->domain : host;
 	char date[64], arrival[64];
-	struct out o;
+	struct bounce_out o;
 	int i, any = 0;
 
 	if (!c->bounce || m->from[0] == '\0')
 		return 1;
-	util_strlcpy(to, c->bounce_to ? c->bounce_to : m->from, sizeof(to));
 	if (spool_create(s, b, err, errlen) == -1)
 		return -1;
 	o.fd = b->fd;
@@ -98,49 +97,50 @@ bounce_create(const struct conf *c, struct spool *s,
 	for (i = 0; i < m->nrcpts; i++)
 		any |= m->rcpt_done[i] == 2;
 
-	put(&o, "From: Mail Delivery System <MAILER-DAEMON@%s>\r\n", domain);
-	put(&o, "To: <%s>\r\n", to);
-	put(&o, "Subject: Undelivered Mail Returned to Sender\r\n");
-	put(&o, "Date: %s\r\n", date);
-	put(&o, "Message-ID: <%s.bounce@%s>\r\n", b->id, domain);
-	put(&o, "Auto-Submitted: auto-replied\r\n");
-	put(&o, "MIME-Version: 1.0\r\n");
-	put(&o, "Content-Type: multipart/report; "
+	bounce_put(&o, "From: Mail Delivery System <MAILER-DAEMON@%s>\r\n", domain);
+	bounce_put(&o, "To: <%s>\r\n", to);
+	bounce_put(&o, "Subject: Undelivered Mail Returned to Sender\r\n");
+	bounce_put(&o, "Date: %s\r\n", date);
+	bounce_put(&o, "Message-ID: <%s.bounce@%s>\r\n", b->id, domain);
+	bounce_put(&o, "Auto-Submitted: auto-replied\r\n");
+	bounce_put(&o, "MIME-Version: 1.0\r\n");
+	bounce_put(&o, "Content-Type: multipart/report; "
 	    "report-type=delivery-status;\r\n\tboundary=\"%s/%s\"\r\n\r\n",
 	    b->id, host);
-	put(&o, "This is a MIME-encapsulated message.\r\n\r\n");
-	put(&o, "--%s/%s\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n",
+	bounce_put(&o, "This is a MIME-encapsulated message.\r\n\r\n");
+	bounce_put(&o, "--%s/%s\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n",
 	    b->id, host);
-	put(&o, "This is relaymail on %s.\r\n\r\n", host);
-	put(&o, "Your message of %s could not be delivered to:\r\n\r\n",
+	bounce_put(&o, "This is relaymail on %s.\r\n\r\n", host);
+	bounce_put(&o, "Your message of %s could not be delivered to:\r\n\r\n",
 	    arrival);
 	for (i = 0; i < m->nrcpts; i++)
 		if (!any || m->rcpt_done[i] == 2)
-			put(&o, "  <%s>\r\n", m->rcpts[i]);
-	put(&o, "\r\nReason: %.900s\r\n\r\n", reason);
-	put(&o, "--%s/%s\r\nContent-Type: message/delivery-status\r\n\r\n",
+			bounce_put(&o, "  <%s>\r\n", m->rcpts[i]);
+	bounce_put(&o, "\r\nReason: %.900s\r\n\r\n", reason);
+	bounce_put(&o, "--%s/%s\r\nContent-Type: message/delivery-status\r\n\r\n",
 	    b->id, host);
-	put(&o, "Reporting-MTA: dns; %s\r\n", host);
-	put(&o, "Arrival-Date: %s\r\n", arrival);
+	bounce_put(&o, "Reporting-MTA: dns; %s\r\n", host);
+	bounce_put(&o, "Arrival-Date: %s\r\n", arrival);
 	for (i = 0; i < m->nrcpts; i++) {
 		if (any && m->rcpt_done[i] != 2)
 			continue;
-		put(&o, "\r\nFinal-Recipient: rfc822; %s\r\n", m->rcpts[i]);
-		put(&o, "Action: failed\r\nStatus: 5.0.0\r\n");
-		put(&o, "Diagnostic-Code: smtp; %.900s\r\n", reason);
+		bounce_put(&o, "\r\nFinal-Recipient: rfc822; %s\r\n", m->rcpts[i]);
+		bounce_put(&o, "Action: failed\r\nStatus: 5.0.0\r\n");
+		bounce_put(&o, "Diagnostic-Code: smtp; %.900s\r\n", reason);
 	}
-	put(&o, "\r\n--%s/%s\r\nContent-Type: text/rfc822-headers\r\n\r\n",
+	bounce_put(&o, "\r\n--%s/%s\r\nContent-Type: text/rfc822-headers\r\n\r\n",
 	    b->id, host);
 	copy_header(&o, m->fd, m->body_len);
-	put(&o, "--%s/%s--\r\n", b->id, host);
+	bounce_put(&o, "--%s/%s--\r\n", b->id, host);
 	if (o.err) {
-		snprintf(err, errlen, "writing the report failed");
+		spool_abort(s, b);
+		return util_err(err, errlen, "writing the report failed");
+	}
+	if (spool_set_sender(b, "", err, errlen) == -1 ||
+	    spool_add_rcpt(b, to, err, errlen) == -1) {
 		spool_abort(s, b);
 		return -1;
 	}
-	b->from = from;
-	b->rcpts[0] = to;
-	b->nrcpts = 1;
 	b->body_len = o.len;
 	return spool_commit(s, b, err, errlen);
 }

@@ -1,7 +1,8 @@
 /* relaymail: a relay-only sendmail. ISC licence, see LICENSE.
- * argv[0] and the flags pick a mode; this file wires cli -> conf ->
- * msg -> spool -> relay and is the only place that turns an outcome into
- * an exit status (sysexits.h). Silent on success, queued included. */
+ * argv[0] and the flags pick a mode; the settings are read once; each
+ * mode hands over to its module (submit, relay, mailq, bsmtp, probe).
+ * Exit statuses come from policy.c's table and are returned only here.
+ * Silent on success, queued included. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,34 +16,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
 #include "log.h"
 #include "mailq.h"
-#include "msg.h"
-#include "rcpt.h"
+#include "policy.h"
+#include "probe.h"
 #include "relay.h"
 #include "relaymail.h"
 #include "spool.h"
+#include "submit.h"
 #include "util.h"
 
 extern char **environ;
 
-/* The file being written, for a SIGINT/SIGTERM that stops us early. */
-static int tmp_dirfd = -1;
-static char tmp_name[SPOOL_ID_MAX];
 static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	if (tmp_dirfd != -1 && tmp_name[0] != '\0')
-		unlinkat(tmp_dirfd, tmp_name, 0);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 static void
 on_stop(int sig)
@@ -51,16 +40,16 @@ on_stop(int sig)
 	stop = 1;
 }
 
-/* The spool to use: the queue, or when it cannot be written a private
- * one in /tmp that only lives while we try to deliver. */
+/* The queue, or when it cannot be written a private spool that lives
+ * only while the message is tried. 0, 1 for a private one, -1. */
 static int
-open_spool(const struct conf *conf, struct spool *s, char *tmpdir,
-    size_t tmplen, char *err, size_t errlen)
+send_spool(const struct conf *conf, struct spool *s, char *dir, size_t len,
+    char *err, size_t errlen)
 {
 	char why[600];
-	const char *base = getenv("TMPDIR");
+	const char *base = getegid() != getgid() ? NULL : getenv("TMPDIR");
 
-	tmpdir[0] = '\0';
+	dir[0] = '\0';
 	if (spool_open(s, conf->queue_dir, 1, why, sizeof(why)) == 0 &&
 	    faccessat(s->tmpfd, ".", W_OK, AT_EACCESS) == 0)
 		return 0;
@@ -68,11 +57,7 @@ open_spool(const struct conf *conf, struct spool *s, char *tmpdir,
 		snprintf(why, sizeof(why), "%s: not writable", conf->queue_dir);
 		spool_close(s);
 	}
-	if (base == NULL || *base != '/' || getegid() != getgid())
-		base = "/tmp";
-	snprintf(tmpdir, tmplen, "%s/relaymail.XXXXXX", base);
-	if (mkdtemp(tmpdir) == NULL ||
-	    spool_open(s, tmpdir, 1, err, errlen) == -1) {
+	if (spool_open_private(s, base, dir, len, err, errlen) == -1) {
 		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
@@ -80,231 +65,84 @@ open_spool(const struct conf *conf, struct spool *s, char *tmpdir,
 	return 1;
 }
 
-static void
-remove_tmp_spool(struct spool *s, const char *dir)
-{
-	static const char *subs[] = { "q", "tmp", "failed" };
-	int fds[3] = { s->qfd, s->tmpfd, s->failfd };
-	struct dirent *de;
-	size_t i;
-	DIR *d;
-
-	/* It holds at most our one message and its state file. */
-	for (i = 0; i < 3; i++) {
-		int fd = openat(fds[i], ".", O_RDONLY | O_DIRECTORY);
-		if (fd == -1 || (d = fdopendir(fd)) == NULL)
-			continue;
-		while ((de = readdir(d)) != NULL)
-			if (de->d_name[0] != '.')
-				unlinkat(fds[i], de->d_name, 0);
-		closedir(d);
-		unlinkat(s->fd, subs[i], AT_REMOVEDIR);
-	}
-	spool_close(s);
-	rmdir(dir);
-}
-
+/* Reads, keeps and relays the message: the exit status. */
 static int
-sender_of(const struct cli *cli, const struct conf *conf, char *out,
-    size_t outlen, char *err, size_t errlen)
+send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
+    int private)
 {
-	char raw[ADDR_MAX + 1];
-	struct passwd *pw;
+	struct submit sub;
+	struct submit_opts o;
+	struct relay r;
+	struct relay_report rep;
+	int i, code = 0;
 
-	if (cli->from != NULL) {
-		if (addr_sender(cli->from, raw, sizeof(raw), err, errlen) == -1)
-			return -1;
-	} else if (conf->from != NULL)
-		util_strlcpy(raw, conf->from, sizeof(raw));
-	else if ((pw = getpwuid(getuid())) != NULL)
-		util_strlcpy(raw, pw->pw_name, sizeof(raw));
-	else
-		snprintf(raw, sizeof(raw), "uid%ld", (long)getuid());
-	if (raw[0] == '\0') {
-		out[0] = '\0';
-		return 0;
+	submit_init(&sub, conf, s);
+	memset(&o, 0, sizeof(o));
+	o.ignore_dots = cli->ignore_dots;
+	o.from_headers = cli->from_headers;
+	o.eightbit = cli->body == CLI_BODY_8BITMIME;
+	o.fullname = cli->fullname;
+	o.notify = cli->dsn_notify;
+	o.ret = cli->dsn_ret;
+	o.envid = cli->dsn_envid;
+	if (submit_sender(&sub, cli->from) == -1)
+		goto fail;
+	for (i = 0; i < cli->nrcpts; i++)
+		if (submit_rcpt(&sub, cli->rcpts[i]) == -1)
+			goto fail;
+	if (submit_data(&sub, &o) == -1 || submit_read(&sub, 0) == -1 ||
+	    submit_commit(&sub) == -1)
+		goto fail;
+	/* The message is safe in the queue, and still locked. */
+	relay_init(&r, conf, s);
+	submit_relay(&sub, &r, &rep);
+	submit_reset(&sub);	/* unlocks it */
+	switch (rep.out) {
+	case OUT_SENT:
+		if (!private)	/* the connection is warm: use it */
+			relay_flush(&r, 0, conn_now_ms() +
+			    RELAY_OPPORTUNISTIC_S * 1000);
+		break;
+	case OUT_DEFERRED:
+		if (private) {
+			log_error("cannot queue (%s is not writable) and "
+			    "delivery failed: %s", conf->queue_dir, rep.text);
+			code = policy_exit(ERR_QUEUE);
+		} else
+			log_info("id=%s: queued, will retry: %s",
+			    submit_id(&sub), rep.text);
+		break;
+	case OUT_FAILED:
+		log_error("%s", rep.text);
+		code = rep.exit_status ? rep.exit_status : EX_UNAVAILABLE;
+		break;
 	}
-	if (rcpts_qualify(conf, raw, out, outlen) == -1) {
-		snprintf(err, errlen, "sender address too long");
-		return -1;
-	}
-	return addr_check(out, err, errlen);
-}
-
-static const char *
-user_fullname(const struct cli *cli)
-{
-	struct passwd *pw;
-	static char name[256];
-
-	if (cli->fullname != NULL)
-		return cli->fullname;
-	if ((pw = getpwuid(getuid())) == NULL || pw->pw_gecos == NULL)
-		return NULL;
-	util_strlcpy(name, pw->pw_gecos, sizeof(name));
-	name[strcspn(name, ",")] = '\0';	/* GECOS: name,room,phone */
-	return name[0] ? name : NULL;
+	relay_end(&r);
+	return code;
+fail:
+	log_error("%s", sub.err);
+	code = policy_exit(sub.class);
+	submit_reset(&sub);
+	return code;
 }
 
 static int
 send_mode(const struct cli *cli, const struct conf *conf)
 {
-	struct rcpts argr, tor, resr, *from_hdr;
-	struct msg_opts opts;
-	struct msg_info info;
 	struct spool s;
-	struct spool_msg m;
-	struct relay r;
-	struct relay_report rep;
-	char sender[ADDR_MAX + 1], err[700], tmpdir[600];
-	int i, werr, tmpspool, code = 0;
+	char err[700], dir[600];
+	int private, code;
 
-	if (sender_of(cli, conf, sender, sizeof(sender), err,
-	    sizeof(err)) == -1) {
-		log_error("sender: %s", err);
-		return EX_DATAERR;
-	}
-	rcpts_init(&argr, conf);
-	rcpts_init(&tor, conf);
-	rcpts_init(&resr, conf);
-	for (i = 0; i < cli->nrcpts; i++)
-		if (addr_has_control(cli->rcpts[i])) {
-			log_error("recipient argument %d: contains a control "
-			    "character (CR, LF...)", i + 1);
-			code = EX_DATAERR;
-			goto out_rcpts;
-		} else if (rcpts_add_list(&argr, cli->rcpts[i],
-		    strlen(cli->rcpts[i]), err, sizeof(err)) == -1) {
-			log_error("recipient \"%.100s\": %s", cli->rcpts[i],
-			    err);
-			code = EX_DATAERR;
-			goto out_rcpts;
-		}
-	if ((tmpspool = open_spool(conf, &s, tmpdir, sizeof(tmpdir), err,
+	if ((private = send_spool(conf, &s, dir, sizeof(dir), err,
 	    sizeof(err))) == -1) {
 		log_error("queue: %s", err);
-		code = EX_CANTCREAT;
-		goto out_rcpts;
+		return policy_exit(ERR_QUEUE);
 	}
-	if (spool_create(&s, &m, err, sizeof(err)) == -1) {
-		log_error("queue: %s", err);
-		code = EX_CANTCREAT;
-		goto out_spool;
-	}
-	tmp_dirfd = s.tmpfd;
-	util_strlcpy(tmp_name, m.id, sizeof(tmp_name));
-
-	memset(&opts, 0, sizeof(opts));
-	memset(&info, 0, sizeof(info));
-	opts.ignore_dots = cli->ignore_dots;
-	opts.from_headers = cli->from_headers;
-	opts.sender = sender;
-	opts.fullname = user_fullname(cli);
-	opts.msgid = m.id;
-	opts.domain = conf->domain ? conf->domain : util_hostname();
-	opts.qualify = conf->domain;
-	opts.aliases = conf->naliases > 0 ? conf : NULL;
-	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
-		opts.rewrite_from = conf->from;
-		opts.rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;
-	}
-	info.to = &tor;
-	info.resent = &resr;
-	if (msg_copy(0, m.fd, &opts, &info, &werr, err, sizeof(err)) == -1) {
-		log_error("%s", err);
-		code = werr ? EX_IOERR : strncmp(err, "reading", 7) == 0 ?
-		    EX_IOERR : EX_DATAERR;
-		goto out_abort;
-	}
-	/* -t and argv recipients are united (as Postfix does). */
-	from_hdr = info.has_resent ? &resr : &tor;
-	for (i = 0; i < from_hdr->n; i++)
-		if (rcpts_add_list(&argr, from_hdr->v[i],
-		    strlen(from_hdr->v[i]), err, sizeof(err)) == -1) {
-			log_error("recipient: %s", err);
-			code = EX_DATAERR;
-			goto out_abort;
-		}
-	if (argr.n == 0) {
-		log_error("no recipients: give addresses as arguments, or "
-		    "use -t to read them from To/Cc/Bcc");
-		code = EX_USAGE;
-		goto out_abort;
-	}
-	m.from = sender;
-	m.nrcpts = argr.n;
-	for (i = 0; i < argr.n; i++) {
-		m.rcpts[i] = argr.v[i];
-		if (addr_is_utf8(argr.v[i]))
-			m.utf8 = 1;
-	}
-	if (addr_is_utf8(sender))
-		m.utf8 = 1;
-	m.eightbit = info.eightbit || cli->body == CLI_BODY_8BITMIME;
-	m.notify = (char *)cli->dsn_notify;
-	m.ret = (char *)cli->dsn_ret;
-	m.envid = (char *)cli->dsn_envid;
-	m.body_len = info.size;
-	if (info.nuls || info.bare_cr || info.split)
-		log_info("id=%s: input repaired: %d NUL removed, %d bare CR "
-		    "removed, %d lines cut at 998 octets", m.id, info.nuls,
-		    info.bare_cr, info.split);
-	if (spool_commit(&s, &m, err, sizeof(err)) == -1) {
-		/* spool_commit has removed the file. */
-		tmp_name[0] = '\0';
-		log_error("queue: %s", err);
-		code = EX_IOERR;
-		m.from = NULL;
-		m.nrcpts = 0;
-		m.notify = m.ret = m.envid = NULL;
-		goto out_spool;
-	}
-	tmp_name[0] = '\0';
-	/* The message is safe in q/, and still locked by m.fd. */
-	relay_init(&r, conf, &s);
-	r.interactive = 1;	/* our exit status tells of a failure */
-	relay_message(&r, &m, &rep);
-	r.interactive = 0;
-	/* m borrows sender and recipients from here: release only the
-	 * descriptor, and with it the lock. */
-	m.from = NULL;
-	m.nrcpts = 0;
-	m.notify = m.ret = m.envid = NULL;
-	spool_release(&m);
-	switch (rep.out) {
-	case OUT_SENT:
-		if (!tmpspool)	/* the connection is warm: use it */
-			relay_flush(&r, 0, conn_now_ms() +
-			    RELAY_OPPORTUNISTIC_S * 1000);
-		break;
-	case OUT_DEFERRED:
-		if (tmpspool) {
-			log_error("cannot queue (%s is not writable) and "
-			    "delivery failed: %s", conf->queue_dir, rep.text);
-			code = EX_CANTCREAT;
-		} else
-			log_info("id=%s: queued, will retry: %s", m.id,
-			    rep.text);
-		break;
-	case OUT_FAILED:
-		log_error("%s", rep.text);
-		code = rep.exit_code ? rep.exit_code : EX_UNAVAILABLE;
-		break;
-	}
-	relay_end(&r);
-	goto out_spool;
-out_abort:
-	tmp_name[0] = '\0';
-	spool_abort(&s, &m);
-out_spool:
-	if (tmpspool)
-		remove_tmp_spool(&s, tmpdir);
+	code = send_message(cli, conf, &s, private);
+	if (private)
+		spool_remove_private(&s, dir);
 	else
 		spool_close(&s);
-out_rcpts:
-	rcpts_free(&argr);
-	rcpts_free(&tor);
-	rcpts_free(&resr);
 	return code;
 }
 
@@ -319,7 +157,7 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 		log_error("queue: %s", err);
 		return EX_CANTCREAT;
 	}
-	spool_clean_tmp(&s, 86400);
+	spool_clean_tmp(&s, 60);
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
 	do {
@@ -436,11 +274,11 @@ main(int argc, char *argv[])
 		code = bsmtp_run(&cli, &conf);
 		break;
 	case CLI_TEST: {
-		struct relay r;
+		struct session sess;
 		log_init(1, conf.log_file);	/* show the dialogue */
-		relay_init(&r, &conf, NULL);
-		code = relay_probe(&r, stdout) == 0 ? 0 : EX_UNAVAILABLE;
-		relay_end(&r);
+		session_init(&sess, &conf, NULL);
+		code = probe_run(&sess, stdout) == 0 ? 0 : EX_UNAVAILABLE;
+		session_end(&sess);
 		break;
 	}
 	case CLI_CONFIG:
@@ -448,9 +286,6 @@ main(int argc, char *argv[])
 		code = 0;
 		break;
 	case CLI_SEND:
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-		signal(SIGHUP, on_signal);
 		code = send_mode(&cli, &conf);
 		break;
 	default:

@@ -4,6 +4,7 @@
  * time so a field can be dropped (Bcc) or read for recipients (-t); body
  * lines go straight out. Nothing here holds more than one field. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +19,11 @@
 #include "relaymail.h"
 #include "util.h"
 
-struct mc {
+struct msg_copier {
 	const struct msg_opts *o;
 	struct msg_info *info;
 	int	 out;
-	int	 werr;		/* the failure was writing */
+	enum err_class class;	/* of the first failure */
 	int	 failed;
 	char	*err;
 	size_t	 errlen;
@@ -42,17 +43,25 @@ struct mc {
 	int	 has_date, has_msgid, has_from;
 };
 
+/* Keeps the first failure's sentence and class; later ones are its
+ * consequences. Returns -1. */
 static int
-failf(struct mc *m, const char *fmt, const char *arg)
+msg_fail(struct msg_copier *m, enum err_class class, const char *fmt, ...)
 {
-	if (!m->failed)
-		snprintf(m->err, m->errlen, fmt, arg);
+	va_list ap;
+
+	if (!m->failed) {
+		va_start(ap, fmt);
+		vsnprintf(m->err, m->errlen, fmt, ap);
+		va_end(ap);
+		m->class = class;
+	}
 	m->failed = 1;
 	return -1;
 }
 
 static int
-out_flush(struct mc *m)
+out_flush(struct msg_copier *m)
 {
 	size_t done = 0;
 
@@ -61,8 +70,7 @@ out_flush(struct mc *m)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			m->werr = 1;
-			return failf(m, "writing the queue file: %s",
+			return msg_fail(m, ERR_IO, "writing the queue file: %s",
 			    n == 0 ? "no progress" : strerror(errno));
 		}
 		done += (size_t)n;
@@ -72,7 +80,7 @@ out_flush(struct mc *m)
 }
 
 static int
-emit(struct mc *m, const char *s, size_t len)
+msg_emit(struct msg_copier *m, const char *s, size_t len)
 {
 	if (m->failed)
 		return -1;
@@ -91,11 +99,11 @@ emit(struct mc *m, const char *s, size_t len)
 }
 
 static int
-emit_line(struct mc *m, const char *s, size_t len)
+msg_emit_line(struct msg_copier *m, const char *s, size_t len)
 {
-	if (emit(m, s, len) == -1)
+	if (msg_emit(m, s, len) == -1)
 		return -1;
-	return emit(m, "\r\n", 2);
+	return msg_emit(m, "\r\n", 2);
 }
 
 /* Writes "Name: value" only from safe parts: a display name is quoted
@@ -121,7 +129,7 @@ display_name(char *out, size_t outlen, const char *name)
 }
 
 static int
-add_missing(struct mc *m)
+add_missing(struct msg_copier *m)
 {
 	const struct msg_opts *o = m->o;
 	char buf[1200], addr[ADDR_MAX + 1], name[300];
@@ -141,37 +149,37 @@ add_missing(struct mc *m)
 			    addr);
 		} else
 			n = snprintf(buf, sizeof(buf), "From: %s", addr);
-		if (emit_line(m, buf, (size_t)n) == -1)
+		if (msg_emit_line(m, buf, (size_t)n) == -1)
 			return -1;
 	}
 	if (!m->has_date) {
 		util_date(name, sizeof(name), time(NULL));
 		n = snprintf(buf, sizeof(buf), "Date: %s", name);
-		if (emit_line(m, buf, (size_t)n) == -1)
+		if (msg_emit_line(m, buf, (size_t)n) == -1)
 			return -1;
 	}
 	if (!m->has_msgid) {
 		n = snprintf(buf, sizeof(buf), "Message-ID: <%s@%s>",
 		    o->msgid, o->domain);
-		if (emit_line(m, buf, (size_t)n) == -1)
+		if (msg_emit_line(m, buf, (size_t)n) == -1)
 			return -1;
 	}
 	return 0;
 }
 
 static int
-collect(struct mc *m, struct rcpts *r, const char *v, size_t len)
+collect(struct msg_copier *m, struct rcpts *r, const char *v, size_t len)
 {
 	char err[256];
 
 	if (rcpts_add_list(r, v, len, err, sizeof(err)) == -1)
-		return failf(m, "recipient header: %s", err);
+		return msg_fail(m, ERR_DATA, "recipient header: %s", err);
 	return 0;
 }
 
 /* "From: Name <addr>" with addr forced ([message] rewrite_from). */
 static int
-rewrite_from(struct mc *m, const char *v, size_t len)
+rewrite_from(struct msg_copier *m, const char *v, size_t len)
 {
 	char name[300] = "", buf[1200], cur[ADDR_MAX + 1] = "";
 	const char *lt;
@@ -206,7 +214,7 @@ rewrite_from(struct mc *m, const char *v, size_t len)
 	n = snprintf(buf, sizeof(buf), "From: %s%s<%s>", name,
 	    name[0] ? " " : "", m->o->rewrite_from);
 	m->flen = 0;
-	return emit_line(m, buf, (size_t)n) == -1 ? -1 : 1;
+	return msg_emit_line(m, buf, (size_t)n) == -1 ? -1 : 1;
 }
 
 static int
@@ -233,7 +241,7 @@ is_recipient_field(const char *name)
 
 /* The field in m->field is complete: drop it, read it, pass it on. */
 static int
-end_field(struct mc *m)
+end_field(struct msg_copier *m)
 {
 	struct msg_info *in = m->info;
 	const char *colon, *v;
@@ -303,17 +311,17 @@ end_field(struct mc *m)
 		    m->qual + head, sizeof(m->qual) - head);
 		if (n >= 0 && head + (size_t)n <= sizeof(m->qual)) {
 			m->flen = 0;
-			return emit_line(m, m->qual, head + (size_t)n);
+			return msg_emit_line(m, m->qual, head + (size_t)n);
 		}
 	}
-	if (emit_line(m, m->field, m->flen) == -1)
+	if (msg_emit_line(m, m->field, m->flen) == -1)
 		return -1;
 	m->flen = 0;
 	return 0;
 }
 
 static int
-add_to_field(struct mc *m, const char *s, size_t len, int fold)
+add_to_field(struct msg_copier *m, const char *s, size_t len, int fold)
 {
 	/* else flen + 2 + len <= MSG_FIELD_MAX */
 	if (m->flen + 2 + len > sizeof(m->field)) {
@@ -324,7 +332,7 @@ add_to_field(struct mc *m, const char *s, size_t len, int fold)
 			k = sizeof(name) - 1;
 		memcpy(name, m->field, k);
 		name[k] = '\0';
-		return failf(m, "header field %s: longer than 65536 bytes",
+		return msg_fail(m, ERR_DATA, "header field %s: longer than 65536 bytes",
 		    name);
 	}
 	if (fold) {
@@ -337,18 +345,18 @@ add_to_field(struct mc *m, const char *s, size_t len, int fold)
 }
 
 static int
-end_header(struct mc *m)
+end_header(struct msg_copier *m)
 {
 	if (end_field(m) == -1 || add_missing(m) == -1)
 		return -1;
 	m->in_header = 0;
-	return emit(m, "\r\n", 2);
+	return msg_emit(m, "\r\n", 2);
 }
 
 /* One line, without its ending. cut: the line was cut at 998 octets and
  * goes on in the next call. */
 static int
-line(struct mc *m, char *s, size_t len, int cut)
+line(struct msg_copier *m, char *s, size_t len, int cut)
 {
 	int tail = m->tail;
 
@@ -366,7 +374,7 @@ line(struct mc *m, char *s, size_t len, int cut)
 			return 0;
 	}
 	if (!m->in_header)
-		return emit_line(m, s, len);
+		return msg_emit_line(m, s, len);
 	if (tail) {
 		/* The rest of a cut header line: fold it. s has a spare
 		 * byte in front (m->line starts one byte early). */
@@ -388,7 +396,7 @@ line(struct mc *m, char *s, size_t len, int cut)
 	case HDR_IN_BODY:
 		if (end_header(m) == -1)
 			return -1;
-		return emit_line(m, s, len);
+		return msg_emit_line(m, s, len);
 	}
 	return 0;
 }
@@ -405,7 +413,7 @@ has_high(const unsigned char *p, size_t n)
 }
 
 static int
-feed(struct mc *m, const unsigned char *p, size_t n)
+feed(struct msg_copier *m, const unsigned char *p, size_t n)
 {
 	char *buf = m->line + 1;
 	size_t i;
@@ -476,11 +484,11 @@ feed(struct mc *m, const unsigned char *p, size_t n)
 }
 
 /* see msg.h */
-struct mc *
+struct msg_copier *
 msg_begin(int out, const struct msg_opts *o, struct msg_info *info,
     char *err, size_t errlen)
 {
-	struct mc *m;
+	struct msg_copier *m;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -499,7 +507,7 @@ msg_begin(int out, const struct msg_opts *o, struct msg_info *info,
 
 /* see msg.h */
 int
-msg_feed(struct mc *m, const void *buf, size_t len)
+msg_feed(struct msg_copier *m, const void *buf, size_t len)
 {
 	if (m->failed)
 		return -1;
@@ -508,7 +516,14 @@ msg_feed(struct mc *m, const void *buf, size_t len)
 
 /* see msg.h */
 int
-msg_end(struct mc *m, int *write_error)
+msg_done(const struct msg_copier *m)
+{
+	return m->done;
+}
+
+/* see msg.h */
+int
+msg_end(struct msg_copier *m, enum err_class *class)
 {
 	int r = -1;
 
@@ -526,7 +541,7 @@ msg_end(struct mc *m, int *write_error)
 		goto out;
 	r = 0;
 out:
-	*write_error = m->werr;
+	*class = m->failed ? m->class : ERR_NONE;
 	free(m);
 	return r;
 }
@@ -534,13 +549,13 @@ out:
 /* see msg.h */
 int
 msg_copy(int in, int out, const struct msg_opts *o, struct msg_info *info,
-    int *write_error, char *err, size_t errlen)
+    enum err_class *class, char *err, size_t errlen)
 {
 	static unsigned char chunk[MSG_CHUNK];
-	struct mc *m;
+	struct msg_copier *m;
 	ssize_t n;
 
-	*write_error = 0;
+	*class = ERR_NONE;
 	if ((m = msg_begin(out, o, info, err, errlen)) == NULL)
 		return -1;
 	for (;;) {
@@ -548,7 +563,8 @@ msg_copy(int in, int out, const struct msg_opts *o, struct msg_info *info,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			failf(m, "reading the message: %s", strerror(errno));
+			msg_fail(m, ERR_INPUT, "reading the message: %s",
+			    strerror(errno));
 			break;
 		}
 		if (n == 0)
@@ -557,5 +573,5 @@ msg_copy(int in, int out, const struct msg_opts *o, struct msg_info *info,
 		if (!m->done && msg_feed(m, chunk, (size_t)n) == -1)
 			break;
 	}
-	return msg_end(m, write_error);
+	return msg_end(m, class);
 }

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "rcpt.h"
+#include "relaymail.h"
 
 #ifndef MSG_CHUNK
 #define MSG_CHUNK	65536		/* bytes read from stdin at a time */
@@ -46,19 +47,23 @@ struct msg_info {
 
 /* Copies the message from fd in to fd out. info->to and info->resent
  * must be set (initialised lists) when opts->from_headers. 0, or -1 with
- * err: "reading the message: ...", "writing the queue file: ...",
- * "header field To: longer than 65536 bytes", a bad address... and
- * *write_error set when the failure was writing out (disk full). */
+ * err and *class: ERR_INPUT "reading the message: ...", ERR_IO "writing
+ * the queue file: ..." (disk full), ERR_DATA "header field To: longer
+ * than 65536 bytes", a bad address... */
 int	 msg_copy(int in, int out, const struct msg_opts *,
-	    struct msg_info *, int *write_error, char *err, size_t errlen);
+	    struct msg_info *, enum err_class *class, char *err,
+	    size_t errlen);
 
 /* The same, pushed a piece at a time (for -bs, where the SMTP dialogue
  * owns the input): begin, feed any number of times, end. end frees the
  * copier and returns 0 or -1 like msg_copy. */
-struct mc;
-struct mc *msg_begin(int out, const struct msg_opts *, struct msg_info *,
-	    char *err, size_t errlen);
-int	 msg_feed(struct mc *, const void *buf, size_t len);
-int	 msg_end(struct mc *, int *write_error);
+struct msg_copier;
+struct msg_copier *msg_begin(int out, const struct msg_opts *,
+	    struct msg_info *, char *err, size_t errlen);
+int	 msg_feed(struct msg_copier *, const void *buf, size_t len);
+/* 1 once the lone dot that ends the message (without -i) was seen:
+ * later input is not part of it. */
+int	 msg_done(const struct msg_copier *);
+int	 msg_end(struct msg_copier *, enum err_class *class);
 
 #endif

@@ -32,7 +32,8 @@ enum err_class {
 			 * credentials or a certificate the server refuses */
 	ERR_DATA,	/* the message or an address: retrying cannot help */
 	ERR_INPUT,	/* reading the message from the caller failed */
-	ERR_QUEUE,	/* the queue cannot be written (disk full, modes) */
+	ERR_QUEUE,	/* the queue cannot be opened or a file created */
+	ERR_IO,		/* writing the queue failed (disk full) */
 	ERR_TEMP,	/* a passing condition (network, resources): retry */
 	ERR_PROTO	/* the server broke the protocol: drop it, retry */
 };

@@ -5,6 +5,7 @@
  * and mode 0660 under the umask main() sets (077; 007 when set-group-ID,
  * so that the queue group can deliver any user's message): a link
  * planted in the queue is never followed. */
+#define _GNU_SOURCE	/* O_TMPFILE */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -88,6 +89,50 @@ spool_close(struct spool *s)
 	s->fd = s->qfd = s->tmpfd = s->failfd = -1;
 }
 
+/* see spool.h */
+int
+spool_open_private(struct spool *s, const char *base, char *dir,
+    size_t dirlen, char *err, size_t errlen)
+{
+	if (base == NULL || *base != '/')
+		base = "/tmp";
+	if ((size_t)snprintf(dir, dirlen, "%s/relaymail.XXXXXX", base) >=
+	    dirlen)
+		return util_err(err, errlen, "%s: name too long", base);
+	if (mkdtemp(dir) == NULL)
+		return util_err(err, errlen, "%s: %s", dir, strerror(errno));
+	return spool_open(s, dir, 1, err, errlen);
+}
+
+/* see spool.h */
+void
+spool_remove_private(struct spool *s, const char *dir)
+{
+	static const char *subs[] = { "q", "tmp", "failed" };
+	int fds[3] = { s->qfd, s->tmpfd, s->failfd };
+	struct dirent *de;
+	size_t i;
+	DIR *d;
+
+	/* It holds at most one message, its state and a bounce. */
+	for (i = 0; i < 3; i++) {
+		int fd = fds[i] == -1 ? -1 : openat(fds[i], ".", O_RDONLY |
+		    O_DIRECTORY | O_CLOEXEC);
+		if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+			if (fd != -1)
+				close(fd);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.')
+				unlinkat(fds[i], de->d_name, 0);
+		closedir(d);
+		unlinkat(s->fd, subs[i], AT_REMOVEDIR);
+	}
+	spool_close(s);
+	rmdir(dir);
+}
+
 static void
 msg_reset(struct spool_msg *m)
 {
@@ -95,36 +140,78 @@ msg_reset(struct spool_msg *m)
 	m->fd = -1;
 }
 
+/* An unnamed file in tmp/ (Linux O_TMPFILE): a writer killed before the
+ * commit leaves nothing behind. 0, or -1 when this system or file system
+ * cannot, and a named file must do. */
+static int
+spool_open_unnamed(struct spool *s, struct spool_msg *m)
+{
+#ifdef O_TMPFILE
+	/* The commit links it by /proc/self/fd, which must be there. */
+	if (access("/proc/self/fd", X_OK) == -1)
+		return -1;
+	m->fd = openat(s->tmpfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0660);
+	return m->fd == -1 ? -1 : 0;
+#else
+	(void)s;
+	(void)m;
+	return -1;
+#endif
+}
+
+static void
+spool_new_id(struct spool_msg *m, int tries, struct timeval *tv)
+{
+	unsigned short rnd = 0;
+
+	gettimeofday(tv, NULL);
+	if (getentropy(&rnd, sizeof(rnd)) == -1)
+		rnd = (unsigned short)(getpid() + tries);
+	/* Sorts by arrival; unique by the random part. */
+	snprintf(m->id, sizeof(m->id), "%010llX%05lX%04X",
+	    (long long)tv->tv_sec, (long)tv->tv_usec, rnd);
+}
+
 /* see spool.h */
 int
 spool_create(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 {
 	struct timeval tv;
-	unsigned short rnd = 0;
 	int tries;
 
 	msg_reset(m);
-	for (tries = 0; tries < 10; tries++) {
-		gettimeofday(&tv, NULL);
-		if (getentropy(&rnd, sizeof(rnd)) == -1)
-			rnd = (unsigned short)(getpid() + tries);
-		/* Sorts by arrival; unique by the random part. */
-		snprintf(m->id, sizeof(m->id), "%010llX%05lX%04X",
-		    (long long)tv.tv_sec, (long)tv.tv_usec, rnd);
-		m->fd = openat(s->tmpfd, m->id, O_RDWR | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0660);
-		if (m->fd != -1 || errno != EEXIST)
-			break;
+	spool_new_id(m, 0, &tv);
+	if (spool_open_unnamed(s, m) == -1) {
+		/* Elsewhere a named file, which -q removes if its writer
+		 * died (nobody holds its lock). */
+		for (tries = 0; tries < 10; tries++) {
+			m->fd = openat(s->tmpfd, m->id, O_RDWR | O_CREAT |
+			    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+			if (m->fd != -1 || errno != EEXIST)
+				break;
+			spool_new_id(m, tries + 1, &tv);
+		}
+		m->named = m->fd != -1;
 	}
-	if (m->fd == -1) {
-		snprintf(err, errlen, "%s/tmp: cannot create a file: %s",
+	if (m->fd == -1)
+		return util_err(err, errlen, "%s/tmp: cannot create a file: %s",
 		    s->dir, strerror(errno));
-		return -1;
-	}
 	/* Locked before it is ever visible in q/: no flusher can take it. */
 	flock(m->fd, LOCK_EX);
 	m->arrival = tv.tv_sec;
 	return 0;
+}
+
+/* Gives the message its name in q/. */
+static int
+spool_link(struct spool *s, struct spool_msg *m)
+{
+	char path[64];
+
+	if (m->named)
+		return renameat(s->tmpfd, m->id, s->qfd, m->id);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", m->fd);
+	return linkat(AT_FDCWD, path, s->qfd, m->id, AT_SYMLINK_FOLLOW);
 }
 
 static int
@@ -203,8 +290,7 @@ spool_commit(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 	(void)fp;
 
 	/* The promise point: from here on the message is safe. */
-	if (fsync(m->fd) == -1 ||
-	    renameat(s->tmpfd, m->id, s->qfd, m->id) == -1)
+	if (fsync(m->fd) == -1 || spool_link(s, m) == -1)
 		goto fail;
 	if (fsync(s->qfd) == -1) {
 		/* It is in q/ but not known durable: take it back. */
@@ -223,14 +309,75 @@ fail_noerrno:
 }
 
 /* see spool.h */
+int
+spool_set_sender(struct spool_msg *m, const char *from, char *err,
+    size_t errlen)
+{
+	char *copy;
+
+	if (!safe_value(from))
+		return util_err(err, errlen, "sender <%.100s>: contains a "
+		    "control character", from);
+	if ((copy = strdup(from)) == NULL)
+		return util_err(err, errlen, "out of memory");
+	free(m->from);
+	m->from = copy;
+	return 0;
+}
+
+/* see spool.h */
+int
+spool_add_rcpt(struct spool_msg *m, const char *rcpt, char *err,
+    size_t errlen)
+{
+	char *copy;
+
+	if (!safe_value(rcpt))
+		return util_err(err, errlen, "recipient <%.100s>: contains a "
+		    "control character", rcpt);
+	if (m->nrcpts == SPOOL_RCPT_MAX)
+		return util_err(err, errlen, "more than %d recipients",
+		    SPOOL_RCPT_MAX);
+	if ((copy = strdup(rcpt)) == NULL)
+		return util_err(err, errlen, "out of memory");
+	m->rcpt_done[m->nrcpts] = 0;
+	m->rcpts[m->nrcpts++] = copy;
+	return 0;
+}
+
+static int
+dup_param(char **field, const char *v, char *err, size_t errlen)
+{
+	if (v == NULL)
+		return 0;
+	if (!safe_value(v))
+		return util_err(err, errlen, "DSN parameter: contains a "
+		    "control character");
+	free(*field);
+	if ((*field = strdup(v)) == NULL)
+		return util_err(err, errlen, "out of memory");
+	return 0;
+}
+
+/* see spool.h */
+int
+spool_set_dsn(struct spool_msg *m, const char *notify, const char *ret,
+    const char *envid, char *err, size_t errlen)
+{
+	if (dup_param(&m->notify, notify, err, errlen) == -1 ||
+	    dup_param(&m->ret, ret, err, errlen) == -1 ||
+	    dup_param(&m->envid, envid, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+/* see spool.h */
 void
 spool_abort(struct spool *s, struct spool_msg *m)
 {
-	if (m->id[0] != '\0')
+	if (m->named && m->id[0] != '\0')
 		unlinkat(s->tmpfd, m->id, 0);
-	if (m->fd != -1)
-		close(m->fd);
-	m->fd = -1;
+	spool_release(m);
 }
 
 static char *
@@ -498,6 +645,74 @@ spool_done(struct spool *s, struct spool_msg *m)
 }
 
 /* see spool.h */
+int
+spool_set_aside(struct spool *s, const char *id)
+{
+	char st[SPOOL_ID_MAX + 8];
+
+	if (strlen(id) >= SPOOL_ID_MAX || strchr(id, '/') != NULL)
+		return -1;
+	snprintf(st, sizeof(st), "%s.st", id);
+	renameat(s->qfd, st, s->failfd, st);
+	if (renameat(s->qfd, id, s->failfd, id) == -1)
+		return -1;
+	fsync(s->failfd);
+	fsync(s->qfd);
+	return 0;
+}
+
+/* see spool.h */
+ssize_t
+spool_private_read(struct spool *s, const char *name, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	if (len == 0)
+		return -1;
+	fd = openat(s->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* see spool.h */
+int
+spool_private_write(struct spool *s, const char *name, const void *buf,
+    size_t len, mode_t mode)
+{
+	char tmp[256];
+	int fd, r = -1;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", name) >= sizeof(tmp))
+		return -1;
+	unlinkat(s->fd, tmp, 0);
+	fd = openat(s->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+	if (fd == -1)
+		return -1;
+	if (write_all(fd, buf, len) == 0 && fsync(fd) == 0 &&
+	    renameat(s->fd, tmp, s->fd, name) == 0)
+		r = 0;
+	close(fd);
+	if (r == -1)
+		unlinkat(s->fd, tmp, 0);
+	return r;
+}
+
+/* see spool.h */
+void
+spool_private_remove(struct spool *s, const char *name)
+{
+	unlinkat(s->fd, name, 0);
+}
+
+/* see spool.h */
 void
 spool_release(struct spool_msg *m)
 {
@@ -566,6 +781,21 @@ spool_each(struct spool *s, int failed, int (*cb)(void *, const char *),
 	return r;
 }
 
+/* A live writer holds its file's lock for as long as it writes. */
+static int
+spool_tmp_in_use(struct spool *s, const char *name)
+{
+	int fd, busy;
+
+	fd = openat(s->tmpfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	busy = flock(fd, LOCK_EX | LOCK_NB) == -1;
+	close(fd);
+	return busy;
+}
+
 /* see spool.h */
 void
 spool_clean_tmp(struct spool *s, time_t age)
@@ -586,7 +816,8 @@ spool_clean_tmp(struct spool *s, time_t age)
 		if (de->d_name[0] == '.')
 			continue;
 		if (fstatat(s->tmpfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)
-		    == 0 && now - st.st_mtime > age)
+		    == 0 && now - st.st_mtime > age &&
+		    !spool_tmp_in_use(s, de->d_name))
 			unlinkat(s->tmpfd, de->d_name, 0);
 	}
 	closedir(d);

@@ -25,10 +25,13 @@ struct spool {
 	int	 failfd;	/* DIR/failed */
 };
 
+/* One message. It owns its envelope: the setters below copy what they
+ * are given and spool_release() frees it; callers never lend pointers. */
 struct spool_msg {
 	char	 id[SPOOL_ID_MAX];
 	int	 fd;		/* open, locked; -1 when not */
 	int	 failed;	/* lives in failed/ */
+	int	 named;		/* being written as tmp/ID (no O_TMPFILE) */
 	/* envelope */
 	char	*from;		/* "" = null sender */
 	char	*rcpts[SPOOL_RCPT_MAX];
@@ -50,6 +53,14 @@ int	 spool_open(struct spool *, const char *dir, int create, char *err,
 	    size_t errlen);
 void	 spool_close(struct spool *);
 
+/* A private spool for one message when the queue cannot be written: a
+ * new directory under base (TMPDIR, or /tmp when base is NULL or not
+ * absolute), path returned in dir. 0, or -1 with err. It lives only while
+ * the message is tried; spool_remove_private deletes it whole. */
+int	 spool_open_private(struct spool *, const char *base, char *dir,
+	    size_t dirlen, char *err, size_t errlen);
+void	 spool_remove_private(struct spool *, const char *dir);
+
 /* Starts a new message in tmp/: m->id set, m->fd open for writing. */
 int	 spool_create(struct spool *, struct spool_msg *m, char *err,
 	    size_t errlen);
@@ -60,7 +71,18 @@ int	 spool_create(struct spool *, struct spool_msg *m, char *err,
 int	 spool_commit(struct spool *, struct spool_msg *m, char *err,
 	    size_t errlen);
 
-/* Throws away a message still in tmp/. */
+/* The envelope of a message being written: each copies its argument.
+ * 0, or -1 with err (out of memory, more than SPOOL_RCPT_MAX recipients,
+ * a control character). */
+int	 spool_set_sender(struct spool_msg *m, const char *from, char *err,
+	    size_t errlen);
+int	 spool_add_rcpt(struct spool_msg *m, const char *rcpt, char *err,
+	    size_t errlen);
+/* DSN parameters (-N, -R, -V); NULL leaves one unset. */
+int	 spool_set_dsn(struct spool_msg *m, const char *notify, const char *ret,
+	    const char *envid, char *err, size_t errlen);
+
+/* Throws away a message still in tmp/, envelope included. */
 void	 spool_abort(struct spool *, struct spool_msg *m);
 
 /* Opens and locks q/ID (or failed/ID) and reads its envelope and state.
@@ -80,7 +102,21 @@ int	 spool_defer(struct spool *, struct spool_msg *m, time_t next,
 /* Moves the message to failed/ with its reason. */
 int	 spool_fail(struct spool *, struct spool_msg *m, const char *reason);
 
-/* Unlocks and frees what spool_load/create allocated. */
+/* Moves q/ID (and its state) to failed/ without opening it: for a file
+ * that cannot be parsed, so that it stops no later run. 0 or -1. */
+int	 spool_set_aside(struct spool *, const char *id);
+
+/* Small private files at the top of the queue directory (a token
+ * cache): read up to len-1 bytes into buf, NUL-terminated; the length or
+ * -1. Write replaces the file atomically (a new file, fsync, rename) with
+ * mode (under the umask). Never follows a link. Remove deletes it. */
+ssize_t	 spool_private_read(struct spool *, const char *name, char *buf,
+	    size_t len);
+int	 spool_private_write(struct spool *, const char *name, const void *buf,
+	    size_t len, mode_t mode);
+void	 spool_private_remove(struct spool *, const char *name);
+
+/* Unlocks and frees what spool_load/create and the setters allocated. */
 void	 spool_release(struct spool_msg *m);
 
 /* Calls cb for each message id in q/ (failed = 0) or failed/ (1), in
@@ -88,7 +124,8 @@ void	 spool_release(struct spool_msg *m);
 int	 spool_each(struct spool *, int failed,
 	    int (*cb)(void *arg, const char *id), void *arg);
 
-/* Removes tmp/ files older than age seconds (a writer that crashed). */
+/* Removes tmp/ files older than age seconds whose writer is gone (no
+ * lock held): where O_TMPFILE is missing, a killed writer's leftovers. */
 void	 spool_clean_tmp(struct spool *, time_t age);
 
 #endif

@@ -16,9 +16,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct msg_opts o;
 	struct msg_info info;
 	struct rcpts to, resent;
-	struct mc *m;
+	struct msg_copier *m;
 	char err[256];
-	int fd = open("/dev/null", 1), werr;
+	int fd = open("/dev/null", 1);
+	enum err_class werr;
 
 	memset(&o, 0, sizeof(o));
 	memset(&info, 0, sizeof(info));

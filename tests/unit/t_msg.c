@@ -19,7 +19,8 @@ static int
 copy(const char *in, size_t len, int dots, int t)
 {
 	char ip[] = "/tmp/t_msg_in.XXXXXX", op[] = "/tmp/t_msg_out.XXXXXX";
-	int ifd = mkstemp(ip), ofd = mkstemp(op), werr, r;
+	int ifd = mkstemp(ip), ofd = mkstemp(op), r;
+	enum err_class werr;
 	struct msg_opts o;
 	ssize_t n;
 

@@ -1,5 +1,6 @@
 /* relaymail: unit tests for the queue. ISC licence.
  * Commit, load, lock contention, defer, fail, damaged files, listing. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,27 +18,24 @@ static char err[300];
 static int
 commit_one(struct spool_msg *m, const char *body, const char *rcpt)
 {
-	static char from[] = "a@x", r1[64];
-
 	if (spool_create(&s, m, err, sizeof(err)) == -1)
 		return -1;
 	if (write(m->fd, body, strlen(body)) != (ssize_t)strlen(body))
 		return -1;
-	snprintf(r1, sizeof(r1), "%s", rcpt);
-	m->from = from;
-	m->rcpts[0] = r1;
-	m->nrcpts = 1;
+	if (spool_set_sender(m, "a@x", err, sizeof(err)) == -1 ||
+	    spool_add_rcpt(m, rcpt, err, sizeof(err)) == -1) {
+		spool_abort(&s, m);
+		return -1;
+	}
 	m->body_len = (off_t)strlen(body);
 	m->eightbit = 1;
 	return spool_commit(&s, m, err, sizeof(err));
 }
 
-/* Forget the borrowed envelope and drop the lock. */
+/* Drop the lock; the message frees its own envelope. */
 static void
 drop(struct spool_msg *m)
 {
-	m->from = NULL;
-	m->nrcpts = 0;
 	spool_release(m);
 }
 
@@ -154,6 +152,100 @@ TEST(control_chars_refused)
 	T_OK(strstr(err, "control") != NULL);
 }
 
+static int
+tmp_files(void)
+{
+	int n = 0;
+	DIR *d = fdopendir(openat(s.tmpfd, ".", O_RDONLY | O_DIRECTORY));
+	struct dirent *de;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* A writer that dies before the commit leaves nothing anywhere (Linux:
+ * an unnamed file); an abort removes a named one too. */
+TEST(unfinished_message_leaves_nothing)
+{
+	struct spool_msg m;
+	int before = 0;
+
+	spool_each(&s, 0, count, &before);
+	T_EQ(spool_create(&s, &m, err, sizeof(err)), 0);
+	T_EQ(write(m.fd, "partial", 7), 7);
+#ifdef __linux__
+	T_EQ(m.named, 0);
+	T_EQ(tmp_files(), 0);
+#endif
+	spool_abort(&s, &m);
+	T_EQ(tmp_files(), 0);
+	T_EQ(m.fd, -1);
+	{
+		int after = 0;
+		spool_each(&s, 0, count, &after);
+		T_EQ(after, before);
+	}
+}
+
+/* The message owns its envelope: setters copy, release frees. */
+TEST(envelope_is_owned)
+{
+	struct spool_msg m, l;
+	char from[] = "first@x", rcpt[] = "r@y";
+	char id[SPOOL_ID_MAX];
+
+	T_EQ(spool_create(&s, &m, err, sizeof(err)), 0);
+	T_EQ(write(m.fd, "x\r\n", 3), 3);
+	m.body_len = 3;
+	T_EQ(spool_set_sender(&m, from, err, sizeof(err)), 0);
+	T_EQ(spool_set_sender(&m, "second@x", err, sizeof(err)), 0);
+	T_EQ(spool_add_rcpt(&m, rcpt, err, sizeof(err)), 0);
+	T_EQ(spool_set_dsn(&m, "SUCCESS", "HDRS", NULL, err, sizeof(err)), 0);
+	from[0] = rcpt[0] = 'Z';	/* the caller's copies change */
+	T_EQ(spool_commit(&s, &m, err, sizeof(err)), 0);
+	snprintf(id, sizeof(id), "%s", m.id);
+	spool_release(&m);
+	T_EQ(spool_load(&s, id, 0, &l, err, sizeof(err)), 0);
+	T_STREQ(l.from, "second@x");
+	T_STREQ(l.rcpts[0], "r@y");
+	T_STREQ(l.notify, "SUCCESS");
+	T_STREQ(l.ret, "HDRS");
+	T_OK(l.envid == NULL);
+	T_EQ(spool_add_rcpt(&l, "bad\r\nrcpt <x@y>", err, sizeof(err)), -1);
+	spool_done(&s, &l);
+	spool_release(&l);
+}
+
+TEST(set_aside_and_private_files)
+{
+	struct spool_msg m;
+	char id[SPOOL_ID_MAX], buf[64];
+	struct stat st;
+
+	T_EQ(commit_one(&m, "x\r\n", "b@y"), 0);
+	snprintf(id, sizeof(id), "%s", m.id);
+	drop(&m);
+	T_EQ(spool_set_aside(&s, id), 0);
+	T_EQ(fstatat(s.failfd, id, &st, 0), 0);
+	T_EQ(fstatat(s.qfd, id, &st, 0), -1);
+	T_EQ(spool_set_aside(&s, "../x"), -1);
+	T_EQ(spool_private_write(&s, ".t", "hello\n", 6, 0600), 0);
+	T_EQ(spool_private_read(&s, ".t", buf, sizeof(buf)), 6);
+	T_STREQ(buf, "hello\n");
+	T_EQ(fstatat(s.fd, ".t", &st, 0), 0);
+	T_EQ(st.st_mode & 0777, 0600);
+	spool_private_remove(&s, ".t");
+	T_EQ(spool_private_read(&s, ".t", buf, sizeof(buf)), -1);
+	/* a planted link is never followed */
+	T_EQ(symlinkat("/etc/passwd", s.fd, ".link"), 0);
+	T_EQ(spool_private_read(&s, ".link", buf, sizeof(buf)), -1);
+	unlinkat(s.fd, ".link", 0);
+}
+
 TEST_MAIN("t_spool", {
 	umask(077);	/* as main() sets it */
 	if (mkdtemp(dir) == NULL || spool_open(&s, dir, 1, err,
@@ -167,6 +259,9 @@ TEST_MAIN("t_spool", {
 	RUN(listing_skips_state_files);
 	RUN(files_are_private);
 	RUN(control_chars_refused);
+	RUN(unfinished_message_leaves_nothing);
+	RUN(envelope_is_owned);
+	RUN(set_aside_and_private_files);
 	spool_close(&s);
 	{
 		char cmd[100];

@@ -1,0 +1,106 @@
+/* relaymail: the secret that AUTH sends. ISC licence, see LICENSE.
+ * The token cache is "EXPIRY\nTOKEN\n" in DIR/.oauth-token, written and
+ * read through spool.c; a token the server refuses is dropped at once.
+ * Every buffer that held a secret is wiped before it goes out of scope. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cred.h"
+#include "util.h"
+
+#define CRED_TOKEN_FILE	".oauth-token"
+
+/* see cred.h */
+void
+cred_init(struct cred *c, const struct conf *conf, struct spool *spool)
+{
+	memset(c, 0, sizeof(*c));
+	c->conf = conf;
+	c->spool = spool;
+}
+
+/* A token from password_command is cached; a password never is. */
+static int
+cred_is_oauth(const struct cred *c)
+{
+	const struct conf *conf = c->conf;
+
+	return c->spool != NULL && conf->password_command != NULL &&
+	    (conf->auth == CONF_AUTH_XOAUTH2 ||
+	    conf->auth == CONF_AUTH_OAUTHBEARER);
+}
+
+static int
+cred_cache_read(struct cred *c)
+{
+	char buf[CRED_MAX + 32], *nl;
+	int r = -1;
+
+	if (spool_private_read(c->spool, CRED_TOKEN_FILE, buf,
+	    sizeof(buf)) <= 0)
+		return -1;
+	if ((nl = strchr(buf, '\n')) != NULL &&
+	    strtoll(buf, NULL, 10) > (long long)time(NULL)) {
+		nl[1 + strcspn(nl + 1, "\n")] = '\0';
+		util_strlcpy(c->secret, nl + 1, sizeof(c->secret));
+		r = c->secret[0] != '\0' ? 0 : -1;
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return r;
+}
+
+static void
+cred_cache_write(struct cred *c)
+{
+	char buf[CRED_MAX + 32];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%lld\n%s\n",
+	    (long long)time(NULL) + CRED_TOKEN_S, c->secret);
+	if (n > 0 && (size_t)n < sizeof(buf))
+		spool_private_write(c->spool, CRED_TOKEN_FILE, buf, (size_t)n,
+		    0600);
+	explicit_bzero(buf, sizeof(buf));
+}
+
+/* see cred.h */
+int
+cred_load(struct cred *c, char *why, size_t len)
+{
+	if (c->have || c->conf->user == NULL)
+		return 0;
+	if (cred_is_oauth(c) && cred_cache_read(c) == 0) {
+		c->have = c->cached = 1;
+		return 0;
+	}
+	if (conf_password(c->conf, c->secret, sizeof(c->secret), why,
+	    len) == -1)
+		return -1;
+	c->have = 1;
+	if (cred_is_oauth(c))
+		cred_cache_write(c);
+	return 0;
+}
+
+/* see cred.h */
+int
+cred_refused(struct cred *c)
+{
+	char why[300];
+
+	if (!c->cached)
+		return 0;
+	spool_private_remove(c->spool, CRED_TOKEN_FILE);
+	cred_wipe(c);
+	return cred_load(c, why, sizeof(why)) == 0;
+}
+
+/* see cred.h */
+void
+cred_wipe(struct cred *c)
+{
+	explicit_bzero(c->secret, sizeof(c->secret));
+	c->have = c->cached = 0;
+}

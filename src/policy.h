@@ -1,0 +1,38 @@
+/* relaymail: the outcome table. ISC licence, see LICENSE.
+ * Pure: from where an attempt stopped (SMTP stage), the server's reply
+ * code and the class of a local failure, decides sent, deferred or failed
+ * and the exit status a waiting caller gets; and the exit status of a
+ * failure before the message was kept. No other file decides either. */
+#ifndef POLICY_H
+#define POLICY_H
+
+#include <time.h>
+
+#include "relaymail.h"
+#include "smtp.h"
+
+struct policy_verdict {
+	enum outcome out;
+	int	 exit_status;	/* sysexits.h; 0 unless out is OUT_FAILED */
+};
+
+/* The verdict on one attempt that stopped at stage with reply code (0
+ * when no reply decided it; then class says why). A 2xx at the end of
+ * data is sent; only a 5xx to MAIL, RCPT, DATA or the end of data, or a
+ * local ERR_DATA, fails a message; everything else defers it. */
+struct policy_verdict policy_attempt(enum smtp_stage stage, int code,
+	    enum err_class class);
+
+/* The exit status for a failure before the message was kept (usage,
+ * configuration, input, queue). Never EX_TEMPFAIL: PHP counts 75 as
+ * success, and nothing was kept. */
+int	 policy_exit(enum err_class class);
+
+/* The delay before the next try after attempts failed ones: a minute,
+ * doubling to an hour, then moved by jitter (0..65535) within +-25 %. */
+long	 policy_backoff(int attempts, unsigned jitter);
+
+#define POLICY_RETRY_MIN_S	60
+#define POLICY_RETRY_MAX_S	3600
+
+#endif

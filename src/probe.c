@@ -1,0 +1,56 @@
+/* relaymail: the connection test, sendmail -bt. ISC licence.
+ * Only prints: the session it opens is the one every send uses, so what
+ * it reports is what a send would meet. */
+#include <stdio.h>
+
+#include "probe.h"
+#include "tls.h"
+
+static void
+probe_certs(const struct session *s, FILE *fp)
+{
+	struct tls_certinfo ci;
+	int i;
+
+	if (s->tls == NULL)
+		return;
+	fprintf(fp, "  TLS: %s, %s\n", tls_version(s->tls), tls_cipher(s->tls));
+	for (i = 0; tls_cert_info(s->tls, i, &ci) == 0; i++) {
+		fprintf(fp, "  certificate %d: %s\n", i, ci.subject);
+		fprintf(fp, "    issuer:  %s\n", ci.issuer);
+		fprintf(fp, "    expires: %s\n", ci.not_after);
+		fprintf(fp, "    pin:     tls_pin = %s\n", ci.pin);
+	}
+}
+
+/* see probe.h */
+int
+probe_run(struct session *s, FILE *fp)
+{
+	static const struct { unsigned bit; const char *name; } exts[] = {
+		{ SMTP_EXT_PIPELINING, "PIPELINING" },
+		{ SMTP_EXT_SIZE, "SIZE" }, { SMTP_EXT_8BITMIME, "8BITMIME" },
+		{ SMTP_EXT_SMTPUTF8, "SMTPUTF8" }, { SMTP_EXT_DSN, "DSN" },
+		{ SMTP_EXT_ENHANCED, "ENHANCEDSTATUSCODES" },
+		{ SMTP_EXT_AUTH, "AUTH" },
+	};
+	size_t i;
+
+	if (session_open(s) == -1) {
+		fprintf(fp, "FAILED: %s\n", s->down_why);
+		probe_certs(s, fp);
+		return -1;
+	}
+	fprintf(fp, "%s port %s: ready to send\n", session_host(s), s->port);
+	probe_certs(s, fp);
+	fprintf(fp, "  extensions:");
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (s->smtp.ext & exts[i].bit)
+			fprintf(fp, " %s", exts[i].name);
+	if (s->smtp.ext & SMTP_EXT_SIZE)
+		fprintf(fp, " (SIZE %lu)", s->smtp.size_max);
+	fputc('\n', fp);
+	fprintf(fp, "  AUTH: %s\n", s->conf->user ? "accepted" :
+	    "not configured");
+	return 0;
+}

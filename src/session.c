@@ -1,0 +1,216 @@
+/* relaymail: one SMTP session with the smart host. ISC licence.
+ * The order is fixed: connect, implicit TLS, greeting, EHLO, STARTTLS,
+ * EHLO, AUTH (smtp_open). A refused cached token is refetched and the same
+ * host tried once more; any other failure moves on to the next host. */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "session.h"
+#include "tls.h"
+#include "util.h"
+
+/* see session.h */
+void
+session_init(struct session *s, const struct conf *conf, struct spool *spool)
+{
+	memset(s, 0, sizeof(*s));
+	s->conf = conf;
+	s->net.fd = -1;
+	cred_init(&s->cred, conf, spool);
+}
+
+/* see session.h */
+const char *
+session_host(const struct session *s)
+{
+	return s->conf->hosts[s->host].name;
+}
+
+static void
+session_tls_params(const struct session *s, struct tls_params *tp)
+{
+	const struct conf *c = s->conf;
+	int i;
+
+	memset(tp, 0, sizeof(*tp));
+	tp->host = session_host(s);
+	tp->verify_name = c->tls_host;
+	tp->verify = c->tls_verify;
+	tp->ca_file = c->tls_ca_file;
+	for (i = 0; i < c->ntls_pins && i < TLS_PINS_MAX; i++)
+		tp->pins[i] = c->tls_pins[i];
+	tp->npins = i;
+	tp->cert_file = c->tls_cert_file;
+	tp->key_file = c->tls_key_file;
+}
+
+/* Handshake over the socket, then move conn onto TLS: the smtp_params
+ * start_tls hook, also used at once for implicit TLS. */
+static int
+session_start_tls(void *arg, struct conn *c, char *err, size_t errlen)
+{
+	struct session *s = arg;
+	struct tls_params tp;
+	struct transport lower, up;
+
+	if (s->tls == NULL && (s->tls = tls_new()) == NULL)
+		return util_err(err, errlen, "TLS: out of memory");
+	session_tls_params(s, &tp);
+	net_transport(&s->net, &lower);
+	conn_timeout(c, s->conf->timeout);
+	if (tls_start(s->tls, &tp, &lower, err, errlen) == -1)
+		return -1;
+	tls_transport(s->tls, &up);
+	if (conn_starttls(c, &up) == -1)
+		return util_err(err, errlen, "%s", conn_error(c));
+	log_verbose("TLS: %s, %s", tls_version(s->tls), tls_cipher(s->tls));
+	return 0;
+}
+
+/* see session.h */
+void
+session_close(struct session *s)
+{
+	if (s->open)
+		smtp_quit(&s->smtp);
+	if (s->open && s->tls != NULL)
+		conn_flush(&s->conn);
+	tls_free(s->tls);
+	s->tls = NULL;
+	net_close(&s->net);
+	s->open = 0;
+}
+
+static void
+session_params(struct session *s)
+{
+	const struct conf *c = s->conf;
+	struct smtp_params *p = &s->params;
+
+	memset(p, 0, sizeof(*p));
+	p->helo = c->helo ? c->helo : util_hostname();
+	p->host = session_host(s);
+	p->port = s->port;
+	p->tls = c->tls == CONF_TLS_IMPLICIT;
+	p->starttls = c->tls == CONF_TLS_STARTTLS;
+	p->start_tls = session_start_tls;
+	p->arg = s;
+	p->user = c->user;
+	p->secret = s->cred.secret;
+	p->auth_forced = c->auth == CONF_AUTH_AUTO ? 0 : 1u << (c->auth - 1);
+	p->auth_plaintext = c->auth_allow_plaintext;
+	p->timeout = c->timeout;
+}
+
+/* The class of a failed smtp_open: what the person must fix, or what
+ * passes by itself. */
+static enum err_class
+session_class(const struct smtp_result *res)
+{
+	if (res->stage == SMTP_AUTH)
+		return ERR_CONFIG;	/* refused, or nothing we can use */
+	if (res->code == 0 && res->permanent)
+		return ERR_CONFIG;	/* e.g. no STARTTLS offered */
+	return ERR_TEMP;
+}
+
+/* One host: connect, TLS, smtp_open. 0, or -1 with why and the class. */
+static int
+session_try(struct session *s, char *why, size_t len, enum err_class *class)
+{
+	const struct conf *c = s->conf;
+	const char *name = session_host(s);
+	struct smtp_result res;
+	struct transport t;
+	char err[300];
+
+	log_verbose("connecting to %s port %s", name, s->port);
+	if (net_connect(&s->net, name, s->port, c->timeout) == -1) {
+		*class = ERR_TEMP;
+		s->down_stage = SMTP_CONNECT;
+		s->down_code = 0;
+		log_info("relay=%s:%s status=unreachable reason=\"%s\"",
+		    name, s->port, s->net.err);
+		return util_err(why, len, "%s:%s: %s", name, s->port,
+		    s->net.err);
+	}
+	s->connections++;
+	net_transport(&s->net, &t);
+	conn_init(&s->conn, &t);
+	/* A whole session may take at most this long. */
+	conn_limit(&s->conn, c->timeout * 10);
+	if (c->tls == CONF_TLS_IMPLICIT &&
+	    session_start_tls(s, &s->conn, err, sizeof(err)) == -1) {
+		*class = ERR_TEMP;
+		s->down_stage = SMTP_CONNECT;
+		s->down_code = 0;
+		log_info("relay=%s:%s status=tls-failed reason=\"%s\"", name,
+		    s->port, err);
+		session_close(s);
+		return util_err(why, len, "%s:%s: %s", name, s->port, err);
+	}
+	session_params(s);
+	if (smtp_open(&s->smtp, &s->conn, &s->params, &res) == 0) {
+		s->open = 1;
+		return 0;
+	}
+	if (res.code != 0)
+		util_err(why, len, "%s:%s: %s: %d %s", name, s->port,
+		    smtp_stage_name(res.stage), res.code, res.text);
+	else
+		util_err(why, len, "%s:%s: %s: %s", name, s->port,
+		    smtp_stage_name(res.stage), res.text);
+	*class = session_class(&res);
+	s->down_stage = res.stage;
+	s->down_code = res.code;
+	log_info("relay=%s:%s status=session-failed reason=\"%s\"", name,
+	    s->port, why);
+	s->open = 1;	/* let session_close say QUIT if sane */
+	session_close(s);
+	return -1;
+}
+
+/* see session.h */
+int
+session_open(struct session *s)
+{
+	const struct conf *c = s->conf;
+	enum err_class class = ERR_TEMP;
+	char why[600] = "";
+	int h;
+
+	if (s->open)
+		return 0;
+	if (s->down)
+		return -1;
+	if (cred_load(&s->cred, why, sizeof(why)) == -1) {
+		class = ERR_CONFIG;
+		goto down;
+	}
+	for (h = 0; h < c->nhosts; h++) {
+		const struct conf_host *host = &c->hosts[h];
+
+		s->host = h;
+		snprintf(s->port, sizeof(s->port), "%s",
+		    host->port ? host->port : c->port);
+		if (session_try(s, why, sizeof(why), &class) == 0)
+			return 0;
+		/* A cached token refused: a fresh one, the same host. */
+		if (s->down_stage == SMTP_AUTH && cred_refused(&s->cred))
+			h--;
+	}
+down:
+	util_strlcpy(s->down_why, why, sizeof(s->down_why));
+	s->down_class = class;
+	s->down = 1;
+	return -1;
+}
+
+/* see session.h */
+void
+session_end(struct session *s)
+{
+	session_close(s);
+	cred_wipe(&s->cred);
+}

@@ -1,0 +1,302 @@
+/* relaymail: one submission path. ISC licence, see LICENSE.
+ * The message options are built in one place (submit_data) from the
+ * configuration and the caller's flags, so the command line and -bs can
+ * never write different bytes for the same input. Nothing is durable
+ * before submit_commit returns 0; after it, nothing is lost. */
+#include <errno.h>
+#include <stdarg.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "log.h"
+#include "submit.h"
+#include "util.h"
+
+/* see submit.h */
+void
+submit_init(struct submit *s, const struct conf *conf, struct spool *spool)
+{
+	memset(s, 0, sizeof(*s));
+	s->conf = conf;
+	s->spool = spool;
+	s->msg.fd = -1;
+	rcpts_init(&s->rcpts, conf);
+	rcpts_init(&s->hdr_to, conf);
+	rcpts_init(&s->hdr_resent, conf);
+}
+
+static int
+submit_fail(struct submit *s, enum err_class class, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+submit_fail(struct submit *s, enum err_class class, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	s->class = class;
+	return -1;
+}
+
+/* see submit.h */
+int
+submit_sender(struct submit *s, const char *given)
+{
+	const struct conf *conf = s->conf;
+	char raw[ADDR_MAX + 1], err[300];
+	struct passwd *pw;
+
+	if (given != NULL) {
+		if (addr_sender(given, raw, sizeof(raw), err,
+		    sizeof(err)) == -1)
+			return submit_fail(s, ERR_DATA, "sender: %s", err);
+	} else if (conf->from != NULL)
+		util_strlcpy(raw, conf->from, sizeof(raw));
+	else if ((pw = getpwuid(getuid())) != NULL)
+		util_strlcpy(raw, pw->pw_name, sizeof(raw));
+	else
+		snprintf(raw, sizeof(raw), "uid%ld", (long)getuid());
+	s->has_sender = 1;
+	if (raw[0] == '\0') {
+		s->sender[0] = '\0';
+		return 0;
+	}
+	if (rcpts_qualify(conf, raw, s->sender, sizeof(s->sender)) == -1)
+		return submit_fail(s, ERR_DATA, "sender: address too long");
+	if (addr_check(s->sender, err, sizeof(err)) == -1)
+		return submit_fail(s, ERR_DATA, "sender: %s", err);
+	return 0;
+}
+
+/* see submit.h */
+int
+submit_rcpt(struct submit *s, const char *list)
+{
+	char err[300];
+
+	/* A newline here would otherwise add a recipient. */
+	if (addr_has_control(list))
+		return submit_fail(s, ERR_DATA, "recipient argument: "
+		    "contains a control character (CR, LF...)");
+	if (rcpts_add_list(&s->rcpts, list, strlen(list), err,
+	    sizeof(err)) == -1)
+		return submit_fail(s, ERR_DATA, "recipient \"%.100s\": %s",
+		    list, err);
+	return 0;
+}
+
+/* -F, else the user's name from the password file (GECOS: name,room,..). */
+static const char *
+submit_fullname(struct submit *s, const char *given)
+{
+	struct passwd *pw;
+
+	if (given != NULL)
+		return given;
+	if ((pw = getpwuid(getuid())) == NULL || pw->pw_gecos == NULL)
+		return NULL;
+	util_strlcpy(s->fullname, pw->pw_gecos, sizeof(s->fullname));
+	s->fullname[strcspn(s->fullname, ",")] = '\0';
+	return s->fullname[0] ? s->fullname : NULL;
+}
+
+/* What the copier does, from the settings and the caller's flags. */
+static void
+submit_msg_opts(struct submit *s)
+{
+	const struct conf *conf = s->conf;
+	struct msg_opts *o = &s->mopts;
+
+	memset(o, 0, sizeof(*o));
+	o->ignore_dots = s->opts.ignore_dots;
+	o->from_headers = s->opts.from_headers;
+	o->sender = s->sender;
+	o->fullname = submit_fullname(s, s->opts.fullname);
+	o->msgid = s->msg.id;
+	o->domain = conf->domain ? conf->domain : util_hostname();
+	o->qualify = conf->domain;
+	o->aliases = conf->naliases > 0 ? conf : NULL;
+	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
+		o->rewrite_from = conf->from;
+		o->rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;
+	}
+}
+
+/* see submit.h */
+int
+submit_data(struct submit *s, const struct submit_opts *opts)
+{
+	char err[600];
+
+	s->class = ERR_NONE;
+	s->err[0] = '\0';
+	if (!s->has_sender && submit_sender(s, NULL) == -1)
+		return -1;
+	s->opts = *opts;
+	if (spool_create(s->spool, &s->msg, err, sizeof(err)) == -1)
+		return submit_fail(s, ERR_QUEUE, "queue: %s", err);
+	s->writing = 1;
+	submit_msg_opts(s);
+	memset(&s->info, 0, sizeof(s->info));
+	s->info.to = &s->hdr_to;
+	s->info.resent = &s->hdr_resent;
+	s->copier = msg_begin(s->msg.fd, &s->mopts, &s->info, s->err,
+	    sizeof(s->err));
+	if (s->copier == NULL)
+		return submit_fail(s, ERR_TEMP, "out of memory");
+	return 0;
+}
+
+/* see submit.h */
+int
+submit_feed(struct submit *s, const void *buf, size_t len)
+{
+	if (s->copier == NULL)
+		return -1;
+	return msg_feed(s->copier, buf, len);
+}
+
+/* see submit.h */
+int
+submit_read(struct submit *s, int fd)
+{
+	static unsigned char chunk[MSG_CHUNK];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return submit_fail(s, ERR_INPUT, "reading the message: "
+			    "%s", strerror(errno));
+		if (n == 0)
+			return 0;
+		/* After a lone dot, drain: the caller may still write. */
+		if (!msg_done(s->copier) &&
+		    submit_feed(s, chunk, (size_t)n) == -1)
+			return 0;	/* the copier keeps the reason */
+	}
+}
+
+/* Ends the copy; the copier's failure becomes ours. */
+static int
+submit_end_copy(struct submit *s)
+{
+	enum err_class class;
+	int r;
+
+	if (s->copier == NULL)
+		return -1;
+	r = msg_end(s->copier, &class);
+	s->copier = NULL;
+	if (r == -1 && s->class == ERR_NONE)
+		s->class = class;
+	return r;
+}
+
+/* Recipients: argv (or RCPT) and, with -t, the header's (Resent-* when
+ * there are any), united as Postfix does; then the spool's envelope. */
+static int
+submit_envelope(struct submit *s)
+{
+	struct rcpts *hdr = s->info.has_resent ? &s->hdr_resent : &s->hdr_to;
+	struct spool_msg *m = &s->msg;
+	char err[300];
+	int i;
+
+	for (i = 0; i < hdr->n; i++)
+		if (rcpts_add_list(&s->rcpts, hdr->v[i], strlen(hdr->v[i]),
+		    err, sizeof(err)) == -1)
+			return submit_fail(s, ERR_DATA, "recipient: %s", err);
+	if (s->rcpts.n == 0)
+		return submit_fail(s, ERR_USAGE, "no recipients: give "
+		    "addresses as arguments, or use -t to read them from "
+		    "To/Cc/Bcc");
+	if (spool_set_sender(m, s->sender, err, sizeof(err)) == -1 ||
+	    spool_set_dsn(m, s->opts.notify, s->opts.ret, s->opts.envid, err,
+	    sizeof(err)) == -1)
+		return submit_fail(s, ERR_DATA, "%s", err);
+	m->utf8 = addr_is_utf8(s->sender);
+	for (i = 0; i < s->rcpts.n; i++) {
+		if (spool_add_rcpt(m, s->rcpts.v[i], err, sizeof(err)) == -1)
+			return submit_fail(s, ERR_DATA, "%s", err);
+		m->utf8 |= addr_is_utf8(s->rcpts.v[i]);
+	}
+	m->eightbit = s->info.eightbit || s->opts.eightbit;
+	m->body_len = s->info.size;
+	return 0;
+}
+
+/* see submit.h */
+int
+submit_commit(struct submit *s)
+{
+	struct msg_info *in = &s->info;
+	char err[600];
+
+	if (s->class != ERR_NONE || submit_end_copy(s) == -1 ||
+	    submit_envelope(s) == -1) {
+		submit_reset(s);
+		return -1;
+	}
+	if (in->nuls || in->bare_cr || in->split)
+		log_info("id=%s: input repaired: %d NUL removed, %d bare CR "
+		    "removed, %d lines cut at 998 octets", s->msg.id, in->nuls,
+		    in->bare_cr, in->split);
+	s->writing = 0;
+	/* The promise point: spool_commit. On failure it has removed the
+	 * file and released the message. */
+	if (spool_commit(s->spool, &s->msg, err, sizeof(err)) == -1)
+		return submit_fail(s, ERR_IO, "queue: %s", err);
+	s->committed = 1;
+	return 0;
+}
+
+/* see submit.h */
+enum outcome
+submit_relay(struct submit *s, struct relay *r, struct relay_report *rep)
+{
+	enum outcome out;
+
+	r->interactive = 1;	/* the caller hears of a failure */
+	out = relay_message(r, &s->msg, rep);
+	r->interactive = 0;
+	return out;
+}
+
+/* see submit.h */
+const char *
+submit_id(const struct submit *s)
+{
+	return s->msg.id;
+}
+
+/* see submit.h */
+void
+submit_reset(struct submit *s)
+{
+	enum err_class class;
+
+	if (s->copier != NULL)
+		msg_end(s->copier, &class);
+	s->copier = NULL;
+	if (s->writing)
+		spool_abort(s->spool, &s->msg);
+	else
+		spool_release(&s->msg);
+	s->writing = s->committed = 0;
+	s->has_sender = 0;
+	rcpts_free(&s->rcpts);
+	rcpts_free(&s->hdr_to);
+	rcpts_free(&s->hdr_resent);
+	rcpts_init(&s->rcpts, s->conf);
+	rcpts_init(&s->hdr_to, s->conf);
+	rcpts_init(&s->hdr_resent, s->conf);
+}
