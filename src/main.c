@@ -3,6 +3,7 @@
  * mode hands over to its module (submit, relay, mailq, bsmtp, probe).
  * Exit statuses come from policy.c's table and are returned only here.
  * Silent on success, queued included. */
+#define _GNU_SOURCE	/* setresgid, getresgid */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -202,6 +203,99 @@ env_has_config(void)
 	return 0;
 }
 
+/* Set-group-ID (or set-user-ID): 1; 0 when not, or when -C dropped the
+ * privilege for good (sendmail's rule: another config, no privilege);
+ * -1 when it could not be dropped. */
+static int
+main_privileges(const struct cli *cli)
+{
+	gid_t g = getgid(), rg, eg, sg;
+	uid_t u = getuid(), ru, eu, su;
+
+	if (getegid() == g && geteuid() == u)
+		return 0;
+	if (cli->conf_path != NULL) {
+		/* All three ids, so that no later setegid() takes the group
+		 * back in a process that parses what the user chose. */
+		if (setresgid(g, g, g) == -1 || setresuid(u, u, u) == -1 ||
+		    getresgid(&rg, &eg, &sg) == -1 ||
+		    getresuid(&ru, &eu, &su) == -1 || rg != g || eg != g ||
+		    sg != g || ru != u || eu != u || su != u) {
+			log_error("-C: cannot drop privileges");
+			return -1;
+		}
+		return 0;
+	}
+	/* Nothing from the caller's environment may steer what runs with
+	 * the group (password_command). */
+	if (env_has_config())
+		log_warn("RELAYMAIL_* variables ignored: running set-group-ID "
+		    "(use -C, which drops the group)");
+	clearenv();
+	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	return 1;
+}
+
+/* The settings: -C FILE or /etc/sendmail.conf, then the environment
+ * (unless privileged). 0, or -1 after saying why. */
+static int
+main_settings(const struct cli *cli, struct conf *conf, int privileged,
+    const char **path)
+{
+	char err[700];
+
+	conf_defaults(conf);
+	*path = cli->conf_path ? cli->conf_path : RELAYMAIL_CONF;
+	if (cli->conf_path == NULL && !privileged && env_has_config() &&
+	    access(*path, F_OK) == -1) {
+		/* A container configured only through the environment. */
+	} else if (conf_load(conf, *path, err, sizeof(err)) == -1)
+		goto fail;
+	if (!privileged && (conf_load_env(conf, environ, err,
+	    sizeof(err)) == -1 || conf_finish(conf, err, sizeof(err)) == -1))
+		goto fail;
+	return 0;
+fail:
+	log_error("%s", err);
+	return -1;
+}
+
+static int
+test_mode(const struct conf *conf)
+{
+	struct session sess;
+	int code;
+
+	log_init(1, conf->log_file);	/* show the dialogue */
+	session_init(&sess, conf, NULL);
+	code = probe_run(&sess, stdout) == 0 ? 0 : EX_UNAVAILABLE;
+	session_end(&sess);
+	return code;
+}
+
+static int
+run_mode(const struct cli *cli, const struct conf *conf)
+{
+	switch (cli->mode) {
+	case CLI_LIST:
+		return list_mode(conf);
+	case CLI_FLUSH:
+		return flush_mode(cli, conf);
+	case CLI_SMTP:
+		return bsmtp_run(cli, conf);
+	case CLI_TEST:
+		return test_mode(conf);
+	case CLI_CONFIG:
+		conf_print(conf, stdout);
+		return 0;
+	case CLI_SEND:
+		return send_mode(cli, conf);
+	default:
+		log_error("this mode is not available yet");
+		return EX_UNAVAILABLE;
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -216,7 +310,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse(&cli, argc, argv, err, sizeof(err)) == -1) {
 		log_error("%s", err);
-		return EX_USAGE;
+		return policy_exit(ERR_USAGE);
 	}
 	if (cli.mode == CLI_ALIASES)
 		return 0;	/* relay-only: no alias database to build */
@@ -224,75 +318,18 @@ main(int argc, char *argv[])
 		printf("relaymail %s\n", RELAYMAIL_VERSION);
 		return 0;
 	}
-	privileged = getegid() != getgid() || geteuid() != getuid();
-	if (privileged && cli.conf_path != NULL) {
-		/* sendmail's rule: another config means no privilege. */
-		if (setgid(getgid()) == -1 || setuid(getuid()) == -1) {
-			log_error("-C: cannot drop privileges");
-			return EX_OSERR;
-		}
-		privileged = 0;
-	}
-	if (privileged) {
-		/* Set-group-ID: nothing from the caller's environment may
-		 * steer what runs with the group (password_command). */
-		if (env_has_config())
-			log_warn("RELAYMAIL_* variables ignored: running "
-			    "set-group-ID (use -C, which drops the group)");
-		clearenv();
-		setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
-	}
-	conf_defaults(&conf);
-	path = cli.conf_path ? cli.conf_path : RELAYMAIL_CONF;
-	if (cli.conf_path == NULL && !privileged && env_has_config() &&
-	    access(path, F_OK) == -1) {
-		/* A container configured only through the environment. */
-	} else if (conf_load(&conf, path, err, sizeof(err)) == -1) {
-		log_error("%s", err);
+	if ((privileged = main_privileges(&cli)) == -1)
+		return EX_OSERR;
+	if (main_settings(&cli, &conf, privileged, &path) == -1) {
 		conf_free(&conf);
-		return EX_CONFIG;
-	}
-	if (!privileged && (conf_load_env(&conf, environ, err,
-	    sizeof(err)) == -1 || conf_finish(&conf, err, sizeof(err)) == -1)) {
-		log_error("%s", err);
-		conf_free(&conf);
-		return EX_CONFIG;
+		return policy_exit(ERR_CONFIG);
 	}
 	log_init(cli.verbose, conf.log_file);
 	/* Private files; set-group-ID, the queue group shares them. */
 	umask(privileged ? 007 : 077);
 	if (conf_check_perms(&conf, path, err, sizeof(err)))
 		log_warn("%s", err);
-	switch (cli.mode) {
-	case CLI_LIST:
-		code = list_mode(&conf);
-		break;
-	case CLI_FLUSH:
-		code = flush_mode(&cli, &conf);
-		break;
-	case CLI_SMTP:
-		code = bsmtp_run(&cli, &conf);
-		break;
-	case CLI_TEST: {
-		struct session sess;
-		log_init(1, conf.log_file);	/* show the dialogue */
-		session_init(&sess, &conf, NULL);
-		code = probe_run(&sess, stdout) == 0 ? 0 : EX_UNAVAILABLE;
-		session_end(&sess);
-		break;
-	}
-	case CLI_CONFIG:
-		conf_print(&conf, stdout);
-		code = 0;
-		break;
-	case CLI_SEND:
-		code = send_mode(&cli, &conf);
-		break;
-	default:
-		log_error("this mode is not available yet");
-		code = EX_UNAVAILABLE;
-		break;
-	}
+	code = run_mode(&cli, &conf);
 	conf_free(&conf);
 	return code;
 }
