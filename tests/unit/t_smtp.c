@@ -302,6 +302,69 @@ TEST(rcpt_all_refused)
 	close(fd);
 }
 
+/* Both modes share one reply loop; these pin what each mode does when
+ * MAIL or every RCPT is refused. */
+TEST(pipelined_mail_refused_drains)
+{
+	struct smtp_rcpt r[2] = { { "b@y", 0, "" }, { "c@y", 0, "" } };
+	struct envelope e;
+	int fd = body("x\r\n");
+
+	setup("220 mx\r\n250-mx\r\n250 PIPELINING\r\n"
+	    "553 5.1.8 bad sender\r\n503 no\r\n503 no\r\n503 no\r\n"
+	    "250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n250 done\r\n", 0);
+	T_EQ(smtp_open(&s, &c, &p, &res), 0);
+	envelope(&e, r, 2, fd);
+	T_EQ(smtp_send(&s, &e, &res), -1);
+	T_EQ(res.stage, SMTP_MAIL);
+	T_EQ(res.code, 553);
+	T_EQ(r[0].code, 0);
+	T_OK(s.usable);
+	/* The three 503s were read as the answers to RCPT, RCPT, DATA: the
+	 * next transaction (RSET first) lines up with its replies. */
+	envelope(&e, r, 1, fd);
+	T_EQ(smtp_send(&s, &e, &res), 0);
+	T_STREQ(res.text, "done");
+	close(fd);
+}
+
+TEST(unpipelined_all_refused_sends_no_data)
+{
+	struct smtp_rcpt r[2] = { { "b@y", 0, "" }, { "c@y", 0, "" } };
+	struct envelope e;
+	int fd = body("x\r\n");
+
+	setup("220 mx\r\n250 mx\r\n250 ok\r\n550 5.1.1 no b\r\n"
+	    "551 no c\r\n", 0);
+	T_EQ(smtp_open(&s, &c, &p, &res), 0);
+	envelope(&e, r, 2, fd);
+	T_EQ(smtp_send(&s, &e, &res), -1);
+	T_EQ(res.stage, SMTP_RCPT);
+	T_EQ(res.code, 551);
+	T_EQ(r[0].code, 550);
+	T_EQ(r[1].code, 551);
+	T_OK(strstr(f.out, "DATA") == NULL);
+	close(fd);
+}
+
+TEST(pipelined_all_refused_but_354)
+{
+	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
+	struct envelope e;
+	int fd = body("x\r\n");
+
+	setup("220 mx\r\n250-mx\r\n250 PIPELINING\r\n250 ok\r\n"
+	    "550 5.1.1 no such user\r\n354 go\r\n250 empty\r\n", 0);
+	T_EQ(smtp_open(&s, &c, &p, &res), 0);
+	envelope(&e, r, 1, fd);
+	T_EQ(smtp_send(&s, &e, &res), -1);
+	T_EQ(res.stage, SMTP_RCPT);
+	T_EQ(res.code, 550);
+	T_OK(s.usable);
+	T_OK(strstr(f.out, "DATA\r\n.\r\n") != NULL);
+	close(fd);
+}
+
 TEST(crlf_in_address_never_sent)
 {
 	struct smtp_rcpt r[1] = { { "b@y\r\nRCPT TO:<evil@z>", 0, "" } };
@@ -342,6 +405,9 @@ TEST(size_limit_before_mail)
 TEST_MAIN("t_smtp", {
 	RUN(plain_transaction);
 	RUN(pipelined_in_one_flush);
+	RUN(pipelined_mail_refused_drains);
+	RUN(unpipelined_all_refused_sends_no_data);
+	RUN(pipelined_all_refused_but_354);
 	RUN(dot_stuffing_and_repair);
 	RUN(multiline_reply_and_bytewise);
 	RUN(malformed_replies);
