@@ -542,7 +542,7 @@ struct smtp_txn {
 	int		 pipelining;
 	int		 next;		/* first command not answered */
 	int		 accepted;	/* RCPTs answered 250 or 251 */
-	int		 mail_refused;	/* MAIL was not answered 250 */
+	int		 mail_refused;	/* MAIL got no 250 */
 };
 
 /* The checks before a transaction: the session, RSET if needed, the
