@@ -285,20 +285,33 @@ TEST(rcpt_partly_refused)
 	close(fd);
 }
 
+/* Opens a session on script, sends one message to the n recipients r
+ * and expects it refused at stage st with code; the session stays
+ * usable. The caller closes *fd and checks the rest. */
+static void
+send_refused(const char *t_name_, const char *script, struct smtp_rcpt *r,
+    int n, enum smtp_stage st, int code, int *fd)
+{
+	struct envelope e;
+
+	*fd = body("x\r\n");
+	setup(script, 0);
+	T_EQ(smtp_open(&s, &c, &p, &res), 0);
+	envelope(&e, r, n, *fd);
+	T_EQ(smtp_send(&s, &e, &res), -1);
+	T_EQ(res.stage, st);
+	T_EQ(res.code, code);
+	T_OK(s.usable);
+}
+
 TEST(rcpt_all_refused)
 {
 	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
-	struct envelope e;
-	int fd = body("x\r\n");
+	int fd;
 
-	setup("220 mx\r\n250-mx\r\n250 PIPELINING\r\n250 ok\r\n"
-	    "550 5.1.1 no such user\r\n554 no valid recipients\r\n", 0);
-	T_EQ(smtp_open(&s, &c, &p, &res), 0);
-	envelope(&e, r, 1, fd);
-	T_EQ(smtp_send(&s, &e, &res), -1);
-	T_EQ(res.stage, SMTP_RCPT);
-	T_EQ(res.code, 550);
-	T_OK(s.usable);
+	send_refused(t_name_, "220 mx\r\n250-mx\r\n250 PIPELINING\r\n"
+	    "250 ok\r\n550 5.1.1 no such user\r\n554 no valid recipients\r\n",
+	    r, 1, SMTP_RCPT, 550, &fd);
 	close(fd);
 }
 
@@ -308,18 +321,13 @@ TEST(pipelined_mail_refused_drains)
 {
 	struct smtp_rcpt r[2] = { { "b@y", 0, "" }, { "c@y", 0, "" } };
 	struct envelope e;
-	int fd = body("x\r\n");
+	int fd;
 
-	setup("220 mx\r\n250-mx\r\n250 PIPELINING\r\n"
+	send_refused(t_name_, "220 mx\r\n250-mx\r\n250 PIPELINING\r\n"
 	    "553 5.1.8 bad sender\r\n503 no\r\n503 no\r\n503 no\r\n"
-	    "250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n250 done\r\n", 0);
-	T_EQ(smtp_open(&s, &c, &p, &res), 0);
-	envelope(&e, r, 2, fd);
-	T_EQ(smtp_send(&s, &e, &res), -1);
-	T_EQ(res.stage, SMTP_MAIL);
-	T_EQ(res.code, 553);
+	    "250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n250 done\r\n",
+	    r, 2, SMTP_MAIL, 553, &fd);
 	T_EQ(r[0].code, 0);
-	T_OK(s.usable);
 	/* The three 503s were read as the answers to RCPT, RCPT, DATA: the
 	 * next transaction (RSET first) lines up with its replies. */
 	envelope(&e, r, 1, fd);
@@ -331,16 +339,10 @@ TEST(pipelined_mail_refused_drains)
 TEST(unpipelined_all_refused_sends_no_data)
 {
 	struct smtp_rcpt r[2] = { { "b@y", 0, "" }, { "c@y", 0, "" } };
-	struct envelope e;
-	int fd = body("x\r\n");
+	int fd;
 
-	setup("220 mx\r\n250 mx\r\n250 ok\r\n550 5.1.1 no b\r\n"
-	    "551 no c\r\n", 0);
-	T_EQ(smtp_open(&s, &c, &p, &res), 0);
-	envelope(&e, r, 2, fd);
-	T_EQ(smtp_send(&s, &e, &res), -1);
-	T_EQ(res.stage, SMTP_RCPT);
-	T_EQ(res.code, 551);
+	send_refused(t_name_, "220 mx\r\n250 mx\r\n250 ok\r\n"
+	    "550 5.1.1 no b\r\n551 no c\r\n", r, 2, SMTP_RCPT, 551, &fd);
 	T_EQ(r[0].code, 550);
 	T_EQ(r[1].code, 551);
 	T_OK(strstr(f.out, "DATA") == NULL);
@@ -350,17 +352,11 @@ TEST(unpipelined_all_refused_sends_no_data)
 TEST(pipelined_all_refused_but_354)
 {
 	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
-	struct envelope e;
-	int fd = body("x\r\n");
+	int fd;
 
-	setup("220 mx\r\n250-mx\r\n250 PIPELINING\r\n250 ok\r\n"
-	    "550 5.1.1 no such user\r\n354 go\r\n250 empty\r\n", 0);
-	T_EQ(smtp_open(&s, &c, &p, &res), 0);
-	envelope(&e, r, 1, fd);
-	T_EQ(smtp_send(&s, &e, &res), -1);
-	T_EQ(res.stage, SMTP_RCPT);
-	T_EQ(res.code, 550);
-	T_OK(s.usable);
+	send_refused(t_name_, "220 mx\r\n250-mx\r\n250 PIPELINING\r\n"
+	    "250 ok\r\n550 5.1.1 no such user\r\n354 go\r\n250 empty\r\n",
+	    r, 1, SMTP_RCPT, 550, &fd);
 	T_OK(strstr(f.out, "DATA\r\n.\r\n") != NULL);
 	close(fd);
 }
