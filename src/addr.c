@@ -23,7 +23,7 @@ enum addr_tok_kind {
 	ADDR_TOK_COMMENT,	/* (...), nested, with its parentheses */
 	ADDR_TOK_SPACE,		/* SP, TAB, CR, LF (folding) */
 	ADDR_TOK_SPECIAL,	/* one of < > : , ; */
-	ADDR_TOK_ERROR		/* unterminated quote or comment: see why */
+	ADDR_TOK_ERROR		/* unterminated quote or comment */
 };
 
 struct addr_lexer {
@@ -34,7 +34,7 @@ struct addr_lexer {
 struct addr_token {
 	enum addr_tok_kind kind;
 	size_t		 start, end;	/* [start, end) of the input */
-	const char	*why;		/* ADDR_TOK_ERROR only */
+	const char	*why;		/* for ADDR_TOK_ERROR */
 };
 
 /* A run of tokens of the input: [start, end), empty when equal. */
@@ -44,8 +44,8 @@ struct addr_span {
 
 /* One mailbox as the walker hands it to a consumer. */
 struct addr_mailbox {
-	char		 spec[ADDR_SPEC_BUF];	/* addr-spec, comments removed */
-	struct addr_span span;			/* where it is in the input */
+	char		 spec[ADDR_SPEC_BUF];	/* no comments */
+	struct addr_span span;		/* where it is in the input */
 };
 
 typedef int (*addr_mailbox_fn)(void *arg, const struct addr_mailbox *,
