@@ -1,74 +1,259 @@
 /* relaymail: addresses. ISC licence, see LICENSE.
- * A single left-to-right pass with explicit state (quote, comment depth,
- * angle brackets): no recursion, no read past len, every buffer bounded.
- * Good enough for real To/Cc/Bcc fields; it does not validate RFC 5322
- * grammar beyond what a relay needs. */
+ * One lexer (addr_lex_next: words, quoted strings, nested comments,
+ * white space, the specials < > : , ;) and one list walker on top of it
+ * (addr_walk_list: angle brackets, groups, mailbox boundaries) serve both
+ * consumers, envelope parsing and header qualification, so the two can
+ * never disagree about where an address is. No recursion, no read past
+ * len, every buffer bounded. It does not validate RFC 5322 beyond what a
+ * relay needs. */
 #include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
+#include "util.h"
 
-#define BUF_MAX	(ADDR_MAX * 2)
+/* A source route <@a,@b:user@c> is stripped after the copy, so the copy
+ * has room for one as long as the address itself. */
+#define ADDR_SPEC_BUF	(ADDR_MAX * 2 + 1)
 
-struct parse {
-	char	 plain[BUF_MAX];	/* text outside <>, comments removed */
-	size_t	 pl;
-	char	 angle[BUF_MAX];	/* text inside <> */
-	size_t	 al;
-	int	 in_angle, had_angle;
+enum addr_tok_kind {
+	ADDR_TOK_END,
+	ADDR_TOK_WORD,		/* atoms, dots, '@', domain literals */
+	ADDR_TOK_QUOTED,	/* "..." with its quotes and quoted pairs */
+	ADDR_TOK_COMMENT,	/* (...), nested, with its parentheses */
+	ADDR_TOK_SPACE,		/* SP, TAB, CR, LF (folding) */
+	ADDR_TOK_SPECIAL,	/* one of < > : , ; */
+	ADDR_TOK_ERROR		/* unterminated quote or comment */
+};
+
+struct addr_lexer {
+	const char	*s;
+	size_t		 len, pos;
+};
+
+struct addr_token {
+	enum addr_tok_kind kind;
+	size_t		 start, end;	/* [start, end) of the input */
+	const char	*why;		/* for ADDR_TOK_ERROR */
+};
+
+/* A run of tokens of the input: [start, end), empty when equal. */
+struct addr_span {
+	size_t		 start, end;
+};
+
+/* One mailbox as the walker hands it to a consumer. */
+struct addr_mailbox {
+	char		 spec[ADDR_SPEC_BUF];	/* no comments */
+	struct addr_span span;		/* where it is in the input */
+};
+
+typedef int (*addr_mailbox_fn)(void *arg, const struct addr_mailbox *,
+    char *err, size_t errlen);
+
+/* The walker's state within one mailbox. */
+struct addr_walk {
+	struct addr_span plain;		/* significant text outside <> */
+	struct addr_span angle;		/* significant text inside <> */
+	int		 in_angle, had_angle;
 };
 
 static int
-put(struct parse *p, char c)
+addr_is_space(char c)
 {
-	char *buf = p->in_angle ? p->angle : p->plain;
-	size_t *n = p->in_angle ? &p->al : &p->pl;
-
-	if (*n + 1 >= BUF_MAX)
-		return -1;
-	buf[(*n)++] = c;
-	return 0;
-}
-
-static void
-trim(char *s)
-{
-	size_t n = strlen(s), i = 0;
-
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	while (s[i] == ' ' || s[i] == '\t')
-		i++;
-	memmove(s, s + i, n - i + 1);
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static int
-emit(struct parse *p, addr_cb cb, void *arg, char *err, size_t errlen)
+addr_is_special(char c)
 {
-	char *a;
+	return c == '<' || c == '>' || c == ':' || c == ',' || c == ';';
+}
+
+/* Skips a quoted string or a comment starting at lx->pos; quoted pairs
+ * (backslash + any octet) never close one. 0, or -1 if unterminated. */
+static int
+addr_lex_delimited(struct addr_lexer *lx, char open, char close)
+{
+	int depth = 0;
+
+	for (; lx->pos < lx->len; lx->pos++) {
+		char c = lx->s[lx->pos];
+
+		if (c == '\\' && depth > 0 && lx->pos + 1 < lx->len)
+			lx->pos++;
+		else if (c == close && depth > 0) {
+			if (--depth == 0) {
+				lx->pos++;
+				return 0;
+			}
+		} else if (c == open)
+			depth = open == close ? 1 : depth + 1;
+	}
+	return -1;
+}
+
+/* Reads the next token into t and returns its kind. */
+static enum addr_tok_kind
+addr_lex_next(struct addr_lexer *lx, struct addr_token *t)
+{
+	const char *s = lx->s;
+	char c;
+
+	t->start = lx->pos;
+	t->why = NULL;
+	if (lx->pos >= lx->len)
+		t->kind = ADDR_TOK_END;
+	else if ((c = s[lx->pos]) == '"' || c == '(') {
+		t->kind = c == '"' ? ADDR_TOK_QUOTED : ADDR_TOK_COMMENT;
+		if (addr_lex_delimited(lx, c, c == '"' ? '"' : ')') == -1) {
+			t->kind = ADDR_TOK_ERROR;
+			t->why = c == '"' ? "unterminated quoted string" :
+			    "unterminated comment";
+		}
+	} else if (addr_is_special(c)) {
+		t->kind = ADDR_TOK_SPECIAL;
+		lx->pos++;
+	} else if (addr_is_space(c)) {
+		t->kind = ADDR_TOK_SPACE;
+		while (lx->pos < lx->len && addr_is_space(s[lx->pos]))
+			lx->pos++;
+	} else {
+		t->kind = ADDR_TOK_WORD;
+		while (lx->pos < lx->len && !addr_is_space(s[lx->pos]) &&
+		    !addr_is_special(s[lx->pos]) && s[lx->pos] != '"' &&
+		    s[lx->pos] != '(')
+			lx->pos++;
+	}
+	t->end = lx->pos;
+	return t->kind;
+}
+
+static void
+addr_span_add(struct addr_span *sp, const struct addr_token *t)
+{
+	if (sp->start == sp->end)
+		sp->start = t->start;
+	sp->end = t->end;
+}
+
+/* Copies the addr-spec in span into mb->spec: comments dropped, CR and LF
+ * turned into spaces (a folded field), a source route removed (RFC 5321
+ * C: <@a,@b:user@c> names user@c). 0, or -1 with err. */
+static int
+addr_spec_copy(const char *s, const struct addr_span *span, int angle,
+    struct addr_mailbox *mb, char *err, size_t errlen)
+{
+	struct addr_lexer lx = { s, span->end, span->start };
+	struct addr_token t;
+	size_t n = 0, i;
+	char *colon;
+
+	while (addr_lex_next(&lx, &t) != ADDR_TOK_END) {
+		if (t.kind == ADDR_TOK_COMMENT)
+			continue;
+		/* else n + (end - start) < ADDR_SPEC_BUF, room for the NUL */
+		if (n + (t.end - t.start) >= sizeof(mb->spec))
+			return util_err(err, errlen, "address too long (at "
+			    "most %d octets)", ADDR_MAX);
+		for (i = t.start; i < t.end; i++)
+			mb->spec[n++] = s[i] == '\r' || s[i] == '\n' ? ' ' :
+			    s[i];
+	}
+	mb->spec[n] = '\0';
+	if (angle && mb->spec[0] == '@' &&
+	    (colon = strchr(mb->spec, ':')) != NULL)
+		memmove(mb->spec, colon + 1, strlen(colon + 1) + 1);
+	if (strlen(mb->spec) > ADDR_MAX)
+		return util_err(err, errlen, "address too long (%zu octets, "
+		    "at most %d)", strlen(mb->spec), ADDR_MAX);
+	mb->span = *span;
+	return 0;
+}
+
+/* Ends one mailbox: hands its addr-spec, if it has one, to fn. */
+static int
+addr_walk_end(const char *s, struct addr_walk *w, addr_mailbox_fn fn,
+    void *arg, char *err, size_t errlen)
+{
+	struct addr_mailbox mb;
 	int r = 0;
 
-	p->plain[p->pl] = '\0';
-	p->angle[p->al] = '\0';
-	a = p->had_angle ? p->angle : p->plain;
-	trim(a);
-	/* A source route <@a,@b:user@c> names user@c (RFC 5321 C). */
-	if (p->had_angle && a[0] == '@') {
-		char *colon = strchr(a, ':');
-		if (colon != NULL)
-			memmove(a, colon + 1, strlen(colon + 1) + 1);
-	}
-	if (a[0] != '\0') {
-		if (strlen(a) > ADDR_MAX) {
-			snprintf(err, errlen, "address too long (%zu octets, "
-			    "at most %d)", strlen(a), ADDR_MAX);
-			return -1;
-		}
-		r = cb(arg, a, err, errlen);
-	}
-	p->pl = p->al = 0;
-	p->had_angle = 0;
+	if (addr_spec_copy(s, w->had_angle ? &w->angle : &w->plain,
+	    w->had_angle, &mb, err, errlen) == -1)
+		return -1;
+	if (mb.spec[0] != '\0')
+		r = fn(arg, &mb, err, errlen);
+	memset(w, 0, sizeof(*w));
 	return r;
+}
+
+/* The list grammar over the lexer's tokens: a mailbox is a display name
+ * and an angle address, or a bare addr-spec; "name:" opens a group (its
+ * name is not an address), ',' and ';' end a mailbox; inside <> the
+ * characters : , ; belong to the address. Calls fn for each non-empty
+ * addr-spec, in order. 0, or -1 with err (from fn, or a syntax error). */
+static int
+addr_walk_list(const char *s, size_t len, addr_mailbox_fn fn, void *arg,
+    char *err, size_t errlen)
+{
+	struct addr_lexer lx = { s, len, 0 };
+	struct addr_walk w;
+	struct addr_token t;
+	char c;
+
+	memset(&w, 0, sizeof(w));
+	for (;;) {
+		switch (addr_lex_next(&lx, &t)) {
+		case ADDR_TOK_END:
+			if (w.in_angle)
+				return util_err(err, errlen, "unterminated <");
+			return addr_walk_end(s, &w, fn, arg, err, errlen);
+		case ADDR_TOK_ERROR:
+			return util_err(err, errlen, "%s", t.why);
+		case ADDR_TOK_SPACE:
+		case ADDR_TOK_COMMENT:
+			break;
+		case ADDR_TOK_WORD:
+		case ADDR_TOK_QUOTED:
+			addr_span_add(w.in_angle ? &w.angle : &w.plain, &t);
+			break;
+		case ADDR_TOK_SPECIAL:
+			c = s[t.start];
+			if (c == '<' && w.in_angle)
+				return util_err(err, errlen, "unbalanced <");
+			if (c == '>' && !w.in_angle)
+				return util_err(err, errlen, "unbalanced >");
+			if (c == '<') {
+				w.in_angle = w.had_angle = 1;
+				w.angle.start = w.angle.end = 0;
+			} else if (c == '>')
+				w.in_angle = 0;
+			else if (w.in_angle)
+				addr_span_add(&w.angle, &t);
+			else if (c == ':')	/* a group: drop its name */
+				memset(&w, 0, sizeof(w));
+			else if (addr_walk_end(s, &w, fn, arg, err,
+			    errlen) == -1)
+				return -1;
+			break;
+		}
+	}
+}
+
+/* The envelope consumer: the caller's callback and its argument. */
+struct addr_list_cb {
+	addr_cb		 cb;
+	void		*arg;
+};
+
+static int
+addr_list_mailbox(void *arg, const struct addr_mailbox *mb, char *err,
+    size_t errlen)
+{
+	struct addr_list_cb *l = arg;
+
+	return l->cb(l->arg, mb->spec, err, errlen);
 }
 
 /* see addr.h */
@@ -76,92 +261,9 @@ int
 addr_parse_list(const char *s, size_t len, addr_cb cb, void *arg, char *err,
     size_t errlen)
 {
-	struct parse p;
-	size_t i;
-	int depth = 0, inq = 0;
+	struct addr_list_cb l = { cb, arg };
 
-	memset(&p, 0, sizeof(p));
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (depth > 0) {	/* inside a comment */
-			if (c == '\\')
-				i++;
-			else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-			continue;
-		}
-		if (inq) {
-			if (put(&p, c) == -1)
-				goto toolong;
-			if (c == '\\' && i + 1 < len) {
-				if (put(&p, s[++i]) == -1)
-					goto toolong;
-			} else if (c == '"')
-				inq = 0;
-			continue;
-		}
-		switch (c) {
-		case '"':
-			inq = 1;
-			if (put(&p, c) == -1)
-				goto toolong;
-			break;
-		case '(':
-			depth = 1;
-			break;
-		case '<':
-			if (p.in_angle) {
-				snprintf(err, errlen, "unbalanced <");
-				return -1;
-			}
-			p.in_angle = p.had_angle = 1;
-			p.al = 0;
-			break;
-		case '>':
-			if (!p.in_angle) {
-				snprintf(err, errlen, "unbalanced >");
-				return -1;
-			}
-			p.in_angle = 0;
-			break;
-		case ':':
-			if (p.in_angle) {
-				if (put(&p, c) == -1)
-					goto toolong;
-			} else	/* a group: drop its display name */
-				p.pl = 0;
-			break;
-		case ',':
-		case ';':
-			if (p.in_angle) {
-				if (put(&p, c) == -1)
-					goto toolong;
-			} else if (emit(&p, cb, arg, err, errlen) == -1)
-				return -1;
-			break;
-		case '\r':
-		case '\n':
-			if (put(&p, ' ') == -1)
-				goto toolong;
-			break;
-		default:
-			if (put(&p, c) == -1)
-				goto toolong;
-		}
-	}
-	if (depth > 0 || inq || p.in_angle) {
-		snprintf(err, errlen, "unterminated %s", depth > 0 ?
-		    "comment" : inq ? "quoted string" : "<");
-		return -1;
-	}
-	return emit(&p, cb, arg, err, errlen);
-toolong:
-	snprintf(err, errlen, "address too long (at most %d octets)",
-	    ADDR_MAX);
-	return -1;
+	return addr_walk_list(s, len, addr_list_mailbox, &l, err, errlen);
 }
 
 /* see addr.h */
@@ -172,65 +274,50 @@ addr_check(const char *a, char *err, size_t errlen)
 	size_t len = strlen(a), i;
 	int inq = 0;
 
-	if (len == 0) {
-		snprintf(err, errlen, "empty address");
-		return -1;
-	}
-	if (len > ADDR_MAX) {
-		snprintf(err, errlen, "address too long (%zu octets, at most "
-		    "%d)", len, ADDR_MAX);
-		return -1;
-	}
+	if (len == 0)
+		return util_err(err, errlen, "empty address");
+	if (len > ADDR_MAX)
+		return util_err(err, errlen, "address too long (%zu octets, "
+		    "at most %d)", len, ADDR_MAX);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)a[i];
-		if (c < 0x20 || c == 0x7f) {
-			snprintf(err, errlen, "address contains a control "
-			    "character");
-			return -1;
-		}
+		if (c < 0x20 || c == 0x7f)
+			return util_err(err, errlen, "address contains a "
+			    "control character");
 		if (c == '"')
 			inq = !inq;
 		else if (!inq && (c == ' ' || c == '<' || c == '>' ||
-		    c == '(' || c == ')' || c == ',' || c == ';')) {
-			snprintf(err, errlen, "address contains '%c'", c);
-			return -1;
-		}
+		    c == '(' || c == ')' || c == ',' || c == ';'))
+			return util_err(err, errlen, "address contains '%c'",
+			    c);
 	}
-	if (at != NULL && (size_t)(at - a) > 64) {
-		snprintf(err, errlen, "local part longer than 64 octets");
-		return -1;
-	}
-	if (at != NULL && strlen(at + 1) > 255) {
-		snprintf(err, errlen, "domain longer than 255 octets");
-		return -1;
-	}
-	if (at != NULL && (at == a || at[1] == '\0')) {
-		snprintf(err, errlen, "address has an empty %s",
+	if (at != NULL && (size_t)(at - a) > 64)
+		return util_err(err, errlen, "local part longer than 64 "
+		    "octets");
+	if (at != NULL && strlen(at + 1) > 255)
+		return util_err(err, errlen, "domain longer than 255 octets");
+	if (at != NULL && (at == a || at[1] == '\0'))
+		return util_err(err, errlen, "address has an empty %s",
 		    at == a ? "local part" : "domain");
-		return -1;
-	}
 	return 0;
 }
 
-struct first {
-	char	*out;
-	size_t	 outlen;
-	int	 n;
+/* addr_sender's consumer: exactly one address, copied out. */
+struct addr_sender_out {
+	char		*out;
+	size_t		 outlen;
+	int		 n;
 };
 
 static int
-take_first(void *arg, const char *a, char *err, size_t errlen)
+addr_sender_take(void *arg, const char *a, char *err, size_t errlen)
 {
-	struct first *f = arg;
+	struct addr_sender_out *f = arg;
 
-	if (f->n++ > 0) {
-		snprintf(err, errlen, "more than one sender address");
-		return -1;
-	}
-	if (strlen(a) >= f->outlen) {
-		snprintf(err, errlen, "address too long");
-		return -1;
-	}
+	if (f->n++ > 0)
+		return util_err(err, errlen, "more than one sender address");
+	if (strlen(a) >= f->outlen)
+		return util_err(err, errlen, "address too long");
 	memcpy(f->out, a, strlen(a) + 1);
 	return 0;
 }
@@ -240,19 +327,19 @@ int
 addr_sender(const char *in, char *out, size_t outlen, char *err,
     size_t errlen)
 {
-	struct first f = { out, outlen, 0 };
+	struct addr_sender_out f = { out, outlen, 0 };
 	const char *p = in;
 
 	out[0] = '\0';
-	if (addr_has_control(in)) {
-		snprintf(err, errlen, "address contains a control character");
-		return -1;
-	}
+	if (addr_has_control(in))
+		return util_err(err, errlen, "address contains a control "
+		    "character");
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p == '\0' || strcmp(p, "<>") == 0)
 		return 0;	/* the null reverse-path */
-	if (addr_parse_list(p, strlen(p), take_first, &f, err, errlen) == -1)
+	if (addr_parse_list(p, strlen(p), addr_sender_take, &f, err,
+	    errlen) == -1)
 		return -1;
 	if (strcmp(out, "") == 0)
 		return 0;
@@ -286,71 +373,66 @@ addr_is_local(const char *a)
 	return strchr(a, '@') == NULL;
 }
 
-struct qual {
-	char	*out;
-	size_t	 o, outlen;
-	const char *domain;
-	size_t	 dlen;
-	addr_alias_fn alias;
-	void	*arg;
-	int	 at, words, inword, angle_text;
-	size_t	 angle_start, angle_end;	/* output offsets */
-	size_t	 word_start, plain_end;		/* 0 = none */
-	int	 had_angle;
+/* The header consumer: copies the input to out, rewriting local names. */
+struct addr_qualify {
+	const char	*s;		/* the input */
+	size_t		 copied;	/* input bytes already copied */
+	char		*out;
+	size_t		 o, outlen;
+	const char	*domain;
+	addr_alias_fn	 alias;
+	void		*arg;
 };
 
+/* Appends n bytes to out, keeping room for the NUL. 0 or -1. */
 static int
-qput(struct qual *q, char c)
+addr_qualify_put(struct addr_qualify *q, const char *p, size_t n)
 {
-	if (q->o + 1 >= q->outlen)
+	/* else o + n + 1 <= outlen */
+	if (q->o + n + 1 > q->outlen)
 		return -1;
-	q->out[q->o++] = c;
+	memcpy(q->out + q->o, p, n);
+	q->o += n;
 	return 0;
 }
 
-/* End of one mailbox: qualify it if it is a bare local name. */
+/* Copies the input up to offset upto (not before what is copied). */
 static int
-qend(struct qual *q)
+addr_qualify_copy(struct addr_qualify *q, size_t upto)
 {
-	size_t at = 0;
+	if (addr_qualify_put(q, q->s + q->copied, upto - q->copied) == -1)
+		return -1;
+	q->copied = upto;
+	return 0;
+}
 
-	size_t start = 0;
+/* A local name with an alias becomes that address; one without gets
+ * "@domain". Anything else (has '@', is not a valid addr-spec, such as
+ * "John Doe") stays as it is. */
+static int
+addr_qualify_mailbox(void *arg, const struct addr_mailbox *mb, char *err,
+    size_t errlen)
+{
+	struct addr_qualify *q = arg;
+	const char *to;
+	char why[64];
 
-	if (!q->at && q->had_angle && q->angle_text) {
-		start = q->angle_start;
-		at = q->angle_end;
-	} else if (!q->at && !q->had_angle && q->words == 1) {
-		start = q->word_start;
-		at = q->plain_end;
+	if (!addr_is_local(mb->spec) ||
+	    addr_check(mb->spec, why, sizeof(why)) == -1)
+		return 0;
+	if (q->alias != NULL && (to = q->alias(q->arg, mb->spec)) != NULL) {
+		if (addr_qualify_copy(q, mb->span.start) == -1 ||
+		    addr_qualify_put(q, to, strlen(to)) == -1)
+			return util_err(err, errlen, "no room");
+		q->copied = mb->span.end;
+		return 0;
 	}
-	if (at != 0 && q->alias != NULL && at - start < ADDR_MAX) {
-		/* A local name with an alias becomes that address. */
-		char local[ADDR_MAX];
-		const char *to;
-		size_t tl;
-
-		memcpy(local, q->out + start, at - start);
-		local[at - start] = '\0';
-		if ((to = q->alias(q->arg, local)) != NULL) {
-			tl = strlen(to);
-			if (q->o - (at - start) + tl + 1 >= q->outlen)
-				return -1;
-			memmove(q->out + start + tl, q->out + at, q->o - at);
-			memcpy(q->out + start, to, tl);
-			q->o = q->o - (at - start) + tl;
-			at = 0;
-		}
-	}
-	if (at != 0 && q->domain != NULL) {
-		if (q->o + q->dlen + 1 >= q->outlen)
-			return -1;
-		memmove(q->out + at + q->dlen + 1, q->out + at, q->o - at);
-		q->out[at] = '@';
-		memcpy(q->out + at + 1, q->domain, q->dlen);
-		q->o += q->dlen + 1;
-	}
-	q->at = q->words = q->inword = q->angle_text = q->had_angle = 0;
-	q->angle_start = q->angle_end = q->word_start = q->plain_end = 0;
+	if (q->domain == NULL)
+		return 0;
+	if (addr_qualify_copy(q, mb->span.end) == -1 ||
+	    addr_qualify_put(q, "@", 1) == -1 ||
+	    addr_qualify_put(q, q->domain, strlen(q->domain)) == -1)
+		return util_err(err, errlen, "no room");
 	return 0;
 }
 
@@ -359,89 +441,11 @@ long
 addr_qualify_list(const char *s, size_t len, const char *domain,
     addr_alias_fn alias, void *arg, char *out, size_t outlen)
 {
-	struct qual q;
-	size_t i;
-	int depth = 0, inq = 0, in_angle = 0;
+	struct addr_qualify q = { s, 0, out, 0, outlen, domain, alias, arg };
+	char err[128];
 
-	memset(&q, 0, sizeof(q));
-	q.out = out;
-	q.outlen = outlen;
-	q.domain = domain;
-	q.dlen = domain != NULL ? strlen(domain) : 0;
-	q.alias = alias;
-	q.arg = arg;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (depth > 0) {
-			if (c == '\\' && i + 1 < len) {
-				if (qput(&q, c) == -1)
-					return -1;
-				c = s[++i];
-			} else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-		} else if (inq) {
-			if (c == '\\' && i + 1 < len) {
-				if (qput(&q, c) == -1)
-					return -1;
-				c = s[++i];
-			} else if (c == '"')
-				inq = 0;
-			if (in_angle)
-				q.angle_text = 1;
-		} else if (c == '(') {
-			depth = 1;
-			q.inword = 0;
-		} else if (c == '"') {
-			inq = 1;
-			if (in_angle)
-				q.angle_text = 1;
-			else if (!q.inword) {
-				q.words++;
-				q.inword = 1;
-			}
-		} else if (c == '<' && !in_angle) {
-			in_angle = 1;
-			q.had_angle = 1;
-			q.angle_start = q.o + 1;	/* after the '<' */
-		} else if (c == '>' && in_angle) {
-			in_angle = 0;
-			q.angle_end = q.o;	/* before the '>' */
-		} else if (in_angle) {
-			if (c == '@')
-				q.at = 1;
-			else if (c != ' ' && c != '\t')
-				q.angle_text = 1;
-			if (c == ':')	/* a source route: it has a domain */
-				q.at = 1;
-		} else if (c == ',' || c == ';') {
-			if (qend(&q) == -1)
-				return -1;
-		} else if (c == ':') {
-			/* A group name: not an address. */
-			q.words = q.inword = q.at = 0;
-			q.plain_end = 0;
-		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			q.inword = 0;
-		} else {
-			if (c == '@')
-				q.at = 1;
-			if (!q.inword) {
-				q.words++;
-				q.inword = 1;
-				q.word_start = q.o;
-			}
-			if (qput(&q, c) == -1)
-				return -1;
-			q.plain_end = q.o;
-			continue;
-		}
-		if (qput(&q, c) == -1)
-			return -1;
-	}
-	if (qend(&q) == -1)
+	if (addr_walk_list(s, len, addr_qualify_mailbox, &q, err,
+	    sizeof(err)) == -1 || addr_qualify_copy(&q, len) == -1)
 		return -1;
 	out[q.o] = '\0';
 	return (long)q.o;

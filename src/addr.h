@@ -39,9 +39,12 @@ typedef const char *(*addr_alias_fn)(void *arg, const char *local);
 /* Copies an address list (a header value) into out, turning each bare
  * local name ("root", "Name <root>", "root (Comment)") into its alias
  * when alias (may be NULL) knows one, else adding "@domain" (unless
- * domain is NULL); everything
- * else is copied as it is. Returns the length written (NUL-terminated),
- * or -1 when out is too small. */
+ * domain is NULL); everything else is copied as it is. It finds the
+ * addresses with the same lexer and list walker as addr_parse_list, so
+ * the alias callback sees exactly the local names addr_parse_list would
+ * report. Returns the length written (NUL-terminated), or -1 when out is
+ * too small or the list does not parse (addr_parse_list would fail): the
+ * caller then keeps the field as it was. */
 long	 addr_qualify_list(const char *s, size_t len, const char *domain,
 	    addr_alias_fn alias, void *arg, char *out, size_t outlen);
 

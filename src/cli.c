@@ -1,28 +1,24 @@
 /* relaymail: the sendmail command line. ISC licence, see LICENSE.
  * getopt-like, by hand, because sendmail's grammar is not getopt's:
  * "-o" takes the rest of its word, "-q" has an optional glued value, and
- * "-b" picks a mode. One table says which letters take a value. */
+ * "-b" picks a mode. One table says which letters take a value, one which
+ * are accepted and ignored; every other letter is a flat switch case. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+#include "util.h"
 
 /* Letters whose value is glued or the next word (Postfix's set). */
-static const char with_value[] = "ABCFLNORVXbfhpr";
+static const char cli_with_value[] = "ABCFLNORVXbfhpr";
 /* Letters accepted and ignored, without a value. */
-static const char ignored[] = "GUmnx";
+static const char cli_ignored[] = "GUmnx";
 
+/* "30m", "1h", "15" (minutes, as in sendmail) into seconds. 0 or -1. */
 static int
-usage(char *err, size_t errlen, const char *fmt, const char *arg)
-{
-	snprintf(err, errlen, fmt, arg);
-	return -1;
-}
-
-static int
-interval(const char *v, long *out)
+cli_interval(const char *v, long *out)
 {
 	char *end;
 	long n = strtol(v, &end, 10), unit = 60;
@@ -43,11 +39,12 @@ interval(const char *v, long *out)
 	return *out > 0 ? 0 : -1;
 }
 
+/* -b<mode>. */
 static int
-mode_b(struct cli *c, const char *v, char *err, size_t errlen)
+cli_mode_b(struct cli *c, const char *v, char *err, size_t errlen)
 {
 	if (strlen(v) != 1)
-		return usage(err, errlen, "-b%s: unknown mode", v);
+		return util_err(err, errlen, "-b%s: unknown mode", v);
 	switch (v[0]) {
 	case 'm': c->mode = CLI_SEND; return 0;
 	case 'p': c->mode = CLI_LIST; return 0;
@@ -56,16 +53,16 @@ mode_b(struct cli *c, const char *v, char *err, size_t errlen)
 	case 't': c->mode = CLI_TEST; return 0;
 	case 'P': c->mode = CLI_CONFIG; return 0;
 	case 'd': case 'D': case 'l':
-		return usage(err, errlen, "-b%s: relaymail never runs as a "
+		return util_err(err, errlen, "-b%s: relaymail never runs as a "
 		    "daemon", v);
 	default:
-		return usage(err, errlen, "-b%s: mode not supported", v);
+		return util_err(err, errlen, "-b%s: mode not supported", v);
 	}
 }
 
 /* -O opt[=val] (and -o's long form). */
 static void
-option_o(struct cli *c, const char *v)
+cli_long_option(struct cli *c, const char *v)
 {
 	if (strncasecmp(v, "IgnoreDots", 10) == 0) {
 		const char *val = v[10] == '=' ? v + 11 : "true";
@@ -75,12 +72,40 @@ option_o(struct cli *c, const char *v)
 	/* DeliveryMode, ErrorMode and the rest: accepted, ignored. */
 }
 
+/* -o<letter><value> (sendmail's old form): only -oi means something. */
+static void
+cli_dash_o(struct cli *c, const char *v)
+{
+	if (strcmp(v, "i") == 0)
+		c->ignore_dots = 1;
+	else if (strncmp(v, "IgnoreDots", 10) == 0)
+		cli_long_option(c, v);
+}
+
+/* -q, or -q with a glued interval. */
 static int
-with(struct cli *c, char letter, const char *v, char *err, size_t errlen)
+cli_queue(struct cli *c, const char *v, char *err, size_t errlen)
+{
+	c->mode = CLI_FLUSH;
+	c->queue_interval = 0;
+	if (*v == '\0')
+		return 0;
+	if (strchr("IRSfp", *v) != NULL)
+		return util_err(err, errlen, "-q%s: not supported", v);
+	if (cli_interval(v, &c->queue_interval) == -1)
+		return util_err(err, errlen, "-q%s: bad interval (e.g. -q30m)",
+		    v);
+	return 0;
+}
+
+/* A letter of cli_with_value with its value v. */
+static int
+cli_value(struct cli *c, char letter, const char *v, char *err,
+    size_t errlen)
 {
 	switch (letter) {
 	case 'b':
-		return mode_b(c, v, err, errlen);
+		return cli_mode_b(c, v, err, errlen);
 	case 'f':
 	case 'r':
 		c->from = v;
@@ -97,8 +122,8 @@ with(struct cli *c, char letter, const char *v, char *err, size_t errlen)
 		else if (strcasecmp(v, "7BIT") == 0)
 			c->body = CLI_BODY_7BIT;
 		else
-			return usage(err, errlen, "-B: unknown body type '%s' "
-			    "(8BITMIME or 7BIT)", v);
+			return util_err(err, errlen, "-B: unknown body type "
+			    "'%s' (8BITMIME or 7BIT)", v);
 		return 0;
 	case 'N':
 		c->dsn_notify = v;
@@ -110,22 +135,80 @@ with(struct cli *c, char letter, const char *v, char *err, size_t errlen)
 		c->dsn_envid = v;
 		return 0;
 	case 'O':
-		option_o(c, v);
+		cli_long_option(c, v);
 		return 0;
 	default:	/* A, L, X, h, p: accepted; -X never writes its file */
 		return 0;
 	}
 }
 
-/* see cli.h */
-int
-cli_parse(struct cli *c, int argc, char *const argv[], char *err,
+/* A letter without a value; rest is the word from that letter on. */
+static int
+cli_flag(struct cli *c, char letter, const char *rest, char *err,
     size_t errlen)
 {
-	const char *slash;
-	int i;
+	if (strchr(cli_ignored, letter) != NULL)
+		return 0;
+	switch (letter) {
+	case 't':
+		c->from_headers = 1;
+		return 0;
+	case 'i':
+		c->ignore_dots = 1;
+		return 0;
+	case 'v':
+		c->verbose = 1;
+		return 0;
+	case 'I':
+		c->mode = CLI_ALIASES;
+		return 0;
+	case 'd':
+		return util_err(err, errlen, "-%s: debugging flags are not "
+		    "supported", rest);
+	default:
+		return util_err(err, errlen, "unknown option -%c", letter);
+	}
+}
 
-	memset(c, 0, sizeof(*c));
+/* One option word, maybe a cluster ("-ti", "-tfme@x"). A letter taking a
+ * value ends the word: the value is the rest of it, or the next word, in
+ * which case *i moves on. 0, or -1 with err. */
+static int
+cli_word(struct cli *c, char *const argv[], int *i, char *err,
+    size_t errlen)
+{
+	const char *a = argv[*i], *v;
+	size_t j;
+
+	for (j = 1; a[j] != '\0'; j++) {
+		char l = a[j];
+
+		if (l == 'q')
+			return cli_queue(c, a + j + 1, err, errlen);
+		if (l != 'o' && strchr(cli_with_value, l) == NULL) {
+			if (cli_flag(c, l, a + j, err, errlen) == -1)
+				return -1;
+			continue;
+		}
+		/* argv[argc] is NULL: a missing last value reads as NULL. */
+		v = a[j + 1] != '\0' ? a + j + 1 : argv[++*i];
+		if (v == NULL)
+			return util_err(err, errlen, "option -%c requires a "
+			    "value", l);
+		if (l != 'o')
+			return cli_value(c, l, v, err, errlen);
+		cli_dash_o(c, v);
+		return 0;
+	}
+	return 0;
+}
+
+/* The name we were called by picks the default mode. */
+static void
+cli_progname(struct cli *c, int argc, char *const argv[])
+{
+	const char *slash;
+
 	c->progname = argc > 0 && argv[0] != NULL ? argv[0] : "sendmail";
 	if ((slash = strrchr(c->progname, '/')) != NULL)
 		c->progname = slash + 1;
@@ -133,10 +216,19 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 		c->mode = CLI_LIST;
 	else if (strcmp(c->progname, "newaliases") == 0)
 		c->mode = CLI_ALIASES;
+}
 
+/* see cli.h */
+int
+cli_parse(struct cli *c, int argc, char *const argv[], char *err,
+    size_t errlen)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	cli_progname(c, argc, argv);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		size_t j;
 
 		if (strcmp(a, "--") == 0) {
 			i++;
@@ -148,71 +240,8 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 		}
 		if (a[0] != '-' || a[1] == '\0')
 			break;	/* the first recipient */
-		for (j = 1; a[j] != '\0'; j++) {
-			char l = a[j];
-
-			if (l == 'o') {
-				/* -o takes the rest of its word. */
-				const char *v = a[j + 1] ? a + j + 1 : argv[++i];
-				if (v == NULL)
-					return usage(err, errlen, "option -%s "
-					    "requires a value", "o");
-				if (strcmp(v, "i") == 0)
-					c->ignore_dots = 1;
-				else if (strncmp(v, "IgnoreDots", 10) == 0)
-					option_o(c, v);
-				break;
-			}
-			if (l == 'q') {
-				const char *v = a + j + 1;
-				c->mode = CLI_FLUSH;
-				c->queue_interval = 0;
-				if (*v == '\0')
-					break;
-				if (strchr("IRSfp", *v) != NULL)
-					return usage(err, errlen, "-q%s: not "
-					    "supported", v);
-				if (interval(v, &c->queue_interval) == -1)
-					return usage(err, errlen, "-q%s: bad "
-					    "interval (e.g. -q30m)", v);
-				break;
-			}
-			if (strchr(with_value, l) != NULL) {
-				const char *v = a[j + 1] ? a + j + 1 : argv[++i];
-				char name[3] = { '-', l, '\0' };
-				if (v == NULL) {
-					return usage(err, errlen, "option %s "
-					    "requires a value", name);
-				}
-				if (with(c, l, v, err, errlen) == -1)
-					return -1;
-				break;
-			}
-			switch (l) {
-			case 't':
-				c->from_headers = 1;
-				continue;
-			case 'i':
-				c->ignore_dots = 1;
-				continue;
-			case 'v':
-				c->verbose = 1;
-				continue;
-			case 'I':
-				c->mode = CLI_ALIASES;
-				continue;
-			}
-			if (strchr(ignored, l) != NULL)
-				continue;
-			if (l == 'd')
-				return usage(err, errlen, "-%s: debugging flags "
-				    "are not supported", a + j);
-			{
-				char name[3] = { '-', l, '\0' };
-				return usage(err, errlen, "unknown option %s",
-				    name);
-			}
-		}
+		if (cli_word(c, argv, &i, err, errlen) == -1)
+			return -1;
 	}
 	c->rcpts = argv + i;
 	c->nrcpts = argc - i;

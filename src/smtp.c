@@ -16,9 +16,9 @@
 #include "smtp.h"
 #include "util.h"
 
-#define BODY_CHUNK	16384
+#define SMTP_BODY_CHUNK	16384
 
-static const char *stages[] = {
+static const char *smtp_stages[] = {
 	"connect", "greeting", "EHLO", "STARTTLS", "AUTH", "MAIL FROM",
 	"RCPT TO", "DATA", "end of data", "RSET", "QUIT"
 };
@@ -27,17 +27,17 @@ static const char *stages[] = {
 const char *
 smtp_stage_name(enum smtp_stage st)
 {
-	return stages[st];
+	return smtp_stages[st];
 }
 
 /* A local or transport failure: code 0. */
 static int
-fail(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
+smtp_fail(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
     int permanent, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 static int
-fail(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
+smtp_fail(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
     int permanent, const char *fmt, ...)
 {
 	va_list ap;
@@ -54,15 +54,15 @@ fail(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
 }
 
 static int
-conn_failed(struct smtp *s, struct smtp_result *res, enum smtp_stage st)
+smtp_conn_failed(struct smtp *s, struct smtp_result *res, enum smtp_stage st)
 {
 	s->usable = 0;
-	return fail(s, res, st, 0, "%s", conn_error(s->c));
+	return smtp_fail(s, res, st, 0, "%s", conn_error(s->c));
 }
 
 /* Copies reply text, keeping it printable and on one line. */
 static void
-add_text(char *dst, size_t dstlen, const char *src, size_t len)
+smtp_add_text(char *dst, size_t dstlen, const char *src, size_t len)
 {
 	size_t o = strlen(dst), i;
 
@@ -75,13 +75,13 @@ add_text(char *dst, size_t dstlen, const char *src, size_t len)
 	dst[o] = '\0';
 }
 
-typedef void (*line_cb)(struct smtp *, const char *text, size_t len);
+typedef void (*smtp_line_fn)(struct smtp *, const char *text, size_t len);
 
 /* Reads one whole reply. Returns its code (200-599), or -1 with res set.
  * Every line goes to cb (if any) without its code. */
 static int
-read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
-    line_cb cb)
+smtp_read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
+    smtp_line_fn cb)
 {
 	char *line;
 	size_t len;
@@ -94,36 +94,37 @@ read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
 	for (n = 0;; n++) {
 		r = conn_getline(s->c, &line, &len);
 		if (r == 0)
-			return fail(s, res, st, 0, "connection closed by the "
-			    "server");
+			return smtp_fail(s, res, st, 0, "connection closed by "
+			    "the server");
 		if (r == -1)
-			return conn_failed(s, res, st);
+			return smtp_conn_failed(s, res, st);
 		log_dialogue(0, line, len);
 		if (n >= SMTP_REPLY_LINES_MAX)
-			return fail(s, res, st, 0, "reply longer than %d "
+			return smtp_fail(s, res, st, 0, "reply longer than %d "
 			    "lines", SMTP_REPLY_LINES_MAX);
 		if (len > SMTP_LINE_MAX)
-			return fail(s, res, st, 0, "reply line longer than "
-			    "%d bytes", SMTP_LINE_MAX);
+			return smtp_fail(s, res, st, 0, "reply line longer "
+			    "than %d bytes", SMTP_LINE_MAX);
 		if (len < 3 || line[0] < '2' || line[0] > '5' ||
 		    line[1] < '0' || line[1] > '9' || line[2] < '0' ||
 		    line[2] > '9' || (len > 3 && line[3] != ' ' &&
 		    line[3] != '-')) {
 			char bad[100] = "";
-			add_text(bad, sizeof(bad), line, len > 80 ? 80 : len);
+			smtp_add_text(bad, sizeof(bad), line,
+			    len > 80 ? 80 : len);
 			s->usable = 0;
-			return fail(s, res, st, 0, "malformed reply: \"%s\"",
-			    bad);
+			return smtp_fail(s, res, st, 0, "malformed reply: "
+			    "\"%s\"", bad);
 		}
 		r = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
 		    (line[2] - '0');
 		if (n > 0 && r != code)
-			return fail(s, res, st, 0, "reply lines disagree: "
+			return smtp_fail(s, res, st, 0, "reply lines disagree: "
 			    "%d then %d", code, r);
 		code = r;
 		if (len > 4) {
 			if (n < 4)	/* enough text for any message */
-				add_text(res->text, sizeof(res->text),
+				smtp_add_text(res->text, sizeof(res->text),
 				    line + 4, len - 4);
 			if (cb != NULL)
 				cb(s, line + 4, len - 4);
@@ -135,56 +136,79 @@ read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
 	return code;
 }
 
-/* Sends one command line (already checked for CR/LF) and flushes. */
+/* Writes one command line (refused if it holds CR or LF) without
+ * flushing. 0, or -1 with res. */
 static int
-command(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int
-command(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
-    const char *fmt, ...)
+smtp_vcommand(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
+    const char *fmt, va_list ap)
 {
 	char buf[1024];
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	if (n < 0 || (size_t)n + 2 >= sizeof(buf))
-		return fail(s, res, st, 1, "command too long");
+		return smtp_fail(s, res, st, 1, "command too long");
 	if (strpbrk(buf, "\r\n") != NULL)
-		return fail(s, res, st, 1, "refusing to send a command "
+		return smtp_fail(s, res, st, 1, "refusing to send a command "
 		    "with CR or LF in it");
 	log_dialogue(1, buf, (size_t)n);
 	memcpy(buf + n, "\r\n", 2);
 	conn_timeout(s->c, s->p->timeout);
 	if (conn_write(s->c, buf, (size_t)n + 2) == -1)
-		return conn_failed(s, res, st);
+		return smtp_conn_failed(s, res, st);
 	return 0;
 }
 
 static int
-flush(struct smtp *s, struct smtp_result *res, enum smtp_stage st)
+smtp_command(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+smtp_command(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = smtp_vcommand(s, st, res, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static int
+smtp_flush(struct smtp *s, struct smtp_result *res, enum smtp_stage st)
 {
 	conn_timeout(s->c, s->p->timeout);
 	if (conn_flush(s->c) == -1)
-		return conn_failed(s, res, st);
+		return smtp_conn_failed(s, res, st);
 	return 0;
 }
 
-/* One transaction step: command, flush, reply. */
+/* One step: a command (printf style), flush, the reply (its lines go to
+ * cb if not NULL). The reply code, or -1 with res. */
 static int
-step(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
-    line_cb cb, const char *fmt, const char *arg)
+smtp_step(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
+    smtp_line_fn cb, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int
+smtp_step(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
+    smtp_line_fn cb, const char *fmt, ...)
 {
-	if (command(s, st, res, fmt, arg) == -1 || flush(s, res, st) == -1)
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = smtp_vcommand(s, st, res, fmt, ap);
+	va_end(ap);
+	if (r == -1 || smtp_flush(s, res, st) == -1)
 		return -1;
-	return read_reply(s, st, res, cb);
+	return smtp_read_reply(s, st, res, cb);
 }
 
 static void
-ehlo_line(struct smtp *s, const char *text, size_t len)
+smtp_ehlo_line(struct smtp *s, const char *text, size_t len)
 {
 	char kw[64];
 	size_t n = 0;
@@ -227,7 +251,7 @@ ehlo_line(struct smtp *s, const char *text, size_t len)
 }
 
 static int
-ehlo(struct smtp *s, struct smtp_result *res)
+smtp_ehlo(struct smtp *s, struct smtp_result *res)
 {
 	int code;
 
@@ -235,112 +259,107 @@ ehlo(struct smtp *s, struct smtp_result *res)
 	s->ext = 0;
 	s->mechs = 0;
 	s->size_max = 0;
-	code = step(s, SMTP_EHLO, res, ehlo_line, "EHLO %s", s->p->helo);
-	if (code == -1)
-		return -1;
+	code = smtp_step(s, SMTP_EHLO, res, smtp_ehlo_line, "EHLO %s",
+	    s->p->helo);
+	if (code >= 500 && code <= 504)		/* an RFC 821 server */
+		code = smtp_step(s, SMTP_EHLO, res, NULL, "HELO %s",
+		    s->p->helo);
 	if (code == 250)
 		return 0;
-	if (code >= 500 && code <= 504) {	/* an RFC 821 server */
-		code = step(s, SMTP_EHLO, res, NULL, "HELO %s", s->p->helo);
-		if (code == 250)
-			return 0;
-	}
-	return code == -1 ? -1 : (s->usable = 0, -1);
+	if (code != -1)
+		s->usable = 0;
+	return -1;
 }
 
-/* Sends a SASL response and reads the reply. */
+/* The SASL exchange for mechanism m, with buf (buflen bytes) as scratch
+ * for the encoded secrets; the caller wipes it. The last reply code, or
+ * -1 with res. */
 static int
-sasl(struct smtp *s, struct smtp_result *res, const char *fmt,
-    const char *arg)
+smtp_auth_exchange(struct smtp *s, enum auth_mech m, char *buf,
+    size_t buflen, struct smtp_result *res)
 {
-	int code = step(s, SMTP_AUTH, res, NULL, fmt, arg);
-	return code;
+	const struct smtp_params *p = s->p;
+	int code = -1;
+
+	switch (m) {
+	case AUTH_PLAIN:
+		/* RFC 4954 initial response: one round trip. */
+		if (auth_plain(p->user, p->secret, buf, buflen) == -1)
+			break;
+		return smtp_step(s, SMTP_AUTH, res, NULL, "AUTH PLAIN %s", buf);
+	case AUTH_LOGIN:
+		code = smtp_step(s, SMTP_AUTH, res, NULL, "AUTH LOGIN");
+		if (code != 334)
+			return code;
+		if (util_b64_encode(p->user, strlen(p->user), buf, buflen) < 0)
+			break;
+		code = smtp_step(s, SMTP_AUTH, res, NULL, "%s", buf);
+		if (code != 334)
+			return code;
+		if (util_b64_encode(p->secret, strlen(p->secret), buf,
+		    buflen) < 0)
+			break;
+		return smtp_step(s, SMTP_AUTH, res, NULL, "%s", buf);
+	case AUTH_CRAM_MD5:
+		code = smtp_step(s, SMTP_AUTH, res, NULL, "AUTH CRAM-MD5");
+		if (code != 334)
+			return code;
+		if (auth_cram_md5(p->user, p->secret, res->text, buf,
+		    buflen) == -1)
+			return smtp_fail(s, res, SMTP_AUTH, 0, "bad CRAM-MD5 "
+			    "challenge");
+		return smtp_step(s, SMTP_AUTH, res, NULL, "%s", buf);
+	case AUTH_XOAUTH2:
+		if (auth_xoauth2(p->user, p->secret, buf, buflen) == -1)
+			break;
+		code = smtp_step(s, SMTP_AUTH, res, NULL, "AUTH XOAUTH2 %s",
+		    buf);
+		if (code == 334)	/* an error report in JSON: ack it */
+			code = smtp_step(s, SMTP_AUTH, res, NULL, "%s", "");
+		return code;
+	case AUTH_OAUTHBEARER:
+		if (auth_oauthbearer(p->user, p->secret, p->host, p->port,
+		    buf, buflen) == -1)
+			break;
+		code = smtp_step(s, SMTP_AUTH, res, NULL, "AUTH OAUTHBEARER %s",
+		    buf);
+		if (code == 334)
+			code = smtp_step(s, SMTP_AUTH, res, NULL, "%s", "\001");
+		return code;
+	}
+	return smtp_fail(s, res, SMTP_AUTH, 1, "credentials too long");
 }
 
 static int
-authenticate(struct smtp *s, struct smtp_result *res)
+smtp_auth(struct smtp *s, struct smtp_result *res)
 {
 	const struct smtp_params *p = s->p;
 	char buf[4096];
 	enum auth_mech m;
-	int code = -1;
+	int code;
 
 	if (!s->tls && !p->auth_plaintext)
-		return fail(s, res, SMTP_AUTH, 0, "refusing to send "
+		return smtp_fail(s, res, SMTP_AUTH, 0, "refusing to send "
 		    "credentials without TLS");
 	if (!(s->ext & SMTP_EXT_AUTH))
-		return fail(s, res, SMTP_AUTH, 0, "the server offers no AUTH "
-		    "although a user is configured");
+		return smtp_fail(s, res, SMTP_AUTH, 0, "the server offers no "
+		    "AUTH although a user is configured");
 	m = auth_choose(s->mechs, p->auth_forced, s->tls);
 	if (m == 0)
-		return fail(s, res, SMTP_AUTH, 0, "no usable AUTH mechanism "
-		    "offered%s", p->auth_forced ? " (the one set by auth = "
-		    "is not offered)" : "");
-	switch (m) {
-	case AUTH_PLAIN:
-		/* RFC 4954 initial response: one round trip. */
-		if (auth_plain(p->user, p->secret, buf, sizeof(buf)) == -1)
-			goto toolong;
-		code = sasl(s, res, "AUTH PLAIN %s", buf);
-		break;
-	case AUTH_LOGIN:
-		code = step(s, SMTP_AUTH, res, NULL, "AUTH %s", "LOGIN");
-		if (code != 334)
-			break;
-		if (util_b64_encode(p->user, strlen(p->user), buf,
-		    sizeof(buf)) < 0)
-			goto toolong;
-		code = sasl(s, res, "%s", buf);
-		if (code != 334)
-			break;
-		if (util_b64_encode(p->secret, strlen(p->secret), buf,
-		    sizeof(buf)) < 0)
-			goto toolong;
-		code = sasl(s, res, "%s", buf);
-		break;
-	case AUTH_CRAM_MD5:
-		code = step(s, SMTP_AUTH, res, NULL, "AUTH %s", "CRAM-MD5");
-		if (code != 334)
-			break;
-		if (auth_cram_md5(p->user, p->secret, res->text, buf,
-		    sizeof(buf)) == -1) {
-			explicit_bzero(buf, sizeof(buf));
-			return fail(s, res, SMTP_AUTH, 0, "bad CRAM-MD5 "
-			    "challenge");
-		}
-		code = sasl(s, res, "%s", buf);
-		break;
-	case AUTH_XOAUTH2:
-		if (auth_xoauth2(p->user, p->secret, buf, sizeof(buf)) == -1)
-			goto toolong;
-		code = sasl(s, res, "AUTH XOAUTH2 %s", buf);
-		if (code == 334)	/* an error report in JSON: ack it */
-			code = sasl(s, res, "%s", "");
-		break;
-	case AUTH_OAUTHBEARER:
-		if (auth_oauthbearer(p->user, p->secret, p->host, p->port,
-		    buf, sizeof(buf)) == -1)
-			goto toolong;
-		code = sasl(s, res, "AUTH OAUTHBEARER %s", buf);
-		if (code == 334)
-			code = sasl(s, res, "%s", "\001");
-		break;
-	}
+		return smtp_fail(s, res, SMTP_AUTH, 0, "no usable AUTH "
+		    "mechanism offered%s", p->auth_forced ? " (the one set by "
+		    "auth = is not offered)" : "");
+	code = smtp_auth_exchange(s, m, buf, sizeof(buf), res);
 	explicit_bzero(buf, sizeof(buf));
 	if (code == 235)
 		return 0;
 	if (code == -1)
 		return -1;
-	if (code == 334) {	/* a server that wants more than we know */
-		s->usable = 0;
-		return fail(s, res, SMTP_AUTH, 0, "%s: unexpected 334",
-		    auth_name(m));
-	}
 	s->usable = 0;
+	if (code == 334)	/* a server that wants more than we know */
+		return smtp_fail(s, res, SMTP_AUTH, 0, "%s: unexpected 334",
+		    auth_name(m));
 	return -1;
-toolong:
-	explicit_bzero(buf, sizeof(buf));
-	return fail(s, res, SMTP_AUTH, 1, "credentials too long");
 }
 
 /* see smtp.h */
@@ -358,22 +377,22 @@ smtp_open(struct smtp *s, struct conn *c, const struct smtp_params *p,
 	s->tls = p->tls;
 	s->usable = 1;
 	if (strpbrk(p->helo, "\r\n ") != NULL || p->helo[0] == '\0')
-		return fail(s, res, SMTP_EHLO, 1, "bad EHLO name");
-	code = read_reply(s, SMTP_GREETING, res, NULL);
+		return smtp_fail(s, res, SMTP_EHLO, 1, "bad EHLO name");
+	code = smtp_read_reply(s, SMTP_GREETING, res, NULL);
 	if (code == -1)
 		return -1;
 	if (code != 220) {
 		s->usable = 0;
 		return -1;
 	}
-	if (ehlo(s, res) == -1)
+	if (smtp_ehlo(s, res) == -1)
 		return -1;
 	if (p->starttls && !s->tls) {
 		if (!(s->ext & SMTP_EXT_STARTTLS))
-			return fail(s, res, SMTP_STARTTLS, 0, "the server "
+			return smtp_fail(s, res, SMTP_STARTTLS, 0, "the server "
 			    "does not offer STARTTLS (tls = starttls "
 			    "requires it)");
-		code = step(s, SMTP_STARTTLS, res, NULL, "%s", "STARTTLS");
+		code = smtp_step(s, SMTP_STARTTLS, res, NULL, "STARTTLS");
 		if (code == -1)
 			return -1;
 		if (code != 220) {
@@ -381,19 +400,19 @@ smtp_open(struct smtp *s, struct conn *c, const struct smtp_params *p,
 			return -1;
 		}
 		if (p->start_tls(p->arg, c, why, sizeof(why)) == -1)
-			return fail(s, res, SMTP_STARTTLS, 0, "%s", why);
+			return smtp_fail(s, res, SMTP_STARTTLS, 0, "%s", why);
 		s->tls = 1;
-		if (ehlo(s, res) == -1)
+		if (smtp_ehlo(s, res) == -1)
 			return -1;
 	}
-	if (p->user != NULL && authenticate(s, res) == -1)
+	if (p->user != NULL && smtp_auth(s, res) == -1)
 		return -1;
 	return 0;
 }
 
 /* RFC 3461 xtext for ENVID. */
 static void
-xtext(char *out, size_t outlen, const char *in)
+smtp_xtext(char *out, size_t outlen, const char *in)
 {
 	size_t o = 0;
 
@@ -409,14 +428,38 @@ xtext(char *out, size_t outlen, const char *in)
 }
 
 static int
-check_addr(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
+smtp_check_addr(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
     const char *a)
 {
 	for (; *a != '\0'; a++)
 		if ((unsigned char)*a < 0x20 || *a == 0x7f || *a == '<' ||
 		    *a == '>')
-			return fail(s, res, st, 1, "address contains a "
+			return smtp_fail(s, res, st, 1, "address contains a "
 			    "control character or angle bracket");
+	return 0;
+}
+
+/* Writes k bytes of line content p; ended says a LF follows it. A CR is
+ * kept only as the first half of that CR LF (*cr is then set); any other
+ * CR is bare and dropped. k == 0 leaves *cr as it was: a CR that ended
+ * the previous chunk still pairs with this LF. 0, or -1 (conn_error). */
+static int
+smtp_write_content(struct smtp *s, const char *p, size_t k, int ended,
+    int *cr)
+{
+	int keep;
+	size_t j;
+
+	if (k == 0)
+		return 0;
+	keep = ended && p[k - 1] == '\r';
+	*cr = keep;
+	if (memchr(p, '\r', k - (size_t)keep) == NULL)
+		return conn_write(s->c, p, k);
+	for (j = 0; j < k; j++)
+		if ((p[j] != '\r' || (keep && j == k - 1)) &&
+		    conn_write(s->c, p + j, 1) == -1)
+			return -1;
 	return 0;
 }
 
@@ -424,9 +467,9 @@ check_addr(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
  * The spool already holds CRLF lines; a bare CR or LF found anyway (a
  * damaged file) is repaired here, so none reaches the wire. */
 static int
-send_body(struct smtp *s, struct envelope *env, struct smtp_result *res)
+smtp_send_body(struct smtp *s, struct envelope *env, struct smtp_result *res)
 {
-	static char buf[BODY_CHUNK];
+	static char buf[SMTP_BODY_CHUNK];
 	off_t off = env->off, end = env->off + env->len;
 	int bol = 1, cr = 0;
 
@@ -437,8 +480,8 @@ send_body(struct smtp *s, struct envelope *env, struct smtp_result *res)
 		size_t i = 0;
 
 		if (n <= 0)
-			return fail(s, res, SMTP_DATA, 0, "reading the queued "
-			    "message: %s", n == 0 ? "file shorter than "
+			return smtp_fail(s, res, SMTP_DATA, 0, "reading the "
+			    "queued message: %s", n == 0 ? "file shorter than "
 			    "expected" : strerror(errno));
 		off += n;
 		conn_timeout(s->c, s->p->timeout);
@@ -447,57 +490,42 @@ send_body(struct smtp *s, struct envelope *env, struct smtp_result *res)
 			size_t left = (size_t)n - i, k;
 
 			if (bol && *p == '.' && conn_write(s->c, ".", 1) == -1)
-				return conn_failed(s, res, SMTP_DATA);
+				return smtp_conn_failed(s, res, SMTP_DATA);
 			bol = 0;
 			nl = memchr(p, '\n', left);
 			k = nl ? (size_t)(nl - p) : left;
-			/* p[0..k) is line content, maybe ending in CR. */
-			if (k > 0 && memchr(p, '\r', k - (nl && p[k - 1] ==
-			    '\r')) != NULL) {
-				/* A bare CR: drop it, byte by byte. */
-				size_t j;
-				for (j = 0; j < k; j++)
-					if (p[j] != '\r' || (nl && j == k - 1))
-						if (conn_write(s->c, p + j, 1)
-						    == -1)
-							return conn_failed(s,
-							    res, SMTP_DATA);
-				cr = nl && p[k - 1] == '\r';
-			} else if (k > 0) {
-				if (conn_write(s->c, p, k) == -1)
-					return conn_failed(s, res, SMTP_DATA);
-				cr = p[k - 1] == '\r';
-			}
+			if (smtp_write_content(s, p, k, nl != NULL, &cr) == -1)
+				return smtp_conn_failed(s, res, SMTP_DATA);
 			if (nl == NULL) {
 				i += k;
 				continue;
 			}
 			if (!cr && conn_write(s->c, "\r\n", 2) == -1)
-				return conn_failed(s, res, SMTP_DATA);
+				return smtp_conn_failed(s, res, SMTP_DATA);
 			if (cr && conn_write(s->c, "\n", 1) == -1)
-				return conn_failed(s, res, SMTP_DATA);
+				return smtp_conn_failed(s, res, SMTP_DATA);
 			cr = 0;
 			bol = 1;
 			i += k + 1;
 		}
 	}
 	if (!bol && conn_write(s->c, cr ? "\n" : "\r\n", cr ? 1 : 2) == -1)
-		return conn_failed(s, res, SMTP_DATA);
+		return smtp_conn_failed(s, res, SMTP_DATA);
 	if (conn_write(s->c, ".\r\n", 3) == -1)
-		return conn_failed(s, res, SMTP_DATA);
+		return smtp_conn_failed(s, res, SMTP_DATA);
 	log_dialogue(1, "(message body)", 14);
 	log_dialogue(1, ".", 1);
-	return flush(s, res, SMTP_EOM);
+	return smtp_flush(s, res, SMTP_EOM);
 }
 
 static int
-rset(struct smtp *s)
+smtp_rset(struct smtp *s)
 {
 	struct smtp_result r;
 
 	if (!s->usable)
 		return -1;
-	if (step(s, SMTP_RSET, &r, NULL, "%s", "RSET") != 250) {
+	if (smtp_step(s, SMTP_RSET, &r, NULL, "RSET") != 250) {
 		s->usable = 0;
 		return -1;
 	}
@@ -505,149 +533,210 @@ rset(struct smtp *s)
 	return 0;
 }
 
-/* see smtp.h */
-int
-smtp_send(struct smtp *s, struct envelope *env, struct smtp_result *res)
-{
-	char params[512], envid[200];
-	int pipelining = (s->ext & SMTP_EXT_PIPELINING) != 0;
-	int code, i, accepted = 0, n;
+/* One transaction's replies, collected in command order (RFC 2920) with
+ * or without PIPELINING: command 0 is MAIL, 1..nrcpts the RCPTs, and
+ * nrcpts + 1 is DATA. Without PIPELINING each command's reply is
+ * collected before the next command is sent. */
+struct smtp_txn {
+	struct envelope	*env;
+	int		 pipelining;
+	int		 next;		/* first command not answered */
+	int		 accepted;	/* RCPTs answered 250 or 251 */
+	int		 mail_refused;	/* MAIL got no 250 */
+};
 
-	memset(res, 0, sizeof(*res));
+/* The checks before a transaction: the session, RSET if needed, the
+ * addresses, SMTPUTF8 and SIZE. 0, or -1 with res. */
+static int
+smtp_send_check(struct smtp *s, struct envelope *env, struct smtp_result *res)
+{
+	int i;
+
 	if (!s->usable)
-		return fail(s, res, SMTP_MAIL, 0, "session not usable");
-	if (s->dirty && rset(s) == -1)
-		return fail(s, res, SMTP_RSET, 0, "RSET failed");
-	if (check_addr(s, res, SMTP_MAIL, env->from) == -1)
+		return smtp_fail(s, res, SMTP_MAIL, 0, "session not usable");
+	if (s->dirty && smtp_rset(s) == -1)
+		return smtp_fail(s, res, SMTP_RSET, 0, "RSET failed");
+	if (smtp_check_addr(s, res, SMTP_MAIL, env->from) == -1)
 		return -1;
 	for (i = 0; i < env->nrcpts; i++) {
 		env->rcpts[i].code = 0;
 		env->rcpts[i].text[0] = '\0';
-		if (check_addr(s, res, SMTP_RCPT, env->rcpts[i].addr) == -1)
+		if (smtp_check_addr(s, res, SMTP_RCPT,
+		    env->rcpts[i].addr) == -1)
 			return -1;
 	}
 	if (env->utf8 && !(s->ext & SMTP_EXT_SMTPUTF8))
-		return fail(s, res, SMTP_MAIL, 1, "an address is not ASCII "
-		    "and the server does not offer SMTPUTF8");
+		return smtp_fail(s, res, SMTP_MAIL, 1, "an address is not "
+		    "ASCII and the server does not offer SMTPUTF8");
 	if (s->size_max > 0 && (unsigned long long)env->len > s->size_max)
-		return fail(s, res, SMTP_MAIL, 1, "message of %lld bytes "
+		return smtp_fail(s, res, SMTP_MAIL, 1, "message of %lld bytes "
 		    "exceeds the server's limit of %lu bytes",
 		    (long long)env->len, s->size_max);
+	return 0;
+}
 
-	n = 0;
+/* The MAIL FROM parameters the server's extensions allow. */
+static void
+smtp_mail_params(struct smtp *s, const struct envelope *env, char *params,
+    size_t len)
+{
+	char envid[200];
+	int n = 0;
+
 	params[0] = '\0';
 	if (s->ext & SMTP_EXT_SIZE)
-		n += snprintf(params + n, sizeof(params) - n, " SIZE=%lld",
+		n += snprintf(params + n, len - n, " SIZE=%lld",
 		    (long long)env->len);
 	if (env->eightbit && (s->ext & SMTP_EXT_8BITMIME))
-		n += snprintf(params + n, sizeof(params) - n,
-		    " BODY=8BITMIME");
+		n += snprintf(params + n, len - n, " BODY=8BITMIME");
 	if (env->utf8)
-		n += snprintf(params + n, sizeof(params) - n, " SMTPUTF8");
-	if (s->ext & SMTP_EXT_DSN) {
-		if (env->ret != NULL)
-			n += snprintf(params + n, sizeof(params) - n,
-			    " RET=%s", strcasecmp(env->ret, "full") == 0 ?
-			    "FULL" : "HDRS");
-		if (env->envid != NULL) {
-			xtext(envid, sizeof(envid), env->envid);
-			snprintf(params + n, sizeof(params) - n, " ENVID=%s",
-			    envid);
-		}
+		n += snprintf(params + n, len - n, " SMTPUTF8");
+	if (!(s->ext & SMTP_EXT_DSN))
+		return;
+	if (env->ret != NULL)
+		n += snprintf(params + n, len - n, " RET=%s",
+		    strcasecmp(env->ret, "full") == 0 ? "FULL" : "HDRS");
+	if (env->envid != NULL) {
+		smtp_xtext(envid, sizeof(envid), env->envid);
+		snprintf(params + n, len - n, " ENVID=%s", envid);
 	}
+}
 
-	s->dirty = 1;
-	if (command(s, SMTP_MAIL, res, "MAIL FROM:<%s>%s", env->from,
+/* Reads the reply to DATA. With no recipient accepted the transaction is
+ * over whatever the server says: res keeps the RCPT refusal, and a
+ * server that still said 354 gets an empty message ended at once, which
+ * it must discard. 0 on 354 with recipients, else -1. */
+static int
+smtp_data_reply(struct smtp *s, struct smtp_txn *t, struct smtp_result *res)
+{
+	struct smtp_result last = *res, ignore;
+	int code;
+
+	if ((code = smtp_read_reply(s, SMTP_DATA, res, NULL)) == -1)
+		return -1;
+	if (t->accepted > 0)
+		return code == 354 ? 0 : -1;
+	*res = last;
+	if (code == 354 && (conn_write(s->c, ".\r\n", 3) == -1 ||
+	    smtp_flush(s, &ignore, SMTP_EOM) == -1 ||
+	    smtp_read_reply(s, SMTP_EOM, &ignore, NULL) == -1))
+		s->usable = 0;
+	return -1;
+}
+
+/* Reads the reply to command k (see struct smtp_txn). res keeps the MAIL
+ * reply, then the last RCPT refusal. 0 to go on, or -1 with res. */
+static int
+smtp_txn_reply(struct smtp *s, struct smtp_txn *t, int k,
+    struct smtp_result *res)
+{
+	struct smtp_rcpt *r;
+	struct smtp_result rr;
+	int code;
+
+	if (t->mail_refused)	/* the rest are answers to nothing */
+		return smtp_read_reply(s, SMTP_RCPT, &rr, NULL) == -1 ? -1 : 0;
+	if (k == 0) {
+		if ((code = smtp_read_reply(s, SMTP_MAIL, res, NULL)) == -1)
+			return -1;
+		t->mail_refused = code != 250;
+		return 0;
+	}
+	if (k > t->env->nrcpts)
+		return smtp_data_reply(s, t, res);
+	r = &t->env->rcpts[k - 1];
+	if ((code = smtp_read_reply(s, SMTP_RCPT, &rr, NULL)) == -1) {
+		*res = rr;
+		return -1;
+	}
+	r->code = code;
+	util_strlcpy(r->text, rr.text, sizeof(r->text));
+	if (code == 250 || code == 251)
+		t->accepted++;
+	else
+		*res = rr;
+	return 0;
+}
+
+/* Flushes and reads the replies of every command before upto, the one
+ * loop for both modes. 0, or -1 with res (MAIL refused: its reply). */
+static int
+smtp_txn_collect(struct smtp *s, struct smtp_txn *t, int upto,
+    struct smtp_result *res)
+{
+	int last = upto - 1;
+
+	if (smtp_flush(s, res, last == 0 ? SMTP_MAIL :
+	    last <= t->env->nrcpts ? SMTP_RCPT : SMTP_DATA) == -1)
+		return -1;
+	for (; t->next < upto; t->next++)
+		if (smtp_txn_reply(s, t, t->next, res) == -1)
+			return -1;
+	return t->mail_refused ? -1 : 0;
+}
+
+/* The envelope: MAIL FROM and one RCPT TO per recipient. Without
+ * PIPELINING each reply is read at once; with it they wait for DATA. */
+static int
+smtp_envelope(struct smtp *s, struct smtp_txn *t, struct smtp_result *res)
+{
+	const struct envelope *env = t->env;
+	char params[512], notify[64] = "";
+	int i;
+
+	smtp_mail_params(s, env, params, sizeof(params));
+	if (smtp_command(s, SMTP_MAIL, res, "MAIL FROM:<%s>%s", env->from,
 	    params) == -1)
 		return -1;
-	if (!pipelining) {
-		if (flush(s, res, SMTP_MAIL) == -1)
-			return -1;
-		if (read_reply(s, SMTP_MAIL, res, NULL) != 250)
-			return -1;
-	}
+	if (!t->pipelining && smtp_txn_collect(s, t, 1, res) == -1)
+		return -1;
+	if ((s->ext & SMTP_EXT_DSN) && env->notify != NULL &&
+	    strspn(env->notify, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ,") == strlen(env->notify))
+		snprintf(notify, sizeof(notify), " NOTIFY=%.50s", env->notify);
 	for (i = 0; i < env->nrcpts; i++) {
-		struct smtp_rcpt *r = &env->rcpts[i];
-		char notify[64] = "";
+		if (smtp_command(s, SMTP_RCPT, res, "RCPT TO:<%s>%s",
+		    env->rcpts[i].addr, notify) == -1)
+			return -1;
+		if (!t->pipelining && smtp_txn_collect(s, t, i + 2, res) == -1)
+			return -1;
+	}
+	return 0;
+}
 
-		if ((s->ext & SMTP_EXT_DSN) && env->notify != NULL &&
-		    strspn(env->notify, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ,") == strlen(env->notify))
-			snprintf(notify, sizeof(notify), " NOTIFY=%.50s",
-			    env->notify);
-		if (command(s, SMTP_RCPT, res, "RCPT TO:<%s>%s", r->addr,
-		    notify) == -1)
-			return -1;
-		if (pipelining)
-			continue;
-		if (flush(s, res, SMTP_RCPT) == -1)
-			return -1;
-		if ((code = read_reply(s, SMTP_RCPT, res, NULL)) == -1)
-			return -1;
-		r->code = code;
-		util_strlcpy(r->text, res->text, sizeof(r->text));
-		if (code == 250 || code == 251)
-			accepted++;
-	}
-	if (!pipelining && accepted == 0)
-		return -1;	/* res holds the last RCPT reply */
-	if (command(s, SMTP_DATA, res, "%s", "DATA") == -1 ||
-	    flush(s, res, SMTP_DATA) == -1)
+/* DATA, the body and the final dot, and the reply to it. */
+static int
+smtp_data(struct smtp *s, struct smtp_txn *t, struct smtp_result *res)
+{
+	if (!t->pipelining && t->accepted == 0)
+		return -1;	/* res holds the last RCPT refusal */
+	if (smtp_command(s, SMTP_DATA, res, "DATA") == -1 ||
+	    smtp_txn_collect(s, t, t->env->nrcpts + 2, res) == -1)
 		return -1;
-	if (pipelining) {
-		/* RFC 2920: the replies come in the order of the commands. */
-		if ((code = read_reply(s, SMTP_MAIL, res, NULL)) == -1)
-			return -1;
-		if (code != 250) {
-			struct smtp_result ignore;
-			for (i = 0; i <= env->nrcpts; i++)
-				if (read_reply(s, SMTP_RCPT, &ignore, NULL)
-				    == -1)
-					return -1;
-			return -1;	/* res holds the MAIL reply */
-		}
-		for (i = 0; i < env->nrcpts; i++) {
-			struct smtp_rcpt *r = &env->rcpts[i];
-			struct smtp_result rr;
-			if ((code = read_reply(s, SMTP_RCPT, &rr, NULL)) == -1)
-				return *res = rr, -1;
-			r->code = code;
-			util_strlcpy(r->text, rr.text, sizeof(r->text));
-			if (code == 250 || code == 251)
-				accepted++;
-			else
-				*res = rr;
-		}
-	}
-	if (accepted == 0) {
-		struct smtp_result last = *res;
-		code = read_reply(s, SMTP_DATA, res, NULL);
-		if (code == -1)
-			return -1;
-		*res = last;	/* the RCPT refusal is the story */
-		/* All refused; a server that still said 354 gets an empty
-		 * message ended at once, which it must discard. */
-		if (code == 354) {
-			struct smtp_result ignore;
-			if (conn_write(s->c, ".\r\n", 3) == -1 ||
-			    flush(s, &ignore, SMTP_EOM) == -1 ||
-			    read_reply(s, SMTP_EOM, &ignore, NULL) == -1)
-				s->usable = 0;
-		}
+	if (smtp_send_body(s, t->env, res) == -1)
 		return -1;
-	}
-	code = read_reply(s, SMTP_DATA, res, NULL);
-	if (code != 354)
-		return -1;
-	if (send_body(s, env, res) == -1)
-		return -1;
-	code = read_reply(s, SMTP_EOM, res, NULL);
-	if (code == -1)
-		return -1;
-	if (code != 250)
+	if (smtp_read_reply(s, SMTP_EOM, res, NULL) != 250)
 		return -1;
 	s->dirty = 0;	/* a completed transaction resets the state */
 	return 0;
+}
+
+/* see smtp.h */
+int
+smtp_send(struct smtp *s, struct envelope *env, struct smtp_result *res)
+{
+	struct smtp_txn t;
+
+	memset(res, 0, sizeof(*res));
+	memset(&t, 0, sizeof(t));
+	t.env = env;
+	t.pipelining = (s->ext & SMTP_EXT_PIPELINING) != 0;
+	if (smtp_send_check(s, env, res) == -1)
+		return -1;
+	s->dirty = 1;
+	if (smtp_envelope(s, &t, res) == -1)
+		return -1;
+	return smtp_data(s, &t, res);
 }
 
 /* see smtp.h */
@@ -659,7 +748,7 @@ smtp_quit(struct smtp *s)
 	if (!s->usable)
 		return;
 	/* The mail is handed off; the 221 tells us nothing we need. */
-	if (command(s, SMTP_QUIT, &r, "%s", "QUIT") == 0)
-		flush(s, &r, SMTP_QUIT);
+	if (smtp_command(s, SMTP_QUIT, &r, "QUIT") == 0)
+		smtp_flush(s, &r, SMTP_QUIT);
 	s->usable = 0;
 }

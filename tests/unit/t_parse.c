@@ -123,6 +123,13 @@ TEST(rejections)
 	T_EQ(parse(ARGV("sendmail", "-qR")), -1);
 	T_EQ(parse(ARGV("sendmail", "-q5x")), -1);
 	T_EQ(parse(ARGV("sendmail", "-d0.1")), -1);
+	T_STREQ(err, "-d0.1: debugging flags are not supported");
+	T_EQ(parse(ARGV("sendmail", "-i", "-o")), -1);
+	T_STREQ(err, "option -o requires a value");
+	T_EQ(parse(ARGV("sendmail", "-ti", "-qR")), -1);
+	T_STREQ(err, "-qR: not supported");
+	T_EQ(parse(ARGV("sendmail", "-tB", "9BIT")), -1);
+	T_STREQ(err, "-B: unknown body type '9BIT' (8BITMIME or 7BIT)");
 }
 
 struct list {

@@ -285,20 +285,79 @@ TEST(rcpt_partly_refused)
 	close(fd);
 }
 
+/* Opens a session on script, sends one message to the n recipients r
+ * and expects it refused at stage st with code; the session stays
+ * usable. The caller closes *fd and checks the rest. */
+static void
+send_refused(const char *t_name_, const char *script, struct smtp_rcpt *r,
+    int n, enum smtp_stage st, int code, int *fd)
+{
+	struct envelope e;
+
+	*fd = body("x\r\n");
+	setup(script, 0);
+	T_EQ(smtp_open(&s, &c, &p, &res), 0);
+	envelope(&e, r, n, *fd);
+	T_EQ(smtp_send(&s, &e, &res), -1);
+	T_EQ(res.stage, st);
+	T_EQ(res.code, code);
+	T_OK(s.usable);
+}
+
 TEST(rcpt_all_refused)
 {
 	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
-	struct envelope e;
-	int fd = body("x\r\n");
+	int fd;
 
-	setup("220 mx\r\n250-mx\r\n250 PIPELINING\r\n250 ok\r\n"
-	    "550 5.1.1 no such user\r\n554 no valid recipients\r\n", 0);
-	T_EQ(smtp_open(&s, &c, &p, &res), 0);
+	send_refused(t_name_, "220 mx\r\n250-mx\r\n250 PIPELINING\r\n"
+	    "250 ok\r\n550 5.1.1 no such user\r\n554 no valid recipients\r\n",
+	    r, 1, SMTP_RCPT, 550, &fd);
+	close(fd);
+}
+
+/* Both modes share one reply loop; these pin what each mode does when
+ * MAIL or every RCPT is refused. */
+TEST(pipelined_mail_refused_drains)
+{
+	struct smtp_rcpt r[2] = { { "b@y", 0, "" }, { "c@y", 0, "" } };
+	struct envelope e;
+	int fd;
+
+	send_refused(t_name_, "220 mx\r\n250-mx\r\n250 PIPELINING\r\n"
+	    "553 5.1.8 bad sender\r\n503 no\r\n503 no\r\n503 no\r\n"
+	    "250 reset\r\n250 ok\r\n250 ok\r\n354 go\r\n250 done\r\n",
+	    r, 2, SMTP_MAIL, 553, &fd);
+	T_EQ(r[0].code, 0);
+	/* The three 503s were read as the answers to RCPT, RCPT, DATA: the
+	 * next transaction (RSET first) lines up with its replies. */
 	envelope(&e, r, 1, fd);
-	T_EQ(smtp_send(&s, &e, &res), -1);
-	T_EQ(res.stage, SMTP_RCPT);
-	T_EQ(res.code, 550);
-	T_OK(s.usable);
+	T_EQ(smtp_send(&s, &e, &res), 0);
+	T_STREQ(res.text, "done");
+	close(fd);
+}
+
+TEST(unpipelined_all_refused_sends_no_data)
+{
+	struct smtp_rcpt r[2] = { { "b@y", 0, "" }, { "c@y", 0, "" } };
+	int fd;
+
+	send_refused(t_name_, "220 mx\r\n250 mx\r\n250 ok\r\n"
+	    "550 5.1.1 no b\r\n551 no c\r\n", r, 2, SMTP_RCPT, 551, &fd);
+	T_EQ(r[0].code, 550);
+	T_EQ(r[1].code, 551);
+	T_OK(strstr(f.out, "DATA") == NULL);
+	close(fd);
+}
+
+TEST(pipelined_all_refused_but_354)
+{
+	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
+	int fd;
+
+	send_refused(t_name_, "220 mx\r\n250-mx\r\n250 PIPELINING\r\n"
+	    "250 ok\r\n550 5.1.1 no such user\r\n354 go\r\n250 empty\r\n",
+	    r, 1, SMTP_RCPT, 550, &fd);
+	T_OK(strstr(f.out, "DATA\r\n.\r\n") != NULL);
 	close(fd);
 }
 
@@ -342,6 +401,9 @@ TEST(size_limit_before_mail)
 TEST_MAIN("t_smtp", {
 	RUN(plain_transaction);
 	RUN(pipelined_in_one_flush);
+	RUN(pipelined_mail_refused_drains);
+	RUN(unpipelined_all_refused_sends_no_data);
+	RUN(pipelined_all_refused_but_354);
 	RUN(dot_stuffing_and_repair);
 	RUN(multiline_reply_and_bytewise);
 	RUN(malformed_replies);
