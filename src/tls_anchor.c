@@ -4,7 +4,6 @@
  * are decoded: a 140-certificate bundle is scanned, not decoded. Every
  * anchor owns copies of its name and key, freed by tls_anchors_free. */
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,12 +4,10 @@
  * starts "TLS: "; a certificate failure names what the certificate says
  * (subject, issuer, dates, names), never just a code. */
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "tls_der.h"
 #include "tls_int.h"
-#include "util.h"
 
 static const struct {
 	int	 code;

@@ -45,8 +45,14 @@ tls_pem_room(struct tls_pem_object *o, size_t n)
 		return 0;
 	while (cap < need)
 		cap *= 2;
-	if (cap > TLS_PEM_OBJ_MAX || (nb = realloc(o->der, cap)) == NULL)
+	if (cap > TLS_PEM_OBJ_MAX || (nb = malloc(cap)) == NULL)
 		return -1;
+	/* Not realloc: the old block may hold part of a private key. */
+	if (o->der != NULL) {
+		memcpy(nb, o->der, o->len);
+		explicit_bzero(o->der, o->cap);
+		free(o->der);
+	}
 	o->der = nb;
 	o->cap = cap;
 	return 0;

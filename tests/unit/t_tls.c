@@ -349,19 +349,29 @@ TEST(error_sentences_name_the_certificate)
 	    "(CN=Test CA Alpha, issuer CN=Test CA Alpha)");
 }
 
-TEST(start_fails_on_closed_connection)
+/* tls_start against a server that says `server' and then closes; the
+ * context is left in *tp for the caller to inspect and free. */
+static int
+start_against(const char *server, struct tls **tp)
 {
 	static struct fake f;
+	static struct tls_params p;
 	struct transport lower;
-	struct tls_params p;
-	struct tls *t = tls_new();
 
 	memset(&p, 0, sizeof(p));
 	p.host = "smtp.example.com";
 	p.verify = 1;
 	p.ca_file = file("ca.pem", alpha_pem);
-	fake_init(&f, &lower, "");
-	T_EQ(tls_start(t, &p, &lower, err, sizeof(err)), -1);
+	fake_init(&f, &lower, server);
+	*tp = tls_new();
+	return tls_start(*tp, &p, &lower, err, sizeof(err));
+}
+
+TEST(start_fails_on_closed_connection)
+{
+	struct tls *t;
+
+	T_EQ(start_against("", &t), -1);
 	T_STREQ(err, "TLS: handshake: connection closed by the server");
 	T_EQ(tls_error_class(t), ERR_TEMP);
 	tls_free(t);
@@ -369,18 +379,11 @@ TEST(start_fails_on_closed_connection)
 
 TEST(start_fails_on_plain_text)
 {
-	static struct fake f;
-	struct transport lower;
-	struct tls_params p;
-	struct tls *t = tls_new();
+	struct tls *t;
 
-	memset(&p, 0, sizeof(p));
-	p.host = "smtp.example.com";
-	p.verify = 1;
-	p.ca_file = file("ca.pem", alpha_pem);
-	fake_init(&f, &lower, "220 smtp.example.com ESMTP ready\r\n"
-	    "250 and more text so that a whole record header arrives\r\n");
-	T_EQ(tls_start(t, &p, &lower, err, sizeof(err)), -1);
+	T_EQ(start_against("220 smtp.example.com ESMTP ready\r\n"
+	    "250 and more text so that a whole record header arrives\r\n",
+	    &t), -1);
 	T_STREQ(err, "TLS: the server offers no TLS version we accept "
 	    "(TLS 1.2 required)");
 	T_EQ(tls_error_class(t), ERR_PROTO);
