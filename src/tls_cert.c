@@ -1,7 +1,7 @@
-/* relaymail: the client certificate (tls_cert_file, tls_key_file).
- * ISC licence, see LICENSE.
- * Reads the chain and the private key (RSA or EC) from PEM files and
- * hands them to the client context. The certificates and the key stay in
+/* relaymail: the TLS client certificate. ISC licence, see LICENSE.
+ * tls_cert_file and tls_key_file: the chain and the private key (RSA or
+ * EC), read from PEM files when a handshake starts and handed to the
+ * client context. The certificates and the key stay in
  * struct tls_client_cert for the whole session: BearSSL only borrows
  * them. tls_cert_free releases the certificates. */
 #include <stdlib.h>

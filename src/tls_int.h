@@ -1,5 +1,5 @@
-/* relaymail: what the tls_*.c files share, and nothing else includes.
- * ISC licence, see LICENSE.
+/* relaymail: what the tls_*.c files share. ISC licence, see LICENSE.
+ * Only tls_*.c (and t_tls.c) include this; the rest of relaymail sees tls.h.
  * struct tls is the engine (tls.c) holding one X.509 wrapper (tls_x509.c),
  * which holds the server's chain and the trust anchors (tls_anchor.c, read
  * through tls_pem.c); tls_cert.c keeps the client certificate and
