@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include "conn.h"
+#include "relaymail.h"
 
 #define TLS_PINS_MAX	8
 
@@ -31,6 +32,14 @@ struct tls *tls_new(void);
  * "certificate expired on 2020-01-02 (subject CN=x, issuer CN=Test CA)". */
 int	 tls_start(struct tls *, const struct tls_params *,
 	    const struct transport *lower, char *err, size_t errlen);
+
+/* The class of tls_start's last failure: ERR_CONFIG when the server's
+ * certificate fails verification or a pin, when the CA file or the
+ * client certificate or key cannot be read, or when the server refuses
+ * our certificate; ERR_PROTO when the server breaks the protocol;
+ * ERR_TEMP for I/O errors, timeouts and a closed connection. ERR_NONE
+ * after a success. */
+enum err_class	tls_error_class(const struct tls *);
 
 /* The transport that reads and writes application data over the session. */
 void	 tls_transport(struct tls *, struct transport *out);

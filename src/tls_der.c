@@ -91,6 +91,46 @@ der_time(const struct el *e)
 static const unsigned char oid_san[] = { 0x55, 0x1d, 0x11 };
 static const unsigned char oid_eku[] = { 0x55, 0x1d, 0x25 };
 
+/* The [3] extensions element: finds subjectAltName and extKeyUsage. */
+static int
+der_cert_exts(const struct el *e, struct der_cert *c)
+{
+	const unsigned char *x = e->val, *xend, *y;
+	struct el exts, ext, oid, val;
+
+	if (der_get(&x, e->val + e->len, &exts) == -1 || exts.tag != 0x30)
+		return -1;
+	x = exts.val;
+	xend = exts.val + exts.len;
+	while (x < xend) {
+		if (der_get(&x, xend, &ext) == -1 || ext.tag != 0x30)
+			return -1;
+		y = ext.val;
+		if (der_get(&y, ext.val + ext.len, &oid) == -1 ||
+		    oid.tag != 0x06)
+			return -1;
+		if (oid.len != 3 || (memcmp(oid.val, oid_san, 3) != 0 &&
+		    memcmp(oid.val, oid_eku, 3) != 0))
+			continue;
+		if (der_get(&y, ext.val + ext.len, &val) == -1)
+			return -1;
+		if (val.tag == 0x01 && der_get(&y, ext.val + ext.len,
+		    &val) == -1)	/* critical flag */
+			return -1;
+		if (val.tag != 0x04)
+			return -1;
+		/* The value: a GeneralNames or KeyPurposeId SEQUENCE. */
+		if (oid.val[2] == oid_san[2]) {
+			c->san = val.val;
+			c->san_len = val.len;
+		} else {
+			c->eku = val.val;
+			c->eku_len = val.len;
+		}
+	}
+	return 0;
+}
+
 /* see tls_der.h */
 int
 der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
@@ -136,46 +176,10 @@ der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
 	c->spki = e.start;
 	c->spki_len = e.total;
 	while (q < qend) {
-		struct el exts, ext, oid, val;
-		const unsigned char *x, *xend;
-
 		if (der_get(&q, qend, &e) == -1)
 			return -1;
-		if (e.tag != 0xa3)
-			continue;
-		x = e.val;
-		if (der_get(&x, e.val + e.len, &exts) == -1 ||
-		    exts.tag != 0x30)
+		if (e.tag == 0xa3 && der_cert_exts(&e, c) == -1)
 			return -1;
-		x = exts.val;
-		xend = exts.val + exts.len;
-		while (x < xend) {
-			const unsigned char *y;
-			if (der_get(&x, xend, &ext) == -1 || ext.tag != 0x30)
-				return -1;
-			y = ext.val;
-			if (der_get(&y, ext.val + ext.len, &oid) == -1 ||
-			    oid.tag != 0x06)
-				return -1;
-			if (oid.len != 3 || (memcmp(oid.val, oid_san, 3) != 0 &&
-			    memcmp(oid.val, oid_eku, 3) != 0))
-				continue;
-			if (der_get(&y, ext.val + ext.len, &val) == -1)
-				return -1;
-			if (val.tag == 0x01 && der_get(&y, ext.val + ext.len,
-			    &val) == -1)	/* critical flag */
-				return -1;
-			if (val.tag != 0x04)
-				return -1;
-			/* The value: a GeneralNames or KeyPurposeId SEQUENCE. */
-			if (oid.val[2] == oid_san[2]) {
-				c->san = val.val;
-				c->san_len = val.len;
-			} else {
-				c->eku = val.val;
-				c->eku_len = val.len;
-			}
-		}
 	}
 	return 0;
 }
@@ -313,4 +317,17 @@ der_san_string(const unsigned char *san, size_t len, char *out,
 			    6 : 4);
 		}
 	}
+}
+
+/* see tls_der.h */
+void
+der_time_string(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL) {
+		snprintf(out, outlen, "an unreadable date");
+		return;
+	}
+	strftime(out, outlen, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }

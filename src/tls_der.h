@@ -36,4 +36,7 @@ int	 der_eku_allows_server(const unsigned char *eku, size_t len);
 void	 der_san_string(const unsigned char *san, size_t len, char *out,
 	    size_t outlen);
 
+/* "YYYY-MM-DD HH:MM:SS UTC", or "an unreadable date" for (time_t)-1. */
+void	 der_time_string(time_t t, char *out, size_t outlen);
+
 #endif

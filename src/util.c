@@ -129,37 +129,72 @@ util_b64_encode(const void *in, size_t len, char *out, size_t outlen)
 	return (long)o;
 }
 
+/* The value of a base64 digit, or -1. Branches, not strchr: a CA bundle
+ * is a quarter of a megabyte of base64, decoded on every TLS send. */
+static int
+util_b64_digit(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	return c == '/' ? 63 : -1;
+}
+
+/* The one decoder: strict (blanks = 0) for AUTH, or skipping blanks for
+ * PEM bodies that arrive line by line. */
+static long
+util_b64_run(struct util_b64 *s, const char *in, size_t len, void *out,
+    size_t outlen, int blanks)
+{
+	unsigned char *q = out;
+	size_t i, o = 0;
+	int v;
+
+	for (i = 0; i < len; i++) {
+		int c = (unsigned char)in[i];
+
+		if (blanks && (c == ' ' || c == '\t' || c == '\r' ||
+		    c == '\n'))
+			continue;
+		if (c == '=') {
+			if (++s->pad > 2)
+				return -1;
+			continue;
+		}
+		if (s->pad || (v = util_b64_digit(c)) < 0)
+			return -1;
+		s->acc = (s->acc << 6) | (unsigned long)v;
+		s->bits += 6;
+		if (s->bits >= 8) {
+			s->bits -= 8;
+			if (o >= outlen)
+				return -1;
+			q[o++] = (unsigned char)(s->acc >> s->bits);
+		}
+	}
+	return (long)o;
+}
+
 /* see util.h */
 long
 util_b64_decode(const char *in, size_t len, void *out, size_t outlen)
 {
-	unsigned char *q = out;
-	unsigned long acc = 0;
-	size_t i, o = 0;
-	int bits = 0, pad = 0;
+	struct util_b64 s = UTIL_B64_ZERO;
 
-	for (i = 0; i < len; i++) {
-		const char *pos;
-		int c = (unsigned char)in[i];
+	return util_b64_run(&s, in, len, out, outlen, 0);
+}
 
-		if (c == '=') {
-			pad++;
-			continue;
-		}
-		if (pad || c == '\0' || (pos = strchr(b64, c)) == NULL)
-			return -1;
-		acc = (acc << 6) | (unsigned long)(pos - b64);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o >= outlen)
-				return -1;
-			q[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	if (pad > 2)
-		return -1;
-	return (long)o;
+/* see util.h */
+long
+util_b64_push(struct util_b64 *s, const char *in, size_t len, void *out,
+    size_t outlen)
+{
+	return util_b64_run(s, in, len, out, outlen, 1);
 }
 
 /* see util.h */

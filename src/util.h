@@ -30,6 +30,20 @@ long	 util_b64_encode(const void *in, size_t len, char *out, size_t outlen);
 /* Decodes; returns the decoded length or -1 on bad input / no room. */
 long	 util_b64_decode(const char *in, size_t len, void *out, size_t outlen);
 
+/* Base64 that arrives in pieces (a PEM body, line by line): the state
+ * carries the bits between calls. */
+struct util_b64 {
+	unsigned long acc;	/* undecoded bits, the low `bits' of them */
+	int	 bits;
+	int	 pad;		/* '=' seen: only '=' or blanks may follow */
+};
+#define UTIL_B64_ZERO	{ 0, 0, 0 }
+/* Decodes the next piece, skipping blanks (space, tab, CR, LF). Returns
+ * the bytes written to out, or -1 on a character outside the alphabet,
+ * data after '=', more than two '=', or no room in outlen. */
+long	 util_b64_push(struct util_b64 *, const char *in, size_t len,
+	    void *out, size_t outlen);
+
 /* Opens /dev/null on any of descriptors 0, 1, 2 that is closed, so that no
  * file we open later becomes stdout or stderr. 0 or -1. */
 int	 util_fds(void);

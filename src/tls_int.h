@@ -1,0 +1,142 @@
+/* relaymail: what the tls_*.c files share. ISC licence, see LICENSE.
+ * Only tls_*.c (and t_tls.c) include this; the rest of relaymail sees tls.h.
+ * struct tls is the engine (tls.c) holding one X.509 wrapper (tls_x509.c),
+ * which holds the server's chain and the trust anchors (tls_anchor.c, read
+ * through tls_pem.c); tls_cert.c keeps the client certificate and
+ * tls_err.c turns a failure code into a sentence and a class. */
+#ifndef TLS_INT_H
+#define TLS_INT_H
+
+#include <bearssl.h>
+#include <stddef.h>
+
+#include "relaymail.h"
+#include "tls.h"
+
+#define TLS_CHAIN_MAX	8	/* certificates kept, each way */
+#define TLS_CERT_MAX	16384	/* bytes per kept server certificate */
+#define TLS_ANCHORS_MAX	4096
+#define TLS_PEM_OBJ_MAX	65536	/* bytes per decoded PEM object */
+
+/* Failure codes of our own, above BearSSL's (which end below 0x1000). */
+#define TLS_ERR_IP_MISMATCH	0x1001
+#define TLS_ERR_PIN_MISMATCH	0x1002
+#define TLS_ERR_NO_KEY		0x1003
+#define TLS_ERR_CA_FILE		0x1004
+#define TLS_ERR_NOT_SERVER	0x1005
+
+/* ---- tls_pem.c ---- */
+
+/* Called once per PEM object with its label ("CERTIFICATE") and bytes,
+ * which are only valid during the call. Returns 0 to go on, anything
+ * else to stop: a negative value makes tls_pem_each fail. */
+typedef int (*tls_pem_cb)(void *arg, const char *label,
+    const unsigned char *der, size_t len);
+
+/* Calls cb for each object of the PEM file at path; an object that does
+ * not decode or exceeds TLS_PEM_OBJ_MAX is skipped. Returns -1 with
+ * "PATH: strerror" in err if the file cannot be opened, -1 if cb returned
+ * a negative value, else cb's last return value (0 or positive). */
+int	 tls_pem_each(const char *path, tls_pem_cb cb, void *arg, char *err,
+	    size_t errlen);
+
+/* ---- tls_anchor.c ---- */
+
+struct tls_anchors {
+	br_x509_trust_anchor *ta;	/* heap vector of n */
+	size_t	 n;
+	/* Wanted subjects (the issuers in the server's chain): only
+	 * certificates with one of these are decoded. nwant = 0: all. */
+	const unsigned char *want[TLS_CHAIN_MAX];
+	size_t	 wantlen[TLS_CHAIN_MAX];
+	int	 nwant;
+};
+
+/* Adds the wanted CA certificates of path (a PEM bundle, or a directory
+ * of *.pem and *.crt files) to a. 0, even when none matched; -1 with
+ * "PATH: strerror" in err if path is neither a directory nor a readable
+ * file. */
+int	 tls_anchors_load(struct tls_anchors *a, const char *path, char *err,
+	    size_t errlen);
+/* Frees what tls_anchors_load added. */
+void	 tls_anchors_free(struct tls_anchors *a);
+
+/* ---- tls_x509.c ---- */
+
+struct tls_chain_cert {
+	unsigned char *der;
+	size_t	 len;
+	int	 whole;			/* not cut at TLS_CERT_MAX */
+};
+
+/* Our br_x509_class: keeps the chain the server sent, then validates it
+ * with BearSSL's minimal engine and adds our policy (IP SAN, extended key
+ * usage, pins). Owns the chain and the anchors. */
+struct tls_x509 {
+	const br_x509_class *vtable;	/* first: BearSSL's handle */
+	br_x509_minimal_context minimal;
+	const struct tls_params *p;
+	int	 verify;
+	unsigned char ip[16];
+	size_t	 iplen;			/* > 0: the host is an IP literal */
+	const char *server_name;
+	struct tls_chain_cert chain[TLS_CHAIN_MAX];
+	int	 nchain;
+	int	 cur;			/* certificate being received, or -1 */
+	struct tls_anchors anchors;
+	int	 anchors_loaded;
+	char	 server_pin[64];	/* sha256/BASE64 of chain[0] */
+	br_x509_pkey pkey;		/* verify = 0: the EE key, unchecked */
+	unsigned char keybuf[1024];
+	unsigned err;			/* what end_chain said */
+	char	 ca_err[512];		/* the sentence for TLS_ERR_CA_FILE */
+};
+
+/* Points x at p (kept, not copied) and installs our class; anchors
+ * already loaded are kept for the next handshake. */
+void	 tls_x509_setup(struct tls_x509 *x, const struct tls_params *p);
+/* Frees the chain and the anchors. */
+void	 tls_x509_free(struct tls_x509 *x);
+/* "sha256/BASE64" of a SubjectPublicKeyInfo. */
+void	 tls_x509_pin(const unsigned char *spki, size_t len, char *out,
+	    size_t outlen);
+
+/* ---- tls_err.c ---- */
+
+/* One sentence for a BearSSL or TLS_ERR_* code, naming what the server's
+ * certificate (x's chain[0]) says when it matters. */
+void	 tls_err_explain(const struct tls_x509 *x, int code, char *err,
+	    size_t errlen);
+/* The class of that code: ERR_TEMP, ERR_PROTO or ERR_CONFIG. */
+enum err_class	tls_err_class(int code);
+
+/* ---- tls_cert.c ---- */
+
+struct tls_client_cert {
+	br_x509_certificate chain[TLS_CHAIN_MAX];
+	size_t	 n;
+	br_skey_decoder_context skey;
+};
+
+/* Reads cert_file and key_file and hands them to the client context.
+ * 0, or -1 with a sentence in err. Frees nothing: see tls_cert_free. */
+int	 tls_cert_load(struct tls_client_cert *c, br_ssl_client_context *sc,
+	    const char *cert_file, const char *key_file, char *err,
+	    size_t errlen);
+void	 tls_cert_free(struct tls_client_cert *c);
+
+/* ---- tls.c ---- */
+
+struct tls {
+	br_ssl_client_context sc;
+	struct tls_x509 x;
+	br_sslio_context io;
+	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
+	struct transport lower;
+	struct tls_client_cert cc;
+	int	 running;		/* client reset: close_notify possible */
+	enum err_class cls;		/* of tls_start's last failure */
+	char	 err[512];		/* the transport's reason */
+};
+
+#endif
