@@ -59,8 +59,11 @@ session_start_tls(void *arg, struct conn *c, char *err, size_t errlen)
 	session_tls_params(s, &tp);
 	net_transport(&s->net, &lower);
 	conn_timeout(c, s->conf->timeout);
-	if (tls_start(s->tls, &tp, &lower, err, errlen) == -1)
+	s->tls_class = ERR_NONE;
+	if (tls_start(s->tls, &tp, &lower, err, errlen) == -1) {
+		s->tls_class = tls_error_class(s->tls);
 		return -1;
+	}
 	tls_transport(s->tls, &up);
 	if (conn_starttls(c, &up) == -1)
 		return util_err(err, errlen, "%s", conn_error(c));
@@ -106,8 +109,10 @@ session_params(struct session *s)
 /* The class of a failed smtp_open: what the person must fix, or what
  * passes by itself. */
 static enum err_class
-session_class(const struct smtp_result *res)
+session_class(const struct session *s, const struct smtp_result *res)
 {
+	if (s->tls_class != ERR_NONE)
+		return s->tls_class;	/* the STARTTLS handshake */
 	if (res->stage == SMTP_AUTH)
 		return ERR_CONFIG;	/* refused, or nothing we can use */
 	if (res->code == 0 && res->permanent)
@@ -136,13 +141,14 @@ session_try(struct session *s, char *why, size_t len, enum err_class *class)
 		    s->net.err);
 	}
 	s->connections++;
+	s->tls_class = ERR_NONE;
 	net_transport(&s->net, &t);
 	conn_init(&s->conn, &t);
 	/* A whole session may take at most this long. */
 	conn_limit(&s->conn, c->timeout * 10);
 	if (c->tls == CONF_TLS_IMPLICIT &&
 	    session_start_tls(s, &s->conn, err, sizeof(err)) == -1) {
-		*class = ERR_TEMP;
+		*class = s->tls_class;
 		s->down_stage = SMTP_CONNECT;
 		s->down_code = 0;
 		log_info("relay=%s:%s status=tls-failed reason=\"%s\"", name,
@@ -161,7 +167,7 @@ session_try(struct session *s, char *why, size_t len, enum err_class *class)
 	else
 		util_err(why, len, "%s:%s: %s: %s", name, s->port,
 		    smtp_stage_name(res.stage), res.text);
-	*class = session_class(&res);
+	*class = session_class(s, &res);
 	s->down_stage = res.stage;
 	s->down_code = res.code;
 	log_info("relay=%s:%s status=session-failed reason=\"%s\"", name,

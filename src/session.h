@@ -26,6 +26,7 @@ struct session {
 	enum err_class down_class;	/* why it is down */
 	enum smtp_stage down_stage;	/* where the last host stopped */
 	int	 down_code;		/* and its reply, or 0 */
+	enum err_class tls_class;	/* of a failed handshake */
 	int	 host;		/* index of the host in use */
 	char	 port[8];
 	struct net net;
