@@ -171,10 +171,10 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m,
 	relay_describe(why, sizeof(why), r, res);
 	if (!r->sess.smtp.usable)
 		session_close(&r->sess);
-	v = policy_attempt(res->stage, res->code, res->code != 0 ? ERR_NONE :
-	    res->permanent ? ERR_DATA : ERR_TEMP);
-	/* Per-recipient refusals are kept even if the rest waits. */
-	for (i = 0; i < env->nrcpts; i++)
+	v = policy_attempt(res->stage, res->code, res->class);
+	/* Per-recipient refusals are kept even if the rest waits; after a
+	 * protocol error no reply of this transaction can be trusted. */
+	for (i = 0; i < env->nrcpts && res->class != ERR_PROTO; i++)
 		if (env->rcpts[i].code >= 500)
 			m->rcpt_done[idx[i]] = 2;
 	relay_log_attempt(r, m, v.out == OUT_FAILED ? "failed" : "deferred",

@@ -113,10 +113,10 @@ session_class(const struct session *s, const struct smtp_result *res)
 {
 	if (s->tls_class != ERR_NONE)
 		return s->tls_class;	/* the STARTTLS handshake */
-	if (res->stage == SMTP_AUTH)
-		return ERR_CONFIG;	/* refused, or nothing we can use */
-	if (res->code == 0 && res->permanent)
-		return ERR_CONFIG;	/* e.g. no STARTTLS offered */
+	if (res->stage == SMTP_AUTH && res->code >= 500)
+		return ERR_CONFIG;	/* credentials refused */
+	if (res->code == 0)
+		return res->class;	/* e.g. no STARTTLS offered: CONFIG */
 	return ERR_TEMP;
 }
 

@@ -33,22 +33,23 @@ smtp_stage_name(enum smtp_stage st)
 /* A local or transport failure: code 0. */
 static int
 smtp_fail(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
-    int permanent, const char *fmt, ...)
+    enum err_class class, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 static int
 smtp_fail(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
-    int permanent, const char *fmt, ...)
+    enum err_class class, const char *fmt, ...)
 {
 	va_list ap;
 
 	res->stage = st;
 	res->code = 0;
-	res->permanent = permanent;
+	res->class = class;
 	va_start(ap, fmt);
 	vsnprintf(res->text, sizeof(res->text), fmt, ap);
 	va_end(ap);
-	if (!permanent)
+	/* Only a message the server cannot take leaves the session sane. */
+	if (class != ERR_DATA)
 		s->usable = 0;
 	return -1;
 }
@@ -57,7 +58,7 @@ static int
 smtp_conn_failed(struct smtp *s, struct smtp_result *res, enum smtp_stage st)
 {
 	s->usable = 0;
-	return smtp_fail(s, res, st, 0, "%s", conn_error(s->c));
+	return smtp_fail(s, res, st, ERR_TEMP, "%s", conn_error(s->c));
 }
 
 /* Copies reply text, keeping it printable and on one line. */
@@ -89,21 +90,23 @@ smtp_read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
 
 	res->stage = st;
 	res->text[0] = '\0';
-	res->permanent = 0;
+	res->class = ERR_NONE;
 	conn_timeout(s->c, s->p->timeout);
 	for (n = 0;; n++) {
 		r = conn_getline(s->c, &line, &len);
 		if (r == 0)
-			return smtp_fail(s, res, st, 0, "connection closed by "
-			    "the server");
+			return smtp_fail(s, res, st, ERR_TEMP, "connection "
+			    "closed by the server");
 		if (r == -1)
 			return smtp_conn_failed(s, res, st);
 		log_dialogue(0, line, len);
 		if (n >= SMTP_REPLY_LINES_MAX)
-			return smtp_fail(s, res, st, 0, "reply longer than %d "
+			return smtp_fail(s, res, st, ERR_PROTO,
+			    "reply longer than %d "
 			    "lines", SMTP_REPLY_LINES_MAX);
 		if (len > SMTP_LINE_MAX)
-			return smtp_fail(s, res, st, 0, "reply line longer "
+			return smtp_fail(s, res, st, ERR_PROTO,
+			    "reply line longer "
 			    "than %d bytes", SMTP_LINE_MAX);
 		if (len < 3 || line[0] < '2' || line[0] > '5' ||
 		    line[1] < '0' || line[1] > '9' || line[2] < '0' ||
@@ -113,13 +116,15 @@ smtp_read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
 			smtp_add_text(bad, sizeof(bad), line,
 			    len > 80 ? 80 : len);
 			s->usable = 0;
-			return smtp_fail(s, res, st, 0, "malformed reply: "
+			return smtp_fail(s, res, st, ERR_PROTO,
+			    "malformed reply: "
 			    "\"%s\"", bad);
 		}
 		r = (line[0] - '0') * 100 + (line[1] - '0') * 10 +
 		    (line[2] - '0');
 		if (n > 0 && r != code)
-			return smtp_fail(s, res, st, 0, "reply lines disagree: "
+			return smtp_fail(s, res, st, ERR_PROTO,
+			    "reply lines disagree: "
 			    "%d then %d", code, r);
 		code = r;
 		if (len > 4) {
@@ -136,6 +141,34 @@ smtp_read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
 	return code;
 }
 
+/* RFC 5321 4.3.2: MAIL, RCPT and the end of data are answered 2xx, 4xx
+ * or 5xx, DATA 354, 4xx or 5xx. Any other reply means the dialogue is
+ * out of step (a doubled or stray reply): a protocol error, never a
+ * verdict on the message. Returns code, or -1 with res. */
+static int
+smtp_expect(struct smtp *s, struct smtp_result *res, int code, int want)
+{
+	if (code == -1 || code / 100 == want / 100 || code / 100 == 4 ||
+	    code / 100 == 5)
+		return code;
+	return smtp_fail(s, res, res->stage, ERR_PROTO, "protocol error: "
+	    "%s answered %d %.200s", smtp_stage_name(res->stage), code,
+	    res->text);
+}
+
+/* After the 354 and after the reply to the end of data the server has
+ * nothing more to say until we speak: anything already waiting is a
+ * stray reply, and trusting it would put the dialogue out of step. */
+static int
+smtp_nothing_pending(struct smtp *s, struct smtp_result *res,
+    enum smtp_stage st)
+{
+	if (conn_pending(s->c) == 0)
+		return 0;
+	return smtp_fail(s, res, st, ERR_PROTO, "protocol error: the server "
+	    "sent more than its reply to %s", smtp_stage_name(st));
+}
+
 /* Writes one command line (refused if it holds CR or LF) without
  * flushing. 0, or -1 with res. */
 static int
@@ -147,10 +180,10 @@ smtp_vcommand(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
 
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (n < 0 || (size_t)n + 2 >= sizeof(buf))
-		return smtp_fail(s, res, st, 1, "command too long");
+		return smtp_fail(s, res, st, ERR_DATA, "command too long");
 	if (strpbrk(buf, "\r\n") != NULL)
-		return smtp_fail(s, res, st, 1, "refusing to send a command "
-		    "with CR or LF in it");
+		return smtp_fail(s, res, st, ERR_DATA, "refusing to send a "
+		    "command with CR or LF in it");
 	log_dialogue(1, buf, (size_t)n);
 	memcpy(buf + n, "\r\n", 2);
 	conn_timeout(s->c, s->p->timeout);
@@ -306,8 +339,8 @@ smtp_auth_exchange(struct smtp *s, enum auth_mech m, char *buf,
 			return code;
 		if (auth_cram_md5(p->user, p->secret, res->text, buf,
 		    buflen) == -1)
-			return smtp_fail(s, res, SMTP_AUTH, 0, "bad CRAM-MD5 "
-			    "challenge");
+			return smtp_fail(s, res, SMTP_AUTH, ERR_PROTO,
+			    "bad CRAM-MD5 challenge");
 		return smtp_step(s, SMTP_AUTH, res, NULL, "%s", buf);
 	case AUTH_XOAUTH2:
 		if (auth_xoauth2(p->user, p->secret, buf, buflen) == -1)
@@ -327,7 +360,7 @@ smtp_auth_exchange(struct smtp *s, enum auth_mech m, char *buf,
 			code = smtp_step(s, SMTP_AUTH, res, NULL, "%s", "\001");
 		return code;
 	}
-	return smtp_fail(s, res, SMTP_AUTH, 1, "credentials too long");
+	return smtp_fail(s, res, SMTP_AUTH, ERR_CONFIG, "credentials too long");
 }
 
 static int
@@ -339,16 +372,16 @@ smtp_auth(struct smtp *s, struct smtp_result *res)
 	int code;
 
 	if (!s->tls && !p->auth_plaintext)
-		return smtp_fail(s, res, SMTP_AUTH, 0, "refusing to send "
-		    "credentials without TLS");
+		return smtp_fail(s, res, SMTP_AUTH, ERR_CONFIG, "refusing to "
+		    "send credentials without TLS");
 	if (!(s->ext & SMTP_EXT_AUTH))
-		return smtp_fail(s, res, SMTP_AUTH, 0, "the server offers no "
-		    "AUTH although a user is configured");
+		return smtp_fail(s, res, SMTP_AUTH, ERR_CONFIG, "the server "
+		    "offers no AUTH although a user is configured");
 	m = auth_choose(s->mechs, p->auth_forced, s->tls);
 	if (m == 0)
-		return smtp_fail(s, res, SMTP_AUTH, 0, "no usable AUTH "
-		    "mechanism offered%s", p->auth_forced ? " (the one set by "
-		    "auth = is not offered)" : "");
+		return smtp_fail(s, res, SMTP_AUTH, ERR_CONFIG, "no usable "
+		    "AUTH mechanism offered%s", p->auth_forced ?
+		    " (the one set by auth = is not offered)" : "");
 	code = smtp_auth_exchange(s, m, buf, sizeof(buf), res);
 	explicit_bzero(buf, sizeof(buf));
 	if (code == 235)
@@ -357,7 +390,8 @@ smtp_auth(struct smtp *s, struct smtp_result *res)
 		return -1;
 	s->usable = 0;
 	if (code == 334)	/* a server that wants more than we know */
-		return smtp_fail(s, res, SMTP_AUTH, 0, "%s: unexpected 334",
+		return smtp_fail(s, res, SMTP_AUTH, ERR_PROTO, "%s: unexpected "
+		    "334",
 		    auth_name(m));
 	return -1;
 }
@@ -377,7 +411,8 @@ smtp_open(struct smtp *s, struct conn *c, const struct smtp_params *p,
 	s->tls = p->tls;
 	s->usable = 1;
 	if (strpbrk(p->helo, "\r\n ") != NULL || p->helo[0] == '\0')
-		return smtp_fail(s, res, SMTP_EHLO, 1, "bad EHLO name");
+		return smtp_fail(s, res, SMTP_EHLO, ERR_CONFIG,
+		    "bad EHLO name");
 	code = smtp_read_reply(s, SMTP_GREETING, res, NULL);
 	if (code == -1)
 		return -1;
@@ -389,7 +424,8 @@ smtp_open(struct smtp *s, struct conn *c, const struct smtp_params *p,
 		return -1;
 	if (p->starttls && !s->tls) {
 		if (!(s->ext & SMTP_EXT_STARTTLS))
-			return smtp_fail(s, res, SMTP_STARTTLS, 0, "the server "
+			return smtp_fail(s, res, SMTP_STARTTLS, ERR_CONFIG,
+			    "the server "
 			    "does not offer STARTTLS (tls = starttls "
 			    "requires it)");
 		code = smtp_step(s, SMTP_STARTTLS, res, NULL, "STARTTLS");
@@ -400,7 +436,8 @@ smtp_open(struct smtp *s, struct conn *c, const struct smtp_params *p,
 			return -1;
 		}
 		if (p->start_tls(p->arg, c, why, sizeof(why)) == -1)
-			return smtp_fail(s, res, SMTP_STARTTLS, 0, "%s", why);
+			return smtp_fail(s, res, SMTP_STARTTLS, ERR_TEMP,
+			    "%s", why);
 		s->tls = 1;
 		if (smtp_ehlo(s, res) == -1)
 			return -1;
@@ -434,7 +471,8 @@ smtp_check_addr(struct smtp *s, struct smtp_result *res, enum smtp_stage st,
 	for (; *a != '\0'; a++)
 		if ((unsigned char)*a < 0x20 || *a == 0x7f || *a == '<' ||
 		    *a == '>')
-			return smtp_fail(s, res, st, 1, "address contains a "
+			return smtp_fail(s, res, st, ERR_DATA, "address "
+			    "contains a "
 			    "control character or angle bracket");
 	return 0;
 }
@@ -480,9 +518,9 @@ smtp_send_body(struct smtp *s, struct envelope *env, struct smtp_result *res)
 		size_t i = 0;
 
 		if (n <= 0)
-			return smtp_fail(s, res, SMTP_DATA, 0, "reading the "
-			    "queued message: %s", n == 0 ? "file shorter than "
-			    "expected" : strerror(errno));
+			return smtp_fail(s, res, SMTP_DATA, ERR_TEMP,
+			    "reading the queued message: %s", n == 0 ?
+			    "file shorter than expected" : strerror(errno));
 		off += n;
 		conn_timeout(s->c, s->p->timeout);
 		while (i < (size_t)n) {
@@ -553,9 +591,13 @@ smtp_send_check(struct smtp *s, struct envelope *env, struct smtp_result *res)
 	int i;
 
 	if (!s->usable)
-		return smtp_fail(s, res, SMTP_MAIL, 0, "session not usable");
+		return smtp_fail(s, res, SMTP_MAIL, ERR_TEMP, "session not "
+		    "usable");
+	if (conn_pending(s->c) > 0)
+		return smtp_fail(s, res, SMTP_MAIL, ERR_PROTO, "protocol "
+		    "error: the server sent a reply nobody asked for");
 	if (s->dirty && smtp_rset(s) == -1)
-		return smtp_fail(s, res, SMTP_RSET, 0, "RSET failed");
+		return smtp_fail(s, res, SMTP_RSET, ERR_TEMP, "RSET failed");
 	if (smtp_check_addr(s, res, SMTP_MAIL, env->from) == -1)
 		return -1;
 	for (i = 0; i < env->nrcpts; i++) {
@@ -566,10 +608,12 @@ smtp_send_check(struct smtp *s, struct envelope *env, struct smtp_result *res)
 			return -1;
 	}
 	if (env->utf8 && !(s->ext & SMTP_EXT_SMTPUTF8))
-		return smtp_fail(s, res, SMTP_MAIL, 1, "an address is not "
+		return smtp_fail(s, res, SMTP_MAIL, ERR_DATA,
+		    "an address is not "
 		    "ASCII and the server does not offer SMTPUTF8");
 	if (s->size_max > 0 && (unsigned long long)env->len > s->size_max)
-		return smtp_fail(s, res, SMTP_MAIL, 1, "message of %lld bytes "
+		return smtp_fail(s, res, SMTP_MAIL, ERR_DATA,
+		    "message of %lld bytes "
 		    "exceeds the server's limit of %lu bytes",
 		    (long long)env->len, s->size_max);
 	return 0;
@@ -612,10 +656,12 @@ smtp_data_reply(struct smtp *s, struct smtp_txn *t, struct smtp_result *res)
 	struct smtp_result last = *res, ignore;
 	int code;
 
-	if ((code = smtp_read_reply(s, SMTP_DATA, res, NULL)) == -1)
+	code = smtp_read_reply(s, SMTP_DATA, res, NULL);
+	if (smtp_expect(s, res, code, 354) == -1)
 		return -1;
 	if (t->accepted > 0)
-		return code == 354 ? 0 : -1;
+		return code == 354 ? smtp_nothing_pending(s, res, SMTP_DATA) :
+		    -1;
 	*res = last;
 	if (code == 354 && (conn_write(s->c, ".\r\n", 3) == -1 ||
 	    smtp_flush(s, &ignore, SMTP_EOM) == -1 ||
@@ -637,7 +683,8 @@ smtp_txn_reply(struct smtp *s, struct smtp_txn *t, int k,
 	if (t->mail_refused)	/* the rest are answers to nothing */
 		return smtp_read_reply(s, SMTP_RCPT, &rr, NULL) == -1 ? -1 : 0;
 	if (k == 0) {
-		if ((code = smtp_read_reply(s, SMTP_MAIL, res, NULL)) == -1)
+		code = smtp_read_reply(s, SMTP_MAIL, res, NULL);
+		if (smtp_expect(s, res, code, 250) == -1)
 			return -1;
 		t->mail_refused = code != 250;
 		return 0;
@@ -645,7 +692,8 @@ smtp_txn_reply(struct smtp *s, struct smtp_txn *t, int k,
 	if (k > t->env->nrcpts)
 		return smtp_data_reply(s, t, res);
 	r = &t->env->rcpts[k - 1];
-	if ((code = smtp_read_reply(s, SMTP_RCPT, &rr, NULL)) == -1) {
+	code = smtp_read_reply(s, SMTP_RCPT, &rr, NULL);
+	if (smtp_expect(s, &rr, code, 250) == -1) {
 		*res = rr;
 		return -1;
 	}
@@ -708,6 +756,8 @@ smtp_envelope(struct smtp *s, struct smtp_txn *t, struct smtp_result *res)
 static int
 smtp_data(struct smtp *s, struct smtp_txn *t, struct smtp_result *res)
 {
+	int code;
+
 	if (!t->pipelining && t->accepted == 0)
 		return -1;	/* res holds the last RCPT refusal */
 	if (smtp_command(s, SMTP_DATA, res, "DATA") == -1 ||
@@ -715,7 +765,11 @@ smtp_data(struct smtp *s, struct smtp_txn *t, struct smtp_result *res)
 		return -1;
 	if (smtp_send_body(s, t->env, res) == -1)
 		return -1;
-	if (smtp_read_reply(s, SMTP_EOM, res, NULL) != 250)
+	code = smtp_read_reply(s, SMTP_EOM, res, NULL);
+	if (smtp_expect(s, res, code, 250) == -1 || code / 100 != 2)
+		return -1;
+	/* Never counted as sent when the server said more than 250. */
+	if (smtp_nothing_pending(s, res, SMTP_EOM) == -1)
 		return -1;
 	s->dirty = 0;	/* a completed transaction resets the state */
 	return 0;

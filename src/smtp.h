@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "conn.h"
+#include "relaymail.h"
 
 #define SMTP_LINE_MAX		4096	/* bytes in one reply line (RFC: 512) */
 #define SMTP_REPLY_LINES_MAX	128	/* lines in one multi-line reply */
@@ -34,7 +35,10 @@ enum smtp_ext {
 struct smtp_result {
 	enum smtp_stage stage;	/* where it stopped */
 	int	 code;		/* the server's reply, 0 for a local reason */
-	int	 permanent;	/* for code 0: retrying cannot help */
+	enum err_class class;	/* for code 0: ERR_TEMP (connection,
+				 * timeout), ERR_PROTO (the server broke the
+				 * dialogue), ERR_DATA (this message can never
+				 * go as it is), ERR_CONFIG (the settings) */
 	char	 text[SMTP_TEXT_MAX];	/* server text or local reason */
 };
 

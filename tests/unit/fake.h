@@ -1,6 +1,8 @@
 /* relaymail: a scripted in-memory transport for unit tests. ISC licence.
- * The "server" side is a fixed byte string handed out in reads of at most
- * `step` bytes; everything written is captured. */
+ * The "server" side is a fixed byte string handed out, like a server
+ * answering one command at a time, one reply per read at most (or, with
+ * `burst`, all at once, as a server that sends stray replies would), in
+ * reads of at most `step` bytes; everything written is captured. */
 #ifndef FAKE_H
 #define FAKE_H
 
@@ -11,12 +13,32 @@
 struct fake {
 	const char *in;		/* what the server says */
 	size_t	 in_len, in_off;
-	size_t	 step;		/* bytes per read; 0 = all available */
+	size_t	 step;		/* bytes per read; 0 = the whole reply */
+	int	 burst;		/* hand out several replies in one read */
+	size_t	 burst_at;	/* ... from this offset on */
 	char	 out[1 << 16];	/* what the client wrote */
 	size_t	 out_len;
 	int	 writes;	/* write calls */
 	int	 flushes;
 };
+
+/* The bytes up to the end of the first whole reply in p (its last line
+ * has a space or nothing after the code), or all of them. */
+static size_t
+fake_reply_len(const char *p, size_t n)
+{
+	size_t off = 0;
+
+	while (off < n) {
+		const char *nl = memchr(p + off, '\n', n - off);
+		size_t end = nl ? (size_t)(nl - p) + 1 : n;
+		size_t len = end - off;
+		if (len < 5 || p[off + 3] != '-')
+			return end;
+		off = end;
+	}
+	return n;
+}
 
 static ssize_t
 fake_read(void *ctx, void *buf, size_t len)
@@ -24,6 +46,8 @@ fake_read(void *ctx, void *buf, size_t len)
 	struct fake *f = ctx;
 	size_t n = f->in_len - f->in_off;
 
+	if (!f->burst || f->in_off < f->burst_at)
+		n = fake_reply_len(f->in + f->in_off, n);
 	if (f->step && n > f->step)
 		n = f->step;
 	if (n > len)

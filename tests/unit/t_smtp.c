@@ -186,6 +186,7 @@ TEST(starttls_injection_refused)
 	/* "250 injected" arrives with the 220: it must not count. */
 	setup("220 mx\r\n250-mx\r\n250 STARTTLS\r\n220 go ahead\r\n"
 	    "250 injected\r\n", 0);
+	f.burst = 1;
 	p.starttls = 1;
 	p.start_tls = fake_tls;
 	T_EQ(smtp_open(&s, &c, &p, &res), -1);
@@ -371,7 +372,7 @@ TEST(crlf_in_address_never_sent)
 	T_EQ(smtp_open(&s, &c, &p, &res), 0);
 	envelope(&e, r, 1, fd);
 	T_EQ(smtp_send(&s, &e, &res), -1);
-	T_OK(res.permanent);
+	T_EQ(res.class, ERR_DATA);
 	T_OK(strstr(f.out, "evil") == NULL);
 	close(fd);
 }
@@ -393,9 +394,83 @@ TEST(size_limit_before_mail)
 	T_EQ(smtp_open(&s, &c, &p, &res), 0);
 	envelope(&e, r, 1, fd);
 	T_EQ(smtp_send(&s, &e, &res), -1);
-	T_OK(res.permanent);
+	T_EQ(res.class, ERR_DATA);
 	T_OK(strstr(f.out, "MAIL") == NULL);
 	close(fd);
+}
+
+/* One transaction against a scripted server; the result of smtp_send.
+ * From the text burst_from on (if not NULL), the server's replies arrive
+ * together, as a server's stray ones would. */
+static int
+send_one(const char *script, const char *burst_from, struct smtp_rcpt *r,
+    int n)
+{
+	struct envelope e;
+	int fd = body("x\r\n"), rv;
+
+	setup(script, 0);
+	if (smtp_open(&s, &c, &p, &res) == -1)
+		return 99;
+	if (burst_from != NULL) {
+		f.burst = 1;
+		f.burst_at = (size_t)(strstr(script, burst_from) - script);
+	}
+	envelope(&e, r, n, fd);
+	rv = smtp_send(&s, &e, &res);
+	close(fd);
+	return rv;
+}
+
+/* A reply of the wrong class is a protocol error, never a verdict. */
+TEST(wrong_class_reply_is_protocol_error)
+{
+	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
+
+	T_EQ(send_one("220 mx\r\n250 mx\r\n250 ok\r\n250 ok\r\n"
+	    "250 ok\r\n", NULL, r, 1), -1);	/* DATA answered 250 */
+	T_EQ(res.code, 0);
+	T_EQ(res.class, ERR_PROTO);
+	T_EQ(res.stage, SMTP_DATA);
+	T_OK(strstr(res.text, "protocol error: DATA answered 250") != NULL);
+	T_OK(!s.usable);
+	T_EQ(send_one("220 mx\r\n250 mx\r\n354 what\r\n", NULL, r, 1),
+	    -1);
+	T_EQ(res.class, ERR_PROTO);	/* MAIL answered 354 */
+	T_EQ(res.stage, SMTP_MAIL);
+	T_EQ(send_one("220 mx\r\n250 mx\r\n250 ok\r\n250 ok\r\n"
+	    "354 go\r\n354 again\r\n", NULL, r, 1), -1);
+	T_EQ(res.class, ERR_PROTO);	/* end of data answered 354 */
+	T_EQ(res.stage, SMTP_EOM);
+}
+
+/* "354" and a stray "250" in one packet, then 554 at the end of data:
+ * never counted as sent. */
+TEST(stray_reply_after_354)
+{
+	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
+
+	T_EQ(send_one("220 mx\r\n250 mx\r\n250 ok\r\n250 ok\r\n"
+	    "354 go\r\n250 stray\r\n554 no\r\n", "354 go", r, 1), -1);
+	T_EQ(res.class, ERR_PROTO);
+	T_EQ(res.stage, SMTP_DATA);
+	T_OK(!s.usable);
+	T_OK(strstr(f.out, "\r\n.\r\n") == NULL);	/* no body sent */
+}
+
+/* A server that answers twice at the end of data: this message is not
+ * counted as sent, and the session is dropped before the next one. */
+TEST(double_reply_at_end_of_data)
+{
+	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
+
+	/* the 354 comes alone, the two replies to the dot together */
+	T_EQ(send_one("220 mx\r\n250 mx\r\n250 ok\r\n250 ok\r\n"
+	    "354 go\r\n250 ok\r\n250 again\r\n", "250 ok\r\n250 again",
+	    r, 1), -1);
+	T_EQ(res.class, ERR_PROTO);
+	T_EQ(res.stage, SMTP_EOM);
+	T_OK(!s.usable);
 }
 
 TEST_MAIN("t_smtp", {
@@ -420,4 +495,7 @@ TEST_MAIN("t_smtp", {
 	RUN(crlf_in_address_never_sent);
 	RUN(helo_fallback);
 	RUN(size_limit_before_mail);
+	RUN(wrong_class_reply_is_protocol_error);
+	RUN(stray_reply_after_354);
+	RUN(double_reply_at_end_of_data);
 })
