@@ -3,7 +3,7 @@
  * line number and notice a line longer than inih's buffer (which inih
  * would cut silently). One table lists every key with its parser and
  * where it was set; conf_env.c applies the environment through the same
- * table, and conf_finish() checks the rules between keys once both are in. */
+ * table; conf_finish() checks the rules between keys. */
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>

@@ -96,8 +96,11 @@ int	 conf_load_string(struct conf *c, const char *name, const char *text,
 int	 conf_load_env(struct conf *c, char *const *envp, char *err,
 	    size_t errlen);
 
-/* Checks required keys and cross-key rules (port default by tls mode).
- * Called by conf_load; call again after conf_load_env. 0 or -1. */
+/* Checks required keys and cross-key rules (a user needs a password
+ * source; the port default follows tls, recomputed on each call). Called
+ * by conf_load; call again after conf_load_env. 0, or -1 with one line in
+ * err naming the key where it was set: "FILE:LINE: [section] key: reason",
+ * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);
 
 /* The password from password, password_file or password_command, into
