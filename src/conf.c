@@ -576,6 +576,9 @@ conf_parse(struct conf *c, const char *name, struct conf_reader *rd,
 	r = ini_parse_stream(conf_reader, rd, conf_handler, &x);
 	if (x.failed)
 		return -1;
+	/* An error about the line, not a key (and inih's section buffer is
+	 * gone with its stack frame). */
+	x.section = x.key = NULL;
 	x.line = rd->line;
 	if (rd->toolong)
 		return conf_bad(&x, CONF_TOOLONG_WHY, CONF_LINE_MAX - 1);

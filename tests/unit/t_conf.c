@@ -82,6 +82,8 @@ TEST(errors_name_file_line_key)
 	T_STREQ(err, "x.conf: [relay] host: required key missing");
 	T_EQ(load("[relay]\nhost = h\nthis is not a key\n"), -1);
 	T_OK(strstr(err, "x.conf:3:") == err);
+	T_STREQ(err, "x.conf:3: syntax error (expected \"key = value\" or "
+	    "[section])");
 	T_EQ(load("[relay]\nhost = h\nhelo = bad name\n"), -1);
 }
 
