@@ -1,23 +1,24 @@
 /* relaymail: the configuration file. ISC licence, see LICENSE.
  * inih parses; our own reader feeds it line by line, so we know the true
  * line number and notice a line longer than inih's buffer (which inih
- * would cut silently). One table lists every key with its parser; the
- * environment (RELAYMAIL_SECTION_KEY) goes through the same table. */
+ * would cut silently). One table lists every key with its parser and
+ * where it was set; conf_env.c applies the environment through the same
+ * table; conf_finish() checks the rules between keys. */
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "conf.h"
+#include "conf_int.h"
 #include "relaymail.h"
+#include "util.h"
 
-struct reader {
+struct conf_reader {
 	FILE	*fp;		/* or: */
 	const char *text;
 	size_t	 off;
@@ -25,78 +26,76 @@ struct reader {
 	int	 toolong;
 };
 
-struct ctx {
-	struct conf *c;
-	struct reader *rd;
-	const char *name;	/* file name, or "environment" */
-	const char *envvar;	/* when from the environment */
-	char	*err;
-	size_t	 errlen;
-	int	 failed;
-	int	 seen[64];	/* line where each key was set */
-};
-
-typedef int (*setter)(struct ctx *, const char *key, const char *v,
-    void *field);
-
-struct key {
-	const char *section, *name;
-	setter	 set;
-	size_t	 off;
-	int	 multi;		/* may be given more than once */
-};
-
+/* conf_bad() with a va_list. FILE alone when there is no line; no
+ * "[section] key" when the error is about a line, not a key. */
 static int
-bad(struct ctx *x, const char *section, const char *key, const char *fmt,
-    const char *arg)
+conf_vbad(struct conf_ctx *x, const char *fmt, va_list ap)
 {
-	char why[300];
+	char why[300], line[16] = "";
 
 	if (x->failed)
-		return 0;
-	snprintf(why, sizeof(why), fmt, arg);
-	if (x->envvar != NULL)
-		snprintf(x->err, x->errlen, "environment: %s: %s", x->envvar,
-		    why);
-	else if (key != NULL)
-		snprintf(x->err, x->errlen, "%s:%d: [%s] %s: %s", x->name,
-		    x->rd ? x->rd->line : 0, section, key, why);
-	else
-		snprintf(x->err, x->errlen, "%s:%d: [%s]: %s", x->name,
-		    x->rd ? x->rd->line : 0, section, why);
+		return -1;
 	x->failed = 1;
-	return 0;	/* inih: stop */
+	vsnprintf(why, sizeof(why), fmt, ap);
+	if (x->envvar != NULL)
+		return util_err(x->err, x->errlen, "environment: %s: %s",
+		    x->envvar, why);
+	if (x->line > 0)
+		snprintf(line, sizeof(line), ":%d", x->line);
+	if (x->section == NULL)
+		return util_err(x->err, x->errlen, "%s%s: %s", x->name, line,
+		    why);
+	return util_err(x->err, x->errlen, "%s%s: [%s]%s%s: %s", x->name, line,
+	    x->section, x->key ? " " : "", x->key ? x->key : "", why);
+}
+
+/* see conf_int.h */
+int
+conf_bad(struct conf_ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = conf_vbad(x, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 static int
-set_str(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_str(struct conf_ctx *x, const char *v, void *field)
 {
 	char **p = field;
 
-	(void)x;
-	(void)key;
 	free(*p);
-	*p = strdup(v);
-	return *p != NULL ? 1 : -1;
+	if ((*p = strdup(v)) == NULL)
+		return conf_bad(x, "out of memory");
+	return 0;
 }
 
-static int
-set_path(struct ctx *x, const char *key, const char *v, void *field)
+static void
+conf_clear_str(struct conf *c, void *field)
 {
-	(void)key;
-	if (v[0] != '/' && x->envvar == NULL && strchr(v, '/') == NULL &&
-	    v[0] == '\0')
-		return -2;
-	return set_str(x, key, v, field);
+	char **p = field;
+
+	(void)c;
+	free(*p);
+	*p = NULL;
 }
 
 static int
-set_bool(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_path(struct conf_ctx *x, const char *v, void *field)
+{
+	if (v[0] == '\0' && x->envvar == NULL)
+		return conf_bad(x, "not a path");
+	return conf_set_str(x, v, field);
+}
+
+static int
+conf_set_bool(struct conf_ctx *x, const char *v, void *field)
 {
 	int *p = field;
 
-	(void)x;
-	(void)key;
 	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
 	    !strcasecmp(v, "on") || !strcmp(v, "1"))
 		*p = 1;
@@ -104,19 +103,19 @@ set_bool(struct ctx *x, const char *key, const char *v, void *field)
 	    !strcasecmp(v, "off") || !strcmp(v, "0"))
 		*p = 0;
 	else
-		return -3;
-	return 1;
+		return conf_bad(x, "not yes or no: \"%s\"", v);
+	return 0;
 }
 
 /* The words of each enumerated key, in the order of its enum. */
-static const char *tls_names[] = { "starttls", "tls", "none", NULL };
-static const char *auth_names[] = { "auto", "plain", "login", "cram-md5",
-    "xoauth2", "oauthbearer", NULL };
-static const char *rewrite_names[] = { "no", "local", "always", NULL };
+static const char *conf_tls_names[] = { "starttls", "tls", "none", NULL };
+static const char *conf_auth_names[] = { "auto", "plain", "login",
+    "cram-md5", "xoauth2", "oauthbearer", NULL };
+static const char *conf_rewrite_names[] = { "no", "local", "always", NULL };
 
 /* The index of v in names (case-insensitive), or -1. */
 static int
-choice(const char *v, const char **names)
+conf_choice(const char *v, const char **names)
 {
 	int i;
 
@@ -127,46 +126,44 @@ choice(const char *v, const char **names)
 }
 
 static int
-set_tls(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_tls(struct conf_ctx *x, const char *v, void *field)
 {
-	int i = choice(v, tls_names);
+	int i = conf_choice(v, conf_tls_names);
 
-	(void)x;
-	(void)key;
 	if (i < 0)
-		return -4;
+		return conf_bad(x, "must be starttls, tls or none, not \"%s\"",
+		    v);
 	*(enum conf_tls *)field = (enum conf_tls)i;
-	return 1;
+	return 0;
 }
 
 static int
-set_auth(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_auth(struct conf_ctx *x, const char *v, void *field)
 {
-	int i = choice(v, auth_names);
+	int i = conf_choice(v, conf_auth_names);
 
-	(void)x;
-	(void)key;
 	if (i < 0)
-		return -5;
+		return conf_bad(x, "unknown mechanism \"%s\"", v);
 	*(enum conf_auth *)field = (enum conf_auth)i;
-	return 1;
+	return 0;
 }
 
 static int
-set_rewrite(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_rewrite(struct conf_ctx *x, const char *v, void *field)
 {
-	int i = choice(v, rewrite_names);
+	int i = conf_choice(v, conf_rewrite_names);
 
-	(void)x;
-	(void)key;
 	if (i < 0)
-		return -6;
+		return conf_bad(x, "must be no, local or always, not \"%s\"",
+		    v);
 	*(enum conf_rewrite *)field = (enum conf_rewrite)i;
-	return 1;
+	return 0;
 }
 
+/* v as a number from 0 to max (with durations: a unit s, m, h or d may
+ * follow, and max is in seconds), or -1. */
 static long
-number(const char *v, long max, int durations)
+conf_number(const char *v, long max, int durations)
 {
 	char *end;
 	long n, unit = 1;
@@ -191,60 +188,108 @@ number(const char *v, long max, int durations)
 }
 
 static int
-set_port(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_port(struct conf_ctx *x, const char *v, void *field)
 {
-	long n = number(v, 65535, 0);
-
-	if (n < 1)
-		return -7;
-	return set_str(x, key, v, field);
+	if (conf_number(v, 65535, 0) < 1)
+		return conf_bad(x, "not a port number: \"%s\"", v);
+	return conf_set_str(x, v, field);
 }
 
-static int
-set_timeout(struct ctx *x, const char *key, const char *v, void *field)
-{
-	long n = number(v, 3600, 1);
+#define CONF_DURATION_WHY	"not a duration: \"%s\" (e.g. 60, 30s, 5m, 5d)"
 
-	(void)x;
-	(void)key;
+static int
+conf_set_timeout(struct conf_ctx *x, const char *v, void *field)
+{
+	long n = conf_number(v, 3600, 1);
+
 	if (n < 1)
-		return -8;
+		return conf_bad(x, CONF_DURATION_WHY, v);
 	*(int *)field = (int)n;
-	return 1;
+	return 0;
 }
 
 static int
-set_age(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_age(struct conf_ctx *x, const char *v, void *field)
 {
-	long n = number(v, 365L * 86400, 1);
+	long n = conf_number(v, 365L * 86400, 1);
 
-	(void)x;
-	(void)key;
 	if (n < 0)
-		return -8;
+		return conf_bad(x, CONF_DURATION_WHY, v);
 	*(long *)field = n;
-	return 1;
+	return 0;
 }
 
 static int
-set_helo(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_helo(struct conf_ctx *x, const char *v, void *field)
 {
 	size_t i;
 
 	for (i = 0; v[i] != '\0'; i++)
 		if (!isalnum((unsigned char)v[i]) && !strchr("-.[]:_", v[i]))
-			return -9;
-	return set_str(x, key, v, field);
+			return conf_bad(x, "not a host name: \"%s\"", v);
+	return conf_set_str(x, v, field);
+}
+
+/* Splits one host list entry in place: name, name:port, [v6], [v6]:port
+ * or a bare v6 address. 0, or -1 when it is none of these. */
+static int
+conf_host_split(char *tok, char **name, char **port)
+{
+	char *colon, *end;
+
+	*name = tok;
+	*port = NULL;
+	if (tok[0] == '[') {
+		if ((end = strchr(tok, ']')) == NULL)
+			return -1;
+		*end = '\0';
+		*name = tok + 1;
+		if (end[1] == ':')
+			*port = end + 2;
+		else if (end[1] != '\0')
+			return -1;
+	} else if ((colon = strchr(tok, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		*colon = '\0';	/* a bare v6 address has more colons */
+		*port = colon + 1;
+	}
+	if (**name == '\0' || (*port != NULL && conf_number(*port, 65535, 0)
+	    < 1))
+		return -1;
+	return 0;
 }
 
 static int
-set_hosts(struct ctx *x, const char *key, const char *v, void *field)
+conf_set_hosts(struct conf_ctx *x, const char *v, void *field)
 {
 	struct conf *c = x->c;
-	char buf[1024], *p, *tok;
+	char buf[1024], *p, *tok, *name, *port;
+	int ok = util_strlcpy(buf, v, sizeof(buf)) < sizeof(buf);
+
+	(void)field;
+	for (p = buf; ok && (tok = strtok(p, ", \t")) != NULL; p = NULL) {
+		struct conf_host *h = &c->hosts[c->nhosts];
+		if (!(ok = conf_host_split(tok, &name, &port) == 0))
+			break;
+		if (c->nhosts == CONF_HOSTS_MAX)
+			return conf_bad(x, "too many hosts (at most %d)",
+			    CONF_HOSTS_MAX);
+		h->name = strdup(name);
+		h->port = port ? strdup(port) : NULL;
+		c->nhosts++;
+		if (h->name == NULL || (port != NULL && h->port == NULL))
+			return conf_bad(x, "out of memory");
+	}
+	if (!ok || c->nhosts == 0)
+		return conf_bad(x, "bad host list: \"%s\"", v);
+	return 0;
+}
+
+static void
+conf_clear_hosts(struct conf *c, void *field)
+{
 	int i;
 
-	(void)key;
 	(void)field;
 	for (i = 0; i < c->nhosts; i++) {
 		free(c->hosts[i].name);
@@ -252,182 +297,207 @@ set_hosts(struct ctx *x, const char *key, const char *v, void *field)
 		c->hosts[i].name = c->hosts[i].port = NULL;
 	}
 	c->nhosts = 0;
-	if (strlen(v) >= sizeof(buf))
-		return -10;
-	memcpy(buf, v, strlen(v) + 1);
-	for (p = buf; (tok = strtok(p, ", \t")) != NULL; p = NULL) {
-		char *name = tok, *port = NULL, *colon;
-		if (c->nhosts == CONF_HOSTS_MAX)
-			return -11;
-		if (tok[0] == '[') {	/* [v6] or [v6]:port */
-			char *end = strchr(tok, ']');
-			if (end == NULL)
-				return -10;
-			*end = '\0';
-			name = tok + 1;
-			if (end[1] == ':')
-				port = end + 2;
-			else if (end[1] != '\0')
-				return -10;
-		} else if ((colon = strchr(tok, ':')) != NULL &&
-		    strchr(colon + 1, ':') == NULL) {
-			*colon = '\0';	/* name:port (a bare v6 has more) */
-			port = colon + 1;
-		}
-		if (*name == '\0' || (port != NULL && number(port, 65535, 0)
-		    < 1))
-			return -10;
-		c->hosts[c->nhosts].name = strdup(name);
-		c->hosts[c->nhosts].port = port ? strdup(port) : NULL;
-		c->nhosts++;
-	}
-	return c->nhosts > 0 ? 1 : -10;
 }
 
+/* 1 if tok is "sha256/" and the 44 base64 characters of 32 bytes. */
 static int
-set_pins(struct ctx *x, const char *key, const char *v, void *field)
+conf_pin_ok(const char *tok)
 {
-	struct conf *c = x->c;
-	char buf[1024], *p, *tok;
+	size_t i;
 
-	(void)key;
-	(void)field;
-	if (strlen(v) >= sizeof(buf))
-		return -12;
-	memcpy(buf, v, strlen(v) + 1);
-	for (p = buf; (tok = strtok(p, ", \t")) != NULL; p = NULL) {
-		size_t i;
-		if (strncmp(tok, "sha256/", 7) != 0 || strlen(tok) != 51)
-			return -12;
-		for (i = 7; i < 51; i++)
-			if (!isalnum((unsigned char)tok[i]) &&
-			    !strchr("+/=", tok[i]))
-				return -12;
-		if (c->ntls_pins == TLS_PINS_MAX)
-			return -13;
-		c->tls_pins[c->ntls_pins++] = strdup(tok);
-	}
+	if (strncmp(tok, "sha256/", 7) != 0 || strlen(tok) != 51)
+		return 0;
+	for (i = 7; i < 51; i++)
+		if (!isalnum((unsigned char)tok[i]) && !strchr("+/=", tok[i]))
+			return 0;
 	return 1;
 }
 
-#define F(field) offsetof(struct conf, field)
-static const struct key keys[] = {
-	{ "relay", "host", set_hosts, 0, 0 },
-	{ "relay", "port", set_port, F(port), 0 },
-	{ "relay", "tls", set_tls, F(tls), 0 },
-	{ "relay", "tls_verify", set_bool, F(tls_verify), 0 },
-	{ "relay", "tls_ca_file", set_path, F(tls_ca_file), 0 },
-	{ "relay", "tls_host", set_str, F(tls_host), 0 },
-	{ "relay", "tls_pin", set_pins, 0, 1 },
-	{ "relay", "tls_cert_file", set_path, F(tls_cert_file), 0 },
-	{ "relay", "tls_key_file", set_path, F(tls_key_file), 0 },
-	{ "relay", "user", set_str, F(user), 0 },
-	{ "relay", "password", set_str, F(password), 0 },
-	{ "relay", "password_file", set_path, F(password_file), 0 },
-	{ "relay", "password_command", set_str, F(password_command), 0 },
-	{ "relay", "auth", set_auth, F(auth), 0 },
-	{ "relay", "auth_allow_plaintext", set_bool, F(auth_allow_plaintext),
-	    0 },
-	{ "relay", "helo", set_helo, F(helo), 0 },
-	{ "relay", "timeout", set_timeout, F(timeout), 0 },
-	{ "queue", "dir", set_path, F(queue_dir), 0 },
-	{ "queue", "max_age", set_age, F(max_age), 0 },
-	{ "queue", "bounce", set_bool, F(bounce), 0 },
-	{ "queue", "bounce_to", set_str, F(bounce_to), 0 },
-	{ "message", "domain", set_helo, F(domain), 0 },
-	{ "message", "from", set_str, F(from), 0 },
-	{ "message", "rewrite_from", set_rewrite, F(rewrite_from), 0 },
-	{ "log", "file", set_path, F(log_file), 0 },
-};
-#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
-
-static const char *
-why(int code)
+static int
+conf_set_pins(struct conf_ctx *x, const char *v, void *field)
 {
-	switch (code) {
-	case -2: return "not a path";
-	case -3: return "not yes or no: \"%s\"";
-	case -4: return "must be starttls, tls or none, not \"%s\"";
-	case -5: return "unknown mechanism \"%s\"";
-	case -6: return "must be no, local or always, not \"%s\"";
-	case -7: return "not a port number: \"%s\"";
-	case -8: return "not a duration: \"%s\" (e.g. 60, 30s, 5m, 5d)";
-	case -9: return "not a host name: \"%s\"";
-	case -10: return "bad host list: \"%s\"";
-	case -11: return "too many hosts (at most 8)";
-	case -12: return "not a pin of the form sha256/BASE64: \"%s\"";
-	case -13: return "too many pins (at most 8)";
-	default: return "out of memory";
+	struct conf *c = x->c;
+	char buf[1024], *p, *tok;
+	int ok = util_strlcpy(buf, v, sizeof(buf)) < sizeof(buf);
+
+	(void)field;
+	for (p = buf; ok && (tok = strtok(p, ", \t")) != NULL; p = NULL) {
+		if (!(ok = conf_pin_ok(tok)))
+			break;
+		if (c->ntls_pins == TLS_PINS_MAX)
+			return conf_bad(x, "too many pins (at most %d)",
+			    TLS_PINS_MAX);
+		if ((c->tls_pins[c->ntls_pins++] = strdup(tok)) == NULL)
+			return conf_bad(x, "out of memory");
 	}
+	if (!ok)
+		return conf_bad(x, "not a pin of the form sha256/BASE64: "
+		    "\"%s\"", v);
+	return 0;
 }
 
-static int
-set(struct ctx *x, const char *section, const char *name, const char *v)
+static void
+conf_clear_pins(struct conf *c, void *field)
+{
+	int i;
+
+	(void)field;
+	for (i = 0; i < c->ntls_pins; i++) {
+		free(c->tls_pins[i]);
+		c->tls_pins[i] = NULL;
+	}
+	c->ntls_pins = 0;
+}
+
+static void
+conf_clear_secret(struct conf *c, void *field)
+{
+	char **p = field;
+
+	if (*p != NULL)
+		explicit_bzero(*p, strlen(*p));
+	conf_clear_str(c, field);
+}
+
+#define F(field) offsetof(struct conf, field)
+#define STR(set, field) set, conf_clear_str, F(field)
+#define VAL(set, field) set, NULL, F(field)
+const struct conf_key conf_keys[] = {
+	{ "relay", "host", conf_set_hosts, conf_clear_hosts, 0, 0 },
+	{ "relay", "port", STR(conf_set_port, port), 0 },
+	{ "relay", "tls", VAL(conf_set_tls, tls), 0 },
+	{ "relay", "tls_verify", VAL(conf_set_bool, tls_verify), 0 },
+	{ "relay", "tls_ca_file", STR(conf_set_path, tls_ca_file), 0 },
+	{ "relay", "tls_host", STR(conf_set_str, tls_host), 0 },
+	{ "relay", "tls_pin", conf_set_pins, conf_clear_pins, 0, 1 },
+	{ "relay", "tls_cert_file", STR(conf_set_path, tls_cert_file), 0 },
+	{ "relay", "tls_key_file", STR(conf_set_path, tls_key_file), 0 },
+	{ "relay", "user", STR(conf_set_str, user), 0 },
+	{ "relay", "password", conf_set_str, conf_clear_secret, F(password),
+	    0 },
+	{ "relay", "password_file", STR(conf_set_path, password_file), 0 },
+	{ "relay", "password_command", STR(conf_set_str, password_command),
+	    0 },
+	{ "relay", "auth", VAL(conf_set_auth, auth), 0 },
+	{ "relay", "auth_allow_plaintext",
+	    VAL(conf_set_bool, auth_allow_plaintext), 0 },
+	{ "relay", "helo", STR(conf_set_helo, helo), 0 },
+	{ "relay", "timeout", VAL(conf_set_timeout, timeout), 0 },
+	{ "queue", "dir", STR(conf_set_path, queue_dir), 0 },
+	{ "queue", "max_age", VAL(conf_set_age, max_age), 0 },
+	{ "queue", "bounce", VAL(conf_set_bool, bounce), 0 },
+	{ "queue", "bounce_to", STR(conf_set_str, bounce_to), 0 },
+	{ "message", "domain", STR(conf_set_helo, domain), 0 },
+	{ "message", "from", STR(conf_set_str, from), 0 },
+	{ "message", "rewrite_from", VAL(conf_set_rewrite, rewrite_from), 0 },
+	{ "log", "file", STR(conf_set_path, log_file), 0 },
+};
+#define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
+_Static_assert(CONF_NKEYS <= CONF_KEYS_MAX, "raise CONF_KEYS_MAX");
+const size_t conf_nkeys = CONF_NKEYS;
+
+/* see conf_int.h */
+const struct conf_key *
+conf_key_find(const char *section, const char *name)
 {
 	size_t i;
-	int r;
 
-	for (i = 0; v[i] != '\0'; i++)
-		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-			return bad(x, section, name, "control character in "
-			    "value%s", "");
-	if (strcmp(section, "aliases") == 0) {
-		struct conf *c = x->c;
-		int k;
-		for (k = 0; k < c->naliases; k++)
-			if (strcasecmp(c->aliases[k].name, name) == 0 &&
-			    x->envvar == NULL)
-				return bad(x, section, name, "duplicate alias%s",
-				    "");
-		if (c->naliases == CONF_ALIASES_MAX)
-			return bad(x, section, name, "too many aliases%s", "");
-		c->aliases[c->naliases].name = strdup(name);
-		c->aliases[c->naliases].value = strdup(v);
-		c->naliases++;
-		return 1;
-	}
-	for (i = 0; i < NKEYS; i++) {
-		if (strcmp(keys[i].section, section) != 0 ||
-		    strcmp(keys[i].name, name) != 0)
-			continue;
-		if (x->envvar == NULL && !keys[i].multi && x->seen[i] != 0) {
-			char first[32];
-			snprintf(first, sizeof(first), "%d", x->seen[i]);
-			return bad(x, section, name, "duplicate key, first set "
-			    "on line %s", first);
-		}
-		x->seen[i] = x->rd ? x->rd->line : 1;
-		r = keys[i].set(x, name, v, (char *)x->c + keys[i].off);
-		if (r < 0)
-			return bad(x, section, name, why(r), v);
-		return 1;
-	}
-	for (i = 0; i < NKEYS; i++)
-		if (strcmp(keys[i].section, section) == 0)
-			return bad(x, section, name, "unknown key%s", "");
-	return bad(x, section, NULL, "unknown section%s", "");
+	for (i = 0; i < CONF_NKEYS; i++)
+		if (strcmp(conf_keys[i].section, section) == 0 &&
+		    (name == NULL || strcmp(conf_keys[i].name, name) == 0))
+			return &conf_keys[i];
+	return NULL;
 }
 
+/* An alias from the file, or one from the environment that replaces the
+ * file's alias of that name. */
 static int
-handler(void *user, const char *section, const char *name,
+conf_set_alias(struct conf_ctx *x, const char *name, const char *v)
+{
+	struct conf *c = x->c;
+	struct conf_alias *a = NULL;
+	int i;
+
+	for (i = 0; i < c->naliases && a == NULL; i++)
+		if (strcasecmp(c->aliases[i].name, name) == 0)
+			a = &c->aliases[i];
+	if (a != NULL && x->envvar == NULL)
+		return conf_bad(x, "duplicate alias");
+	if (a == NULL) {
+		if (c->naliases == CONF_ALIASES_MAX)
+			return conf_bad(x, "too many aliases");
+		a = &c->aliases[c->naliases++];
+		if ((a->name = strdup(name)) == NULL)
+			return conf_bad(x, "out of memory");
+	}
+	free(a->value);
+	if ((a->value = strdup(v)) == NULL)
+		return conf_bad(x, "out of memory");
+	return 0;
+}
+
+/* see conf_int.h */
+int
+conf_set(struct conf_ctx *x, const char *section, const char *name,
+    const char *v)
+{
+	const struct conf_key *k;
+	struct conf *c = x->c;
+	void *field;
+	size_t i;
+	int *on;
+
+	x->section = section;
+	x->key = name;
+	for (i = 0; v[i] != '\0'; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return conf_bad(x, "control character in value");
+	if (strcmp(section, "aliases") == 0)
+		return conf_set_alias(x, name, v);
+	if ((k = conf_key_find(section, name)) == NULL) {
+		if (conf_key_find(section, NULL) != NULL)
+			return conf_bad(x, "unknown key");
+		x->key = NULL;
+		return conf_bad(x, "unknown section");
+	}
+	on = &c->set_on[k - conf_keys];
+	field = (char *)c + k->off;
+	if (x->envvar == NULL && !k->multi && *on > 0)
+		return conf_bad(x, "duplicate key, first set on line %d", *on);
+	/* Each source replaces a key whole: the environment every time, the
+	 * file on the key's first line (a list may go on over more lines). */
+	if (k->clear != NULL && (x->envvar != NULL || *on <= 0))
+		k->clear(c, field);
+	*on = x->envvar != NULL ? CONF_FROM_ENV : x->line;
+	return k->set(x, v, field);
+}
+
+#define CONF_TOOLONG_WHY	"line too long (over %d bytes); put long " \
+	"values such as passwords in password_file"
+
+static int
+conf_handler(void *user, const char *section, const char *name,
     const char *value)
 {
-	struct ctx *x = user;
+	struct conf_ctx *x = user;
 
 	if (x->failed)
 		return 0;
-	if (x->rd->toolong)
-		return bad(x, section, name, "line too long (over %s bytes); "
-		    "put long values such as passwords in password_file",
-		    "198");
-	return set(x, section, name, value);
+	x->line = x->rd->line;
+	if (x->rd->toolong) {
+		x->section = section;
+		x->key = name;
+		conf_bad(x, CONF_TOOLONG_WHY, CONF_LINE_MAX - 1);
+		return 0;
+	}
+	return conf_set(x, section, name, value) == 0;	/* inih: 0 stops */
 }
 
 /* inih calls this for each line; num is its buffer size (200). */
 static char *
-reader(char *str, int num, void *stream)
+conf_reader(char *str, int num, void *stream)
 {
-	struct reader *rd = stream;
+	struct conf_reader *rd = stream;
 	size_t n;
 
 	if (rd->fp != NULL) {
@@ -460,10 +530,21 @@ reader(char *str, int num, void *stream)
 			rd->off = nl ? (size_t)(nl - rd->text) + 1 :
 			    strlen(rd->text);
 		}
-		/* Hand inih a line that cannot parse as a value. */
 	}
 	rd->line++;
 	return str;
+}
+
+/* see conf_int.h */
+void
+conf_ctx_init(struct conf_ctx *x, struct conf *c, const char *name,
+    char *err, size_t errlen)
+{
+	memset(x, 0, sizeof(*x));
+	x->c = c;
+	x->name = name;
+	x->err = err;
+	x->errlen = errlen;
 }
 
 /* see conf.h */
@@ -481,30 +562,29 @@ conf_defaults(struct conf *c)
 }
 
 static int
-parse(struct conf *c, const char *name, struct reader *rd, char *err,
-    size_t errlen)
+conf_parse(struct conf *c, const char *name, struct conf_reader *rd,
+    char *err, size_t errlen)
 {
-	struct ctx x;
+	struct conf_ctx x;
 	int r;
 
-	memset(&x, 0, sizeof(x));
-	x.c = c;
+	conf_ctx_init(&x, c, name, err, errlen);
 	x.rd = rd;
-	x.name = name;
-	x.err = err;
-	x.errlen = errlen;
 	free(c->path);
-	c->path = strdup(name);
-	r = ini_parse_stream(reader, rd, handler, &x);
+	if ((c->path = strdup(name)) == NULL)
+		return conf_bad(&x, "out of memory");
+	r = ini_parse_stream(conf_reader, rd, conf_handler, &x);
 	if (x.failed)
 		return -1;
-	if (rd->toolong || r > 0) {
-		snprintf(err, errlen, "%s:%d: %s", name, rd->line,
-		    rd->toolong ? "line too long (over 198 bytes); put long "
-		    "values such as passwords in password_file" :
-		    "syntax error (expected \"key = value\" or [section])");
-		return -1;
-	}
+	/* An error about the line, not a key (and inih's section buffer is
+	 * gone with its stack frame). */
+	x.section = x.key = NULL;
+	x.line = rd->line;
+	if (rd->toolong)
+		return conf_bad(&x, CONF_TOOLONG_WHY, CONF_LINE_MAX - 1);
+	if (r > 0)
+		return conf_bad(&x, "syntax error (expected \"key = value\" "
+		    "or [section])");
 	return conf_finish(c, err, errlen);
 }
 
@@ -512,15 +592,13 @@ parse(struct conf *c, const char *name, struct reader *rd, char *err,
 int
 conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 {
-	struct reader rd;
+	struct conf_reader rd;
 	int r;
 
 	memset(&rd, 0, sizeof(rd));
-	if ((rd.fp = fopen(path, "re")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	r = parse(c, path, &rd, err, errlen);
+	if ((rd.fp = fopen(path, "re")) == NULL)
+		return util_err(err, errlen, "%s: %s", path, strerror(errno));
+	r = conf_parse(c, path, &rd, err, errlen);
 	fclose(rd.fp);
 	return r;
 }
@@ -530,228 +608,75 @@ int
 conf_load_string(struct conf *c, const char *name, const char *text,
     char *err, size_t errlen)
 {
-	struct reader rd;
+	struct conf_reader rd;
 
 	memset(&rd, 0, sizeof(rd));
 	rd.text = text;
-	return parse(c, name, &rd, err, errlen);
+	return conf_parse(c, name, &rd, err, errlen);
 }
 
-/* The key whose variable is var (RELAYMAIL_RELAY_TLS_CA_FILE), or -1. */
-static int
-env_key(const char *var)
+/* Points x at key name of section for a cross-key rule: at its line in
+ * the file, at its variable, or at the file alone when it is unset. */
+static struct conf_ctx *
+conf_at(struct conf_ctx *x, const char *section, const char *name)
 {
-	char want[128], *p;
-	size_t i;
+	const struct conf_key *k = conf_key_find(section, name);
+	int on = x->c->set_on[k - conf_keys];
 
-	for (i = 0; i < NKEYS; i++) {
-		snprintf(want, sizeof(want), "RELAYMAIL_%s_%s", keys[i].section,
-		    keys[i].name);
-		for (p = want; *p; p++)
-			*p = (char)toupper((unsigned char)*p);
-		if (strcmp(want, var) == 0)
-			return (int)i;
+	x->section = section;
+	x->key = name;
+	x->line = on > 0 ? on : 0;
+	x->envvar = NULL;
+	if (on == CONF_FROM_ENV) {
+		conf_env_name(k, x->var, sizeof(x->var));
+		x->envvar = x->var;
 	}
-	return -1;
-}
-
-static int
-env_set(struct ctx *x, const char *var, const char *v)
-{
-	char name[128], *p;
-	int k = env_key(var);
-
-	if (k >= 0)
-		return set(x, keys[k].section, keys[k].name, v) == 0 ||
-		    x->failed ? -1 : 0;
-	if (strncmp(var, "RELAYMAIL_ALIASES_", 18) == 0 && var[18] != '\0') {
-		snprintf(name, sizeof(name), "%s", var + 18);
-		for (p = name; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		return set(x, "aliases", name, v) == 0 || x->failed ? -1 : 0;
-	}
-	snprintf(x->err, x->errlen, "environment: %s: unknown setting", var);
-	return -1;
-}
-
-/* see conf.h */
-int
-conf_load_env(struct conf *c, char *const *envp, char *err, size_t errlen)
-{
-	struct ctx x;
-	char var[128], value[1024];
-
-	memset(&x, 0, sizeof(x));
-	x.c = c;
-	x.name = "environment";
-	x.err = err;
-	x.errlen = errlen;
-	for (; envp != NULL && *envp != NULL; envp++) {
-		const char *e = *envp, *eq = strchr(e, '=');
-		size_t n;
-
-		if (strncmp(e, "RELAYMAIL_", 10) != 0 || eq == NULL)
-			continue;
-		n = (size_t)(eq - e);
-		if (n >= sizeof(var))
-			n = sizeof(var) - 1;
-		memcpy(var, e, n);
-		var[n] = '\0';
-		x.envvar = var;
-		/* A key of that name first (tls_ca_file ends in _FILE too);
-		 * else KEY_FILE names a file holding the value. */
-		if (env_key(var) >= 0 || n <= 5 ||
-		    strcmp(var + n - 5, "_FILE") != 0) {
-			if (env_set(&x, var, eq + 1) == -1)
-				return -1;
-			continue;
-		}
-		{
-			FILE *fp = fopen(eq + 1, "re");
-			if (fp == NULL || fgets(value, sizeof(value), fp) ==
-			    NULL) {
-				snprintf(err, errlen, "environment: %s: %s: %s",
-				    var, eq + 1, fp ? "empty" : strerror(errno));
-				if (fp)
-					fclose(fp);
-				return -1;
-			}
-			fclose(fp);
-		}
-		value[strcspn(value, "\r\n")] = '\0';
-		var[n - 5] = '\0';
-		if (env_set(&x, var, value) == -1) {
-			explicit_bzero(value, sizeof(value));
-			return -1;
-		}
-		explicit_bzero(value, sizeof(value));
-	}
-	return 0;
+	return x;
 }
 
 /* see conf.h */
 int
 conf_finish(struct conf *c, char *err, size_t errlen)
 {
-	const char *name = c->path ? c->path : "environment";
+	struct conf_ctx x;
 	int sources = (c->password != NULL) + (c->password_file != NULL) +
 	    (c->password_command != NULL);
+	int cert = c->tls_cert_file != NULL, key = c->tls_key_file != NULL;
+	const struct conf_key *port = conf_key_find("relay", "port");
 
-	if (c->nhosts == 0) {
-		snprintf(err, errlen, "%s: [relay] host: required key missing",
-		    name);
-		return -1;
+	conf_ctx_init(&x, c, c->path ? c->path : "environment", err, errlen);
+	if (c->nhosts == 0)
+		return conf_bad(conf_at(&x, "relay", "host"), "required key "
+		    "missing");
+	/* Defaulted again on every call: the environment may change tls. */
+	if (c->set_on[port - conf_keys] == 0) {
+		free(c->port);
+		if ((c->port = strdup(c->tls == CONF_TLS_IMPLICIT ? "465" :
+		    c->tls == CONF_TLS_NONE ? "25" : "587")) == NULL)
+			return conf_bad(conf_at(&x, "relay", "port"), "out of "
+			    "memory");
 	}
-	if (c->port == NULL)
-		c->port = strdup(c->tls == CONF_TLS_IMPLICIT ? "465" :
-		    c->tls == CONF_TLS_NONE ? "25" : "587");
-	if (sources > 1) {
-		snprintf(err, errlen, "%s: [relay] password: give only one of "
-		    "password, password_file and password_command", name);
-		return -1;
-	}
-	if (sources > 0 && c->user == NULL) {
-		snprintf(err, errlen, "%s: [relay] user: required when a "
-		    "password is set", name);
-		return -1;
-	}
-	if ((c->tls_cert_file == NULL) != (c->tls_key_file == NULL)) {
-		snprintf(err, errlen, "%s: [relay] tls_cert_file: needs "
-		    "tls_key_file too (and the other way round)", name);
-		return -1;
-	}
+	if (sources > 1)
+		return conf_bad(conf_at(&x, "relay", "password"), "give only "
+		    "one of password, password_file and password_command");
+	if (sources > 0 && c->user == NULL)
+		return conf_bad(conf_at(&x, "relay", "user"), "required when a "
+		    "password is set");
+	if (sources == 0 && c->user != NULL)
+		return conf_bad(conf_at(&x, "relay", "user"), "set password, "
+		    "password_file or password_command");
+	if (cert != key)
+		return conf_bad(conf_at(&x, "relay", cert ? "tls_cert_file" :
+		    "tls_key_file"), "needs %s too", cert ? "tls_key_file" :
+		    "tls_cert_file");
 	if (c->tls == CONF_TLS_NONE && c->user != NULL &&
-	    !c->auth_allow_plaintext) {
-		snprintf(err, errlen, "%s: [relay] user: AUTH over plaintext "
-		    "needs auth_allow_plaintext = yes (or use tls)", name);
-		return -1;
-	}
-	if (c->queue_dir == NULL || c->queue_dir[0] != '/') {
-		snprintf(err, errlen, "%s: [queue] dir: must be an absolute "
-		    "path", name);
-		return -1;
-	}
+	    !c->auth_allow_plaintext)
+		return conf_bad(conf_at(&x, "relay", "user"), "AUTH over "
+		    "plaintext needs auth_allow_plaintext = yes (or use tls)");
+	if (c->queue_dir == NULL || c->queue_dir[0] != '/')
+		return conf_bad(conf_at(&x, "queue", "dir"), "must be an "
+		    "absolute path");
 	return 0;
-}
-
-static int
-first_line(FILE *fp, char *buf, size_t len)
-{
-	if (fgets(buf, (int)len, fp) == NULL)
-		return -1;
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return buf[0] != '\0' ? 0 : -1;
-}
-
-/* see conf.h */
-int
-conf_password(const struct conf *c, char *buf, size_t len, char *err,
-    size_t errlen)
-{
-	FILE *fp;
-	int r, st;
-
-	buf[0] = '\0';
-	if (c->password != NULL) {
-		if (strlen(c->password) >= len) {
-			snprintf(err, errlen, "[relay] password: too long");
-			return -1;
-		}
-		memcpy(buf, c->password, strlen(c->password) + 1);
-		return 0;
-	}
-	if (c->password_file != NULL) {
-		if ((fp = fopen(c->password_file, "re")) == NULL) {
-			snprintf(err, errlen, "[relay] password_file: %s: %s",
-			    c->password_file, strerror(errno));
-			return -1;
-		}
-		r = first_line(fp, buf, len);
-		fclose(fp);
-		if (r == -1)
-			snprintf(err, errlen, "[relay] password_file: %s: "
-			    "empty", c->password_file);
-		return r;
-	}
-	if (c->password_command != NULL) {
-		fflush(NULL);
-		if ((fp = popen(c->password_command, "re")) == NULL) {
-			snprintf(err, errlen, "[relay] password_command: %s",
-			    strerror(errno));
-			return -1;
-		}
-		r = first_line(fp, buf, len);
-		while (r == 0 && fgetc(fp) != EOF)
-			;	/* let the command finish writing */
-		st = pclose(fp);
-		if (st != 0) {
-			explicit_bzero(buf, len);
-			snprintf(err, errlen, "[relay] password_command: "
-			    "exited with status %d", WIFEXITED(st) ?
-			    WEXITSTATUS(st) : 128 + WTERMSIG(st));
-			return -1;
-		}
-		if (r == -1)
-			snprintf(err, errlen, "[relay] password_command: "
-			    "printed nothing");
-		return r;
-	}
-	return 0;
-}
-
-/* see conf.h */
-int
-conf_check_perms(const struct conf *c, const char *path, char *warn,
-    size_t len)
-{
-	struct stat st;
-
-	if (c->password == NULL || stat(path, &st) == -1 ||
-	    !(st.st_mode & S_IROTH))
-		return 0;
-	snprintf(warn, len, "%s: readable by all users but holds a "
-	    "password; chmod 600 (or 640 with a group)", path);
-	return 1;
 }
 
 /* see conf.h */
@@ -766,7 +691,7 @@ conf_print(const struct conf *c, FILE *fp)
 		    c->hosts[i].port ? ":" : "",
 		    c->hosts[i].port ? c->hosts[i].port : "");
 	fprintf(fp, "\nport = %s\ntls = %s\ntls_verify = %s\n",
-	    c->port ? c->port : "", tls_names[c->tls],
+	    c->port ? c->port : "", conf_tls_names[c->tls],
 	    c->tls_verify ? "yes" : "no");
 	fprintf(fp, "tls_ca_file = %s\n", c->tls_ca_file);
 	if (c->tls_host)
@@ -785,7 +710,7 @@ conf_print(const struct conf *c, FILE *fp)
 	if (c->password_command)
 		fprintf(fp, "password_command = %s\n", c->password_command);
 	fprintf(fp, "auth = %s\nauth_allow_plaintext = %s\n",
-	    auth_names[c->auth],
+	    conf_auth_names[c->auth],
 	    c->auth_allow_plaintext ? "yes" : "no");
 	if (c->helo)
 		fprintf(fp, "helo = %s\n", c->helo);
@@ -799,7 +724,7 @@ conf_print(const struct conf *c, FILE *fp)
 		fprintf(fp, "domain = %s\n", c->domain);
 	if (c->from)
 		fprintf(fp, "from = %s\n", c->from);
-	fprintf(fp, "rewrite_from = %s\n", rewrite_names[c->rewrite_from]);
+	fprintf(fp, "rewrite_from = %s\n", conf_rewrite_names[c->rewrite_from]);
 	if (c->naliases > 0)
 		fprintf(fp, "\n[aliases]\n");
 	for (i = 0; i < c->naliases; i++)
@@ -816,21 +741,9 @@ conf_free(struct conf *c)
 	size_t i;
 	int k;
 
-	if (c->password != NULL)
-		explicit_bzero(c->password, strlen(c->password));
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].set == set_str || keys[i].set == set_path ||
-		    keys[i].set == set_port || keys[i].set == set_helo) {
-			char **p = (char **)((char *)c + keys[i].off);
-			free(*p);
-			*p = NULL;
-		}
-	for (k = 0; k < c->nhosts; k++) {
-		free(c->hosts[k].name);
-		free(c->hosts[k].port);
-	}
-	for (k = 0; k < c->ntls_pins; k++)
-		free(c->tls_pins[k]);
+	for (i = 0; i < CONF_NKEYS; i++)
+		if (conf_keys[i].clear != NULL)
+			conf_keys[i].clear(c, (char *)c + conf_keys[i].off);
 	for (k = 0; k < c->naliases; k++) {
 		free(c->aliases[k].name);
 		free(c->aliases[k].value);

@@ -12,6 +12,8 @@
 #define CONF_HOSTS_MAX		8
 #define CONF_ALIASES_MAX	256
 #define CONF_LINE_MAX		199	/* Debian's inih cuts lines here */
+#define CONF_KEYS_MAX		32	/* entries of conf.c's key table */
+#define CONF_FROM_ENV		(-1)	/* set_on[]: set by the environment */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
@@ -69,6 +71,10 @@ struct conf {
 
 	/* [log] */
 	char	*log_file;		/* also log to this file */
+
+	/* Where each key of conf.c's table was set, so that a cross-key
+	 * rule can name it: its line in path, CONF_FROM_ENV, or 0 (unset). */
+	int	 set_on[CONF_KEYS_MAX];
 };
 
 /* Fills c with the defaults. */
@@ -83,12 +89,18 @@ int	 conf_load(struct conf *c, const char *path, char *err, size_t errlen);
 int	 conf_load_string(struct conf *c, const char *name, const char *text,
 	    char *err, size_t errlen);
 
-/* Applies RELAYMAIL_<SECTION>_<KEY>[_FILE] from the environment. 0 or -1. */
+/* Applies RELAYMAIL_<SECTION>_<KEY>[_FILE] from the environment, after
+ * the file: each key given replaces the file's value whole (a list such as
+ * host or tls_pin included), and RELAYMAIL_ALIASES_<NAME> replaces the
+ * file's alias of that name. 0, or -1 with "environment: VAR: reason". */
 int	 conf_load_env(struct conf *c, char *const *envp, char *err,
 	    size_t errlen);
 
-/* Checks required keys and cross-key rules (port default by tls mode).
- * Called by conf_load; call again after conf_load_env. 0 or -1. */
+/* Checks required keys and cross-key rules (a user needs a password
+ * source; the port default follows tls, recomputed on each call). Called
+ * by conf_load; call again after conf_load_env. 0, or -1 with one line in
+ * err naming the key where it was set: "FILE:LINE: [section] key: reason",
+ * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);
 
 /* The password from password, password_file or password_command, into

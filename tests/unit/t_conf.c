@@ -20,6 +20,20 @@ load(const char *text)
 	return conf_load_string(&c, "x.conf", text, err, sizeof(err));
 }
 
+/* The file, then the environment, then the rules between keys, as
+ * main.c does. */
+static int
+load_env(const char *text, char **env)
+{
+	if (load(text) == -1 || conf_load_env(&c, env, err, sizeof(err)) == -1)
+		return -1;
+	return conf_finish(&c, err, sizeof(err));
+}
+
+#define PIN_A "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+#define PIN_B "sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB="
+#define PIN_C "sha256/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC="
+
 TEST(minimal_and_defaults)
 {
 	T_EQ(load("[relay]\nhost = smtp.example.com\n"), 0);
@@ -68,6 +82,8 @@ TEST(errors_name_file_line_key)
 	T_STREQ(err, "x.conf: [relay] host: required key missing");
 	T_EQ(load("[relay]\nhost = h\nthis is not a key\n"), -1);
 	T_OK(strstr(err, "x.conf:3:") == err);
+	T_STREQ(err, "x.conf:3: syntax error (expected \"key = value\" or "
+	    "[section])");
 	T_EQ(load("[relay]\nhost = h\nhelo = bad name\n"), -1);
 }
 
@@ -170,6 +186,106 @@ TEST(environment)
 	T_OK(strstr(err, "environment: RELAYMAIL_RELAY_PORT:") == err);
 }
 
+TEST(user_needs_a_password)
+{
+	char *env_user[] = { "RELAYMAIL_RELAY_USER=v", NULL };
+	char *env_pw[] = { "RELAYMAIL_RELAY_PASSWORD=p", NULL };
+
+	T_EQ(load("[relay]\nhost = h\n\nuser = u\n"), -1);
+	T_STREQ(err, "x.conf:4: [relay] user: set password, password_file "
+	    "or password_command");
+	T_EQ(load_env("[relay]\nhost = h\n", env_user), -1);
+	T_STREQ(err, "environment: RELAYMAIL_RELAY_USER: set password, "
+	    "password_file or password_command");
+	T_EQ(load_env("[relay]\nhost = h\nuser = u\npassword = p\n",
+	    env_user), 0);
+	T_STREQ(c.user, "v");
+	T_EQ(load_env("[relay]\nhost = h\n", env_pw), -1);
+	T_STREQ(err, "x.conf: [relay] user: required when a password is set");
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = true\n"),
+	    0);
+}
+
+TEST(cross_key_errors_name_the_line)
+{
+	char *env[] = { "RELAYMAIL_RELAY_TLS_KEY_FILE=/k", NULL };
+
+	T_EQ(load("[relay]\nhost = h\ntls = none\nuser = u\npassword = p\n"),
+	    -1);
+	T_STREQ(err, "x.conf:4: [relay] user: AUTH over plaintext needs "
+	    "auth_allow_plaintext = yes (or use tls)");
+	T_EQ(load("[relay]\nhost = h\n[queue]\ndir = relative\n"), -1);
+	T_STREQ(err, "x.conf:4: [queue] dir: must be an absolute path");
+	T_EQ(load_env("[relay]\nhost = h\n", env), -1);
+	T_STREQ(err, "environment: RELAYMAIL_RELAY_TLS_KEY_FILE: needs "
+	    "tls_cert_file too");
+}
+
+/* Every list-valued key and every alias: the environment replaces the
+ * file's value whole, never adds to it. */
+TEST(environment_replaces_host_list)
+{
+	char *env[] = { "RELAYMAIL_RELAY_HOST=c:2525, [::1]", NULL };
+
+	T_EQ(load_env("[relay]\nhost = a, b:465, d\n", env), 0);
+	T_EQ(c.nhosts, 2);
+	T_STREQ(c.hosts[0].name, "c");
+	T_STREQ(c.hosts[0].port, "2525");
+	T_STREQ(c.hosts[1].name, "::1");
+	T_OK(c.hosts[1].port == NULL);
+	T_OK(c.hosts[2].name == NULL);
+}
+
+TEST(environment_replaces_pins)
+{
+	char *env[] = { "RELAYMAIL_RELAY_TLS_PIN=" PIN_C, NULL };
+	char *two[] = { "RELAYMAIL_RELAY_TLS_PIN=" PIN_B " " PIN_C, NULL };
+
+	T_EQ(load_env("[relay]\nhost = h\ntls_pin = " PIN_A "\n"
+	    "tls_pin = " PIN_B "\n", env), 0);
+	T_EQ(c.ntls_pins, 1);
+	T_STREQ(c.tls_pins[0], PIN_C);
+	T_EQ(load_env("[relay]\nhost = h\ntls_pin = " PIN_A "\n", two), 0);
+	T_EQ(c.ntls_pins, 2);
+	T_STREQ(c.tls_pins[0], PIN_B);
+	T_STREQ(c.tls_pins[1], PIN_C);
+	/* Without the variable the file's list stands. */
+	T_EQ(load_env("[relay]\nhost = h\ntls_pin = " PIN_A "\n"
+	    "tls_pin = " PIN_B "\n", NULL), 0);
+	T_EQ(c.ntls_pins, 2);
+}
+
+TEST(environment_replaces_aliases)
+{
+	char *env[] = { "RELAYMAIL_ALIASES_ROOT=env@example.net",
+	    "RELAYMAIL_ALIASES_WWW=web@example.net", NULL };
+
+	T_EQ(load_env("[relay]\nhost = h\n[aliases]\nroot = file@example.net\n"
+	    "default = all@example.net\n", env), 0);
+	T_EQ(c.naliases, 3);
+	T_STREQ(c.aliases[0].name, "root");
+	T_STREQ(c.aliases[0].value, "env@example.net");
+	T_STREQ(c.aliases[1].value, "all@example.net");
+	T_STREQ(c.aliases[2].name, "www");
+	T_STREQ(c.aliases[2].value, "web@example.net");
+}
+
+TEST(environment_replaces_scalars)
+{
+	char *env[] = { "RELAYMAIL_RELAY_TLS=tls",
+	    "RELAYMAIL_RELAY_PASSWORD=envpw", NULL };
+
+	/* The port default follows tls as the environment leaves it. */
+	T_EQ(load_env("[relay]\nhost = h\nuser = u\npassword = p\n", env),
+	    0);
+	T_STREQ(c.port, "465");
+	T_STREQ(c.password, "envpw");
+	/* A port the file gives stays. */
+	T_EQ(load_env("[relay]\nhost = h\nport = 2525\nuser = u\n"
+	    "password = p\n", env), 0);
+	T_STREQ(c.port, "2525");
+}
+
 TEST(control_characters_refused)
 {
 	T_EQ(load("[relay]\nhost = h\nuser = a\x01" "b\n"), -1);
@@ -199,6 +315,12 @@ TEST_MAIN("t_conf", {
 	RUN(pins_aliases_message);
 	RUN(password_sources);
 	RUN(environment);
+	RUN(user_needs_a_password);
+	RUN(cross_key_errors_name_the_line);
+	RUN(environment_replaces_host_list);
+	RUN(environment_replaces_pins);
+	RUN(environment_replaces_aliases);
+	RUN(environment_replaces_scalars);
 	RUN(control_characters_refused);
 	RUN(print_masks_secrets);
 	conf_free(&c);

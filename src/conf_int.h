@@ -1,0 +1,69 @@
+/* relaymail: what conf.c and conf_env.c share, and nothing else includes.
+ * ISC licence, see LICENSE.
+ * The key table, the state of one source being applied (the file or the
+ * environment), and the one error path that names where a value came from. */
+#ifndef CONF_INT_H
+#define CONF_INT_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+struct conf_reader;
+
+/* One source being applied, and where its current key came from. */
+struct conf_ctx {
+	struct conf *c;
+	struct conf_reader *rd;	/* the file, or NULL */
+	const char *name;	/* file name, or "environment" */
+	const char *envvar;	/* the variable, when from the environment */
+	const char *section;	/* of the key being set; NULL: none */
+	const char *key;	/* NULL: the section itself */
+	int	 line;		/* 0: none */
+	char	 var[128];	/* envvar's storage */
+	char	*err;
+	size_t	 errlen;
+	int	 failed;	/* the first error wins */
+};
+
+/* Parses v into field (or into x->c for lists): 0, or -1 after
+ * conf_bad(). */
+typedef int (*conf_setter)(struct conf_ctx *x, const char *v, void *field);
+/* Frees what field holds and empties it. */
+typedef void (*conf_clearer)(struct conf *c, void *field);
+
+struct conf_key {
+	const char *section, *name;
+	conf_setter set;
+	conf_clearer clear;	/* NULL for numbers, booleans and enums */
+	size_t	 off;
+	int	 multi;		/* a list the file may give on several lines */
+};
+
+/* Every key of every section but [aliases], in a fixed order: set_on[]
+ * of struct conf is indexed by it. */
+extern const struct conf_key conf_keys[];
+extern const size_t conf_nkeys;
+
+/* Starts x for a source called name ("environment" for the environment). */
+void	 conf_ctx_init(struct conf_ctx *x, struct conf *c, const char *name,
+	    char *err, size_t errlen);
+
+/* The one error path: leaves "FILE:LINE: [section] key: reason" (or
+ * "environment: VAR: reason") in x->err, keeps only the first error of
+ * a source, and returns -1. */
+int	 conf_bad(struct conf_ctx *x, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Applies section's name = v from x's source; the environment replaces
+ * a key (or an alias) whole. 0, or -1 after conf_bad(). */
+int	 conf_set(struct conf_ctx *x, const char *section, const char *name,
+	    const char *v);
+
+/* The key name of section, or with name NULL its first key; or NULL. */
+const struct conf_key *conf_key_find(const char *section, const char *name);
+
+/* RELAYMAIL_<SECTION>_<KEY> of k, into buf (conf_env.c). */
+void	 conf_env_name(const struct conf_key *k, char *buf, size_t len);
+
+#endif
