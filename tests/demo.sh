@@ -8,7 +8,10 @@ TOP=$(pwd)
 SMARTHOST=$TOP/$B/smarthost
 . "$TOP/tests/smarthost/ctl.sh"
 D=$(mktemp -d /tmp/relaymail-demo.XXXXXX)
-trap 'smarthost_stop 2>/dev/null; rm -rf "$D"' EXIT
+# The smart host (and any connection child of it) is stopped by PID on
+# every way out.
+trap 'smarthost_stop_all 2>/dev/null; rm -rf "$D"' EXIT
+trap 'exit 1' INT TERM HUP
 sh tests/pki/mkcerts.sh "$TOP/build/pki"
 mkdir -p "$D/host"
 smarthost_start "$D/host" -c build/pki/server.pem -k build/pki/server.key \

@@ -17,10 +17,15 @@ if [ "${MEMCHECK:-0}" = 1 ]; then
 	chmod +x "$TOP/$B/sendmail-memcheck"
 	SENDMAIL=$TOP/$B/sendmail-memcheck
 fi
-export TOP BUILD SENDMAIL SMARTHOST
+# RMTEST_RUN names this run: its temporary directories carry it
+# (/tmp/relaymail-test.RUN.*, /tmp/relaymail-postfix.RUN.*) and every
+# process it starts inherits it, so the leftover check below finds this
+# run's processes and nobody else's (other trees run the suite too).
+out=$(mktemp /tmp/relaymail-run.XXXXXX)
+RMTEST_RUN=${out##*.}
+export TOP BUILD SENDMAIL SMARTHOST RMTEST_RUN
 pass=0 fail=0 skip=0
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.ps" "$out.env"' EXIT
 
 run() {
 	name=$1
@@ -56,6 +61,43 @@ done
 if [ "$B" = build ] && [ -f tests/interop/t_postfix.sh ]; then
 	run t_postfix sh tests/interop/t_postfix.sh
 fi
+# Leftovers: every test stops what it started. Anything of this run still
+# running now is a failure, named here, and killed (by PID).
+#   - a process whose command line names this build's smart host, this
+#     tree's test certificates, or this run's temporary directories;
+#   - a process that inherited RMTEST_RUN from this run;
+#   - the private Postfix's processes (its master clears the environment
+#     and shows only "master -w"; MAIL_CONFIG names the instance).
+leftovers() {
+	grep -lszxE -e "RMTEST_RUN=$RMTEST_RUN" \
+	    -e "MAIL_CONFIG=/tmp/relaymail-postfix\.$RMTEST_RUN\..*" \
+	    /proc/[0-9]*/environ | cut -d/ -f3 >"$out.env"
+	ps -eo pid=,ppid=,stat=,args= >"$out.ps"
+	while read -r pid ppid stat args; do
+		[ "$pid" = $$ ] || [ "$ppid" = $$ ] && continue
+		case $stat in Z*) continue ;; esac
+		case $args in
+		*"$TOP/$B/smarthost"*|*"$TOP/build/pki/"* | \
+		*"relaymail-test.$RMTEST_RUN."*|*"relaymail-postfix.$RMTEST_RUN."*)
+			echo "$pid $args" ;;
+		*)
+			grep -qx "$pid" "$out.env" && echo "$pid $args" ;;
+		esac
+	done <"$out.ps"
+}
+left=$(leftovers)
+dirs=$(ls -d /tmp/relaymail-test."$RMTEST_RUN".* \
+    /tmp/relaymail-postfix."$RMTEST_RUN".* 2>/dev/null)
+if [ -n "$left" ] || [ -n "$dirs" ]; then
+	echo "FAIL leftovers: still there after the tests:"
+	printf '%s\n' "$left" $dirs | sed '/^$/d; s/^/    | /'
+	for p in $(printf '%s\n' "$left" | cut -d' ' -f1); do
+		kill -KILL "$p" 2>/dev/null
+	done
+	[ -n "$dirs" ] && rm -rf $dirs
+	fail=$((fail + 1))
+fi
+
 echo "$pass $fail $skip" >"$B/.counts"
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"

@@ -11,7 +11,8 @@ SMARTHOST=$TOP/$B/smarthost
 RUNS=${RUNS:-11}
 . "$TOP/tests/smarthost/ctl.sh"
 W=$(mktemp -d /tmp/relaymail-bench.XXXXXX)
-trap 'smarthost_stop; rm -rf "$W"' EXIT
+trap 'smarthost_stop_all; rm -rf "$W"' EXIT
+trap 'exit 1' INT TERM HUP
 sh tests/pki/mkcerts.sh "$TOP/build/pki"
 cc -O2 -o "$W/runtime" tests/bench/runtime.c || exit 1
 

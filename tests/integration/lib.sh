@@ -9,15 +9,51 @@ TNAME=$(basename "$0" .sh)
 . "$TOP/tests/smarthost/ctl.sh"
 
 t_setup() {
-	T=$(mktemp -d "${TMPDIR:-/tmp}/relaymail-test.XXXXXX") || exit 1
+	# RMTEST_RUN (set by run.sh) names this run, so that its leftover
+	# check finds this run's directories and no one else's.
+	T=$(mktemp -d "${TMPDIR:-/tmp}/relaymail-test.${RMTEST_RUN:+$RMTEST_RUN.}XXXXXX") || exit 1
 	trap t_cleanup EXIT
-	trap 'exit 1' INT TERM
+	trap 'exit 1' INT TERM HUP
 	sh "$TOP/tests/pki/mkcerts.sh" "$PKI" || { echo "FAIL $TNAME: mkcerts"; exit 1; }
 	mkdir -p "$T/sh" "$T/queue"
 }
 
+# Every process a test starts in the background is recorded, by PID, with
+# bg (after `cmd &`: bg $!) or by smarthost_start; t_cleanup, on EXIT (and
+# so on INT, TERM, HUP), stops each and waits for it.
+BG_PIDS=""
+bg() { BG_PIDS="$BG_PIDS $1"; }
+
+# bg_stop PID: TERM, wait up to 5 s, then KILL; reaps it. A PID already
+# reaped by the test (and perhaps reused since) is left alone.
+bg_stop() {
+	_rest=
+	for _q in $BG_PIDS; do [ "$_q" = "$1" ] || _rest="$_rest $_q"; done
+	BG_PIDS=$_rest
+	our_child "$1" || return 0
+	kill "$1" 2>/dev/null
+	_i=0
+	while pid_alive "$1" && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	pid_alive "$1" && kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# bg_wait PID: waits for it (its status is bg_wait's) and forgets it.
+bg_wait() {
+	wait "$1"
+	_rc=$?
+	_rest=
+	for _q in $BG_PIDS; do [ "$_q" = "$1" ] || _rest="$_rest $_q"; done
+	BG_PIDS=$_rest
+	return $_rc
+}
+
 t_cleanup() {
-	[ -n "${SMARTHOST_PID:-}" ] && smarthost_stop
+	for _p in $BG_PIDS; do bg_stop "$_p"; done
+	smarthost_stop_all
+	# A tmpfs t_robust mounted, if it stopped before unmounting it.
+	mountpoint -q "$T/small" 2>/dev/null && umount "$T/small"
 	rm -rf "$T"
 }
 
@@ -79,7 +115,29 @@ send() {
 	echo $RC >"$T/rc"
 }
 
-silent() { [ ! -s "$T/out" ] && [ ! -s "$T/err" ]; }
+# lacks [-i] FILE PATTERN: FILE exists and no line of it matches PATTERN.
+# (`! grep -q PATTERN FILE` also succeeds when FILE is missing or
+# unreadable; `grep -v` succeeds when any one line does not match.)
+lacks() {
+	_o=
+	[ "$1" = -i ] && { _o=-i; shift; }
+	if [ ! -f "$1" ]; then
+		echo "lacks: $1: no such file" >&2
+		return 1
+	fi
+	grep -q $_o -e "$2" "$1"
+	case $? in
+	1) return 0 ;;
+	0) echo "lacks: $1 has: $(grep $_o -m 1 -e "$2" "$1")" >&2; return 1 ;;
+	*) return 1 ;;
+	esac
+}
+# empty FILE: FILE exists and is empty (`[ ! -s FILE ]` alone passes when
+# FILE is missing).
+empty() { [ -f "$1" ] && [ ! -s "$1" ]; }
+silent() { empty "$T/out" && empty "$T/err"; }
+# no_auth CONN_DIR: that connection was made, and no AUTH was sent on it.
+no_auth() { [ -d "$1" ] && lacks "$1/session" '^C: AUTH' && [ ! -s "$1/auth" ]; }
 rc_is() { [ "$(cat "$T/rc")" -eq "$1" ]; }
 # run ARGS...: like send, without a message on stdin.
 run() { send "$@" </dev/null; }

@@ -14,7 +14,7 @@ bad_cert() {	# NAME CERTBASE "expected words"
 	check "${name}_exit_0" rc_is 0
 	check "${name}_queued" [ "$(queued)" -eq 1 ]
 	check "${name}_nothing_sent" [ "$(delivered)" -eq 0 ]
-	check "${name}_no_auth" [ ! -s "$T/sh/conn-1/auth" ]
+	check "${name}_no_auth" no_auth "$T/sh/conn-1"
 	check "${name}_says_why" stderr_has "$words"
 }
 
@@ -61,12 +61,12 @@ port=$(( ($(od -An -N2 -tu2 /dev/urandom) % 20000) + 30000 ))
 openssl s_server -quiet -tls1_3 -accept "127.0.0.1:$port" \
     -cert "$PKI/server.pem" -key "$PKI/server.key" >/dev/null 2>&1 &
 osrv=$!
+bg $osrv
 i=0
 while ! ss -ltn | grep -q "127.0.0.1:$port " && [ $i -lt 50 ]; do
 	sleep 0.1; i=$((i + 1)); done
 write_conf tls=tls host=127.0.0.1 "port=$port" user=
 printf 'Subject: c\n\nbody\n' | send -v b@example.net
-kill $osrv 2>/dev/null
-wait $osrv 2>/dev/null
+bg_stop $osrv
 check tls13_only_queued [ "$(queued)" -eq 1 ]
 check tls13_only_says_why stderr_has 'no TLS version we accept'

@@ -31,11 +31,11 @@ printf 'To: a@example.net\nCc: B <b@example.net>\nBcc: c@example.net\nSubject: t
 check t_exit_0 rc_is 0
 check t_all_rcpts [ "$(wc -l <"$(last_msg)/rcpt")" -eq 4 ]
 check t_bcc_rcpt grep -qx '<c@example.net>' "$(last_msg)/rcpt"
-check t_bcc_removed sh -c "! grep -qi '^bcc:' '$(last_msg)/data'"
+check t_bcc_removed lacks -i "$(last_msg)/data" '^bcc:'
 
 # Without -i a lone dot ends the message; with -i it is content.
 printf 'Subject: d\n\nbefore\n.\nafter\n' | send x@example.net
-check dot_ends_message sh -c "! grep -q after '$(last_msg)/data'"
+check dot_ends_message lacks "$(last_msg)/data" after
 check dot_before_kept grep -q before "$(last_msg)/data"
 printf 'Subject: d\n\nbefore\n.\n..x\nafter\n' | send -i x@example.net
 check dot_i_content grep -q after "$(last_msg)/data"
@@ -66,7 +66,7 @@ printf 'Subject: i\n\nx\n' | send a@example.net
 check implicit_exit_0 rc_is 0
 check implicit_delivered [ "$(delivered)" -eq 1 ]
 check implicit_used grep -qx implicit "$T/sh/conn-1/tls"
-check implicit_no_ip_sni sh -c "! grep -q 127 '$T/sh/conn-1/sni'"
+check implicit_no_ip_sni lacks "$T/sh/conn-1/sni" 127
 
 # [message] rewrite_from = always: From: forced, the display name kept.
 start_host

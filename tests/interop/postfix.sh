@@ -134,10 +134,30 @@ CONF
 	return 0
 }
 
+# The master leads its own process group (and session), which holds every
+# process of this instance: stop asks it to end them, then the group is
+# waited for (5 s), and killed by its PID if anything of it remains.
 postfix_teardown() {
 	D=$1
+	_m=$(tr -d ' \n' <"$D/spool/pid/master.pid" 2>/dev/null)
+	# Only a master of this instance (a stale file's PID may be reused).
+	if [ -n "$_m" ] && ! tr '\0' '\n' <"/proc/$_m/environ" 2>/dev/null |
+	    grep -qxF "MAIL_CONFIG=$D/etc"; then
+		_m=
+	fi
 	[ -f "$D/etc/main.cf" ] && postfix -c "$D/etc" stop >/dev/null 2>&1
-	# Leftover processes of this instance only.
-	pkill -f "$D/etc" 2>/dev/null
+	if [ -n "$_m" ]; then
+		_i=0
+		while postfix_group_alive "$_m" && [ $_i -lt 100 ]; do
+			sleep 0.05
+			_i=$((_i + 1))
+		done
+		postfix_group_alive "$_m" && kill -KILL "-$_m" 2>/dev/null
+	fi
 	rm -rf "$D"
+}
+
+postfix_group_alive() {
+	ps -eo pgid=,stat= 2>/dev/null |
+	    awk -v g="$1" '$1 == g && $2 !~ /^Z/ { f = 1 } END { exit !f }'
 }
