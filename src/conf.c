@@ -585,7 +585,7 @@ conf_parse(struct conf *c, const char *name, struct conf_reader *rd,
 	if (r > 0)
 		return conf_bad(&x, "syntax error (expected \"key = value\" "
 		    "or [section])");
-	return conf_finish(c, err, errlen);
+	return 0;
 }
 
 /* see conf.h */

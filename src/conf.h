@@ -82,7 +82,8 @@ void	 conf_defaults(struct conf *c);
 
 /* Reads path into c (after conf_defaults). 0, or -1 with one line in err:
  * "FILE:LINE: [section] key: reason" (or "FILE: reason" when it cannot be
- * opened). Checks required keys and cross-key rules at the end. */
+ * opened). The rules between keys wait for conf_finish(), so that the
+ * environment can still supply what the file leaves out. */
 int	 conf_load(struct conf *c, const char *path, char *err, size_t errlen);
 
 /* Same, from a string in memory (tests, fuzzing); name is used in errors. */
@@ -98,7 +99,7 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
 
 /* Checks required keys and cross-key rules (a user needs a password
  * source; the port default follows tls, recomputed on each call). Called
- * by conf_load; call again after conf_load_env. 0, or -1 with one line in
+ * once the file and the environment are read. 0, or -1 with one line in
  * err naming the key where it was set: "FILE:LINE: [section] key: reason",
  * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);

@@ -251,8 +251,9 @@ main_settings(const struct cli *cli, struct conf *conf, int privileged,
 		/* A container configured only through the environment. */
 	} else if (conf_load(conf, *path, err, sizeof(err)) == -1)
 		goto fail;
-	if (!privileged && (conf_load_env(conf, environ, err,
-	    sizeof(err)) == -1 || conf_finish(conf, err, sizeof(err)) == -1))
+	if (!privileged && conf_load_env(conf, environ, err, sizeof(err)) == -1)
+		goto fail;
+	if (conf_finish(conf, err, sizeof(err)) == -1)
 		goto fail;
 	return 0;
 fail:

@@ -17,7 +17,9 @@ load(const char *text)
 	conf_free(&c);
 	conf_defaults(&c);
 	err[0] = '\0';
-	return conf_load_string(&c, "x.conf", text, err, sizeof(err));
+	if (conf_load_string(&c, "x.conf", text, err, sizeof(err)) == -1)
+		return -1;
+	return conf_finish(&c, err, sizeof(err));
 }
 
 /* The file, then the environment, then the rules between keys, as
@@ -25,7 +27,11 @@ load(const char *text)
 static int
 load_env(const char *text, char **env)
 {
-	if (load(text) == -1 || conf_load_env(&c, env, err, sizeof(err)) == -1)
+	conf_free(&c);
+	conf_defaults(&c);
+	err[0] = '\0';
+	if (conf_load_string(&c, "x.conf", text, err, sizeof(err)) == -1 ||
+	    conf_load_env(&c, env, err, sizeof(err)) == -1)
 		return -1;
 	return conf_finish(&c, err, sizeof(err));
 }
@@ -306,7 +312,23 @@ TEST(print_masks_secrets)
 	free(buf);
 }
 
+/* A container secret: the file names the user, the environment the
+ * password file. The rules are checked once both are read. */
+TEST(password_from_environment_only)
+{
+	char *env[] = { "RELAYMAIL_RELAY_PASSWORD_FILE=/run/secrets/pw", NULL };
+	char *none[] = { NULL };
+
+	T_EQ(load_env("[relay]\nhost = mx.example\nuser = app\n", env), 0);
+	T_STREQ(c.password_file, "/run/secrets/pw");
+	T_EQ(load_env("[relay]\nhost = mx.example\nuser = app\n", none),
+	    -1);
+	T_STREQ(err, "x.conf:3: [relay] user: set password, password_file or "
+	    "password_command");
+}
+
 TEST_MAIN("t_conf", {
+	RUN(password_from_environment_only);
 	RUN(minimal_and_defaults);
 	RUN(host_lists);
 	RUN(errors_name_file_line_key);
