@@ -49,6 +49,27 @@ policy_attempt(enum smtp_stage stage, int code, enum err_class class)
 }
 
 /* see policy.h */
+struct policy_verdict
+policy_message(int sent, int refused, int pending, int *partial)
+{
+	struct policy_verdict v = { OUT_SENT, 0 };
+
+	*partial = 0;
+	if (pending > 0) {
+		v.out = OUT_DEFERRED;
+		return v;
+	}
+	if (refused > 0) {
+		v.out = OUT_FAILED;
+		/* Never non-zero once anyone accepted it: callers retry on
+		 * failure, and the accepted recipients would get it twice. */
+		*partial = sent > 0;
+		v.exit_status = sent > 0 ? 0 : EX_NOUSER;
+	}
+	return v;
+}
+
+/* see policy.h */
 int
 policy_exit(enum err_class class)
 {

@@ -23,6 +23,16 @@ struct policy_verdict {
 struct policy_verdict policy_attempt(enum smtp_stage stage, int code,
 	    enum err_class class);
 
+/* The verdict on a message from the state of its recipients once an
+ * attempt is over: sent (250), refused (5xx, in this attempt or any
+ * earlier one) and pending (not yet accepted). Any pending: deferred.
+ * Else any refused: failed, kept in failed/ and reported; the exit
+ * status is 0 when some recipient accepted it (the caller must not send
+ * again), else EX_NOUSER. Else sent. partial is set when the caller must
+ * be warned: some accepted and some refused. */
+struct policy_verdict policy_message(int sent, int refused, int pending,
+	    int *partial);
+
 /* The exit status for a failure before the message was kept (usage,
  * configuration, input, queue). Never EX_TEMPFAIL: PHP counts 75 as
  * success, and nothing was kept. */

@@ -2,6 +2,7 @@
  * Every queue change after an attempt goes through relay_finish(); what
  * an attempt means is policy.c's to say. A session failure is never the
  * message's fault: it defers, never fails, a message. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -85,32 +86,83 @@ relay_bounce(struct relay *r, const struct spool_msg *m, const char *why)
 	spool_release(&b);
 }
 
-/* Applies an outcome to the queue. */
-static enum outcome
-relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
-    const char *why, struct relay_report *rep)
+/* Marks every recipient still pending as refused: the message failed
+ * for them all (a 5xx to MAIL or DATA, too old, cannot be sent as is). */
+static void
+relay_refuse_pending(struct spool_msg *m)
 {
-	long max_age = r->conf->max_age;
-	int partial = 0, i;
+	int i;
 
 	for (i = 0; i < m->nrcpts; i++)
-		partial |= m->rcpt_done[i] == 1;
+		if (m->rcpt_done[i] == 0)
+			m->rcpt_done[i] = 2;
+}
+
+/* The message's verdict from its recipients' marks (all attempts). */
+static struct policy_verdict
+relay_verdict(const struct spool_msg *m, int *partial)
+{
+	int i, n[3] = { 0, 0, 0 };
+
+	for (i = 0; i < m->nrcpts; i++)
+		if (m->rcpt_done[i] >= 0 && m->rcpt_done[i] <= 2)
+			n[m->rcpt_done[i]]++;
+	return policy_message(n[1], n[2], n[0], partial);
+}
+
+/* Progress could not be made durable: trying again could deliver twice,
+ * so the message is held in failed/ for a person to decide. */
+static enum outcome
+relay_hold(struct relay *r, struct spool_msg *m, const char *why,
+    struct relay_report *rep)
+{
+	char reason[160];
+
+	snprintf(reason, sizeof(reason), "%s", strerror(errno));
+	snprintf(rep->text, sizeof(rep->text), "recording which recipients "
+	    "have it failed (%s); held in failed/ so that nobody gets it "
+	    "twice (after: %.300s)", reason, why);
+	log_error("id=%s: %s", m->id, rep->text);
+	if (spool_fail(r->spool, m, rep->text) == -1)
+		log_error("id=%s: cannot move to failed/ either: kept in q/",
+		    m->id);
+	r->failed++;
+	rep->out = OUT_FAILED;
+	rep->exit_status = 0;	/* some recipient may have it */
+	rep->partial = 1;
+	return rep->out;
+}
+
+/* Applies an outcome to the queue: the recipient marks first (durable
+ * before anything else), then removal, retry state or failed/. */
+static enum outcome
+relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
+    int partial, const char *why, struct relay_report *rep)
+{
+	long max_age = r->conf->max_age;
+
 	if (v.out == OUT_DEFERRED && max_age > 0 &&
 	    time(NULL) - m->arrival > max_age) {
-		v.out = OUT_FAILED;
 		snprintf(rep->text, sizeof(rep->text), "gave up after %ld "
 		    "days: %s", max_age / 86400, why);
 		why = rep->text;
+		relay_refuse_pending(m);
+		v = relay_verdict(m, &partial);
 	}
+	if (spool_record(m) == -1)
+		return relay_hold(r, m, why, rep);
 	switch (v.out) {
 	case OUT_SENT:
 		if (spool_done(r->spool, m) == -1)
 			log_warn("id=%s: delivered, but removing the queue "
-			    "file failed", m->id);
+			    "file failed: %s", m->id, strerror(errno));
 		r->sent++;
 		break;
 	case OUT_DEFERRED:
-		spool_defer(r->spool, m, relay_next_try(m->attempts), why);
+		if (spool_defer(r->spool, m, relay_next_try(m->attempts),
+		    why) == -1)
+			log_warn("id=%s: recording the retry state failed: "
+			    "%s", m->id, strerror(errno));
 		r->deferred++;
 		break;
 	case OUT_FAILED:
@@ -118,6 +170,7 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 			log_error("id=%s: cannot move to failed/: kept in q/",
 			    m->id);
 		r->failed++;
+		log_warn("id=%s: failed for good: %s", m->id, why);
 		if (!r->interactive || partial)
 			relay_bounce(r, m, why);
 		break;
@@ -126,6 +179,7 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 		snprintf(rep->text, sizeof(rep->text), "%s", why);
 	rep->out = v.out;
 	rep->exit_status = v.out == OUT_FAILED ? v.exit_status : 0;
+	rep->partial = partial;
 	return v.out;
 }
 
@@ -158,28 +212,74 @@ relay_envelope(const struct spool_msg *m, struct envelope *env,
 	return n;
 }
 
+/* Each recipient's reply into its mark (2xx only when the transaction
+ * ended with 250: delivered), the refused ones named in why. After a
+ * protocol error no reply of the transaction can be trusted. */
+static void
+relay_mark(struct relay *r, struct spool_msg *m, const struct envelope *env,
+    const int *idx, int delivered, char *why, size_t len)
+{
+	size_t o = strlen(why);
+	int i;
+
+	for (i = 0; i < env->nrcpts; i++) {
+		const struct smtp_rcpt *rc = &env->rcpts[i];
+		if (rc->code >= 200 && rc->code < 300 && delivered)
+			m->rcpt_done[idx[i]] = 1;
+		else if (rc->code >= 500) {
+			m->rcpt_done[idx[i]] = 2;
+			if (o + 1 < len)
+				o += (size_t)snprintf(why + o, len - o,
+				    "%s%s: RCPT TO:<%s>: %d %s", o ? "; " : "",
+				    session_host(&r->sess), rc->addr,
+				    rc->code, rc->text);
+		}
+	}
+}
+
 /* A transaction the server ended before 250 at the end of data. */
 static enum outcome
 relay_failed_attempt(struct relay *r, struct spool_msg *m,
     const struct envelope *env, const int *idx,
     const struct smtp_result *res, struct relay_report *rep)
 {
-	struct policy_verdict v;
-	char why[700];
-	int i;
+	struct policy_verdict va, v;
+	char why[700] = "";
+	int partial;
 
-	relay_describe(why, sizeof(why), r, res);
 	if (!r->sess.smtp.usable)
 		session_close(&r->sess);
-	v = policy_attempt(res->stage, res->code, res->class);
-	/* Per-recipient refusals are kept even if the rest waits; after a
-	 * protocol error no reply of this transaction can be trusted. */
-	for (i = 0; i < env->nrcpts && res->class != ERR_PROTO; i++)
-		if (env->rcpts[i].code >= 500)
-			m->rcpt_done[idx[i]] = 2;
+	va = policy_attempt(res->stage, res->code, res->class);
+	if (res->class != ERR_PROTO)
+		relay_mark(r, m, env, idx, 0, why, sizeof(why));
+	relay_describe(why, sizeof(why), r, res);
+	if (va.out == OUT_FAILED)
+		relay_refuse_pending(m);
+	v = relay_verdict(m, &partial);
+	if (va.out == OUT_DEFERRED && v.out != OUT_DEFERRED)
+		v = va;		/* nothing pending, yet not sent: retry */
+	if (v.out == OUT_FAILED && !partial && va.out == OUT_FAILED)
+		v.exit_status = va.exit_status;	/* the precise reason */
 	relay_log_attempt(r, m, v.out == OUT_FAILED ? "failed" : "deferred",
 	    why);
-	return relay_finish(r, m, v, why, rep);
+	rep->class = res->code == 0 ? res->class : ERR_NONE;
+	return relay_finish(r, m, v, partial, why, rep);
+}
+
+/* Why recipients still wait: the first 4xx to a RCPT. */
+static void
+relay_pending_reason(struct relay *r, const struct envelope *env, char *why,
+    size_t len)
+{
+	int i;
+
+	for (i = 0; i < env->nrcpts; i++)
+		if (env->rcpts[i].code >= 400 && env->rcpts[i].code < 500) {
+			snprintf(why, len, "%s: RCPT TO:<%s>: %d %s",
+			    session_host(&r->sess), env->rcpts[i].addr,
+			    env->rcpts[i].code, env->rcpts[i].text);
+			return;
+		}
 }
 
 /* see relay.h */
@@ -188,47 +288,35 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 {
 	static struct smtp_rcpt rcpts[SPOOL_RCPT_MAX];
 	int idx[SPOOL_RCPT_MAX];
-	struct policy_verdict v = { OUT_SENT, 0 };
+	struct policy_verdict v;
 	struct envelope env;
 	struct smtp_result res;
-	char why[700];
-	int i, pending = 0, refused = 0;
+	char why[700] = "";
+	int partial;
 
 	memset(rep, 0, sizeof(*rep));
-	if (relay_envelope(m, &env, rcpts, idx) == 0)	/* a leftover */
-		return relay_finish(r, m, v, "no recipient left", rep);
+	if (relay_envelope(m, &env, rcpts, idx) == 0) {	/* a leftover */
+		v = relay_verdict(m, &partial);
+		return relay_finish(r, m, v, partial, v.out == OUT_SENT ?
+		    "no recipient left" : m->last_error, rep);
+	}
 	if (session_open(&r->sess) == -1) {
 		relay_log_attempt(r, m, "deferred", r->sess.down_why);
 		v.out = OUT_DEFERRED;
-		relay_finish(r, m, v, r->sess.down_why, rep);
+		v.exit_status = 0;
 		rep->class = r->sess.down_class;
-		return rep->out;
+		return relay_finish(r, m, v, 0, r->sess.down_why, rep);
 	}
 	if (smtp_send(&r->sess.smtp, &env, &res) == -1)
 		return relay_failed_attempt(r, m, &env, idx, &res, rep);
-	for (i = 0; i < env.nrcpts; i++) {
-		if (rcpts[i].code >= 200 && rcpts[i].code < 300) {
-			m->rcpt_done[idx[i]] = 1;
-			continue;
-		}
-		if (rcpts[i].code >= 500) {
-			m->rcpt_done[idx[i]] = 2;
-			refused++;
-		} else
-			pending++;
-		snprintf(why, sizeof(why), "%s: RCPT TO:<%s>: %d %s",
-		    session_host(&r->sess), rcpts[i].addr, rcpts[i].code,
-		    rcpts[i].text);
-	}
-	relay_log_attempt(r, m, pending ? "partly-deferred" : refused ?
-	    "partly-failed" : "sent", refused || pending ? why : res.text);
-	if (pending)
-		v.out = OUT_DEFERRED;
-	else if (refused)
-		v = policy_attempt(SMTP_RCPT, 550, ERR_NONE);
-	else
-		return relay_finish(r, m, v, res.text, rep);
-	return relay_finish(r, m, v, why, rep);
+	relay_mark(r, m, &env, idx, 1, why, sizeof(why));
+	v = relay_verdict(m, &partial);
+	if (v.out == OUT_DEFERRED && why[0] == '\0')
+		relay_pending_reason(r, &env, why, sizeof(why));
+	relay_log_attempt(r, m, v.out == OUT_SENT ? "sent" : v.out ==
+	    OUT_DEFERRED ? "partly-deferred" : "partly-failed",
+	    why[0] ? why : res.text);
+	return relay_finish(r, m, v, partial, why[0] ? why : res.text, rep);
 }
 
 struct relay_flush_state {

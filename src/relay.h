@@ -21,6 +21,8 @@ struct relay_report {
 				 * out is OUT_FAILED */
 	enum err_class class;	/* why it was deferred (ERR_CONFIG: the
 				 * settings), or ERR_NONE */
+	int	 partial;	/* failed for some recipients, sent to the
+				 * others: exit 0, and a warning */
 	char	 text[600];	/* one line: what happened */
 };
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "spool.h"
+#include "spool_env.h"
 #include "util.h"
 
 #define TAIL_FMT	"relaymail-envelope %020lld\n"
@@ -214,29 +215,7 @@ spool_link(struct spool *s, struct spool_msg *m)
 	return linkat(AT_FDCWD, path, s->qfd, m->id, AT_SYMLINK_FOLLOW);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
-static int
-safe_value(const char *v)
-{
-	for (; v != NULL && *v != '\0'; v++)
-		if ((unsigned char)*v < 0x20 || *v == 0x7f)
-			return 0;
-	return 1;
-}
 
 /* see spool.h */
 int
@@ -246,46 +225,22 @@ spool_commit(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 	FILE *fp = NULL;
 	int i, n;
 
-	if (!safe_value(m->from) || !safe_value(m->notify) ||
-	    !safe_value(m->ret) || !safe_value(m->envid)) {
+	if (!spool_env_safe(m->from) || !spool_env_safe(m->notify) ||
+	    !spool_env_safe(m->ret) || !spool_env_safe(m->envid)) {
 		snprintf(err, errlen, "envelope contains control characters");
 		goto fail_noerrno;
 	}
-	/* The envelope follows the message; the last line says where. */
-	if (lseek(m->fd, m->body_len, SEEK_SET) == -1)
-		goto fail;
-	n = snprintf(line, sizeof(line), "from <%s>\narrival %lld\n8bit %d\n"
-	    "utf8 %d\n", m->from, (long long)m->arrival, m->eightbit,
-	    m->utf8);
-	if (write_all(m->fd, line, (size_t)n) == -1)
-		goto fail;
-	for (i = 0; i < m->nrcpts; i++) {
-		if (!safe_value(m->rcpts[i])) {
+	for (i = 0; i < m->nrcpts; i++)
+		if (!spool_env_safe(m->rcpts[i])) {
 			snprintf(err, errlen, "recipient contains control "
 			    "characters");
 			goto fail_noerrno;
 		}
-		n = snprintf(line, sizeof(line), "rcpt <%s>\n", m->rcpts[i]);
-		if (write_all(m->fd, line, (size_t)n) == -1)
-			goto fail;
-	}
-	if (m->notify != NULL) {
-		n = snprintf(line, sizeof(line), "notify %.100s\n", m->notify);
-		if (write_all(m->fd, line, (size_t)n) == -1)
-			goto fail;
-	}
-	if (m->ret != NULL) {
-		n = snprintf(line, sizeof(line), "ret %.10s\n", m->ret);
-		if (write_all(m->fd, line, (size_t)n) == -1)
-			goto fail;
-	}
-	if (m->envid != NULL) {
-		n = snprintf(line, sizeof(line), "envid %.100s\n", m->envid);
-		if (write_all(m->fd, line, (size_t)n) == -1)
-			goto fail;
-	}
+	/* The envelope follows the message; the last line says where. */
+	if (spool_env_write(m) == -1)
+		goto fail;
 	n = snprintf(line, sizeof(line), TAIL_FMT, (long long)m->body_len);
-	if (n != TAIL_LEN || write_all(m->fd, line, (size_t)n) == -1)
+	if (n != TAIL_LEN || spool_write_all(m->fd, line, (size_t)n) == -1)
 		goto fail;
 	(void)fp;
 
@@ -308,68 +263,9 @@ fail_noerrno:
 	return -1;
 }
 
-/* see spool.h */
-int
-spool_set_sender(struct spool_msg *m, const char *from, char *err,
-    size_t errlen)
-{
-	char *copy;
 
-	if (!safe_value(from))
-		return util_err(err, errlen, "sender <%.100s>: contains a "
-		    "control character", from);
-	if ((copy = strdup(from)) == NULL)
-		return util_err(err, errlen, "out of memory");
-	free(m->from);
-	m->from = copy;
-	return 0;
-}
 
-/* see spool.h */
-int
-spool_add_rcpt(struct spool_msg *m, const char *rcpt, char *err,
-    size_t errlen)
-{
-	char *copy;
 
-	if (!safe_value(rcpt))
-		return util_err(err, errlen, "recipient <%.100s>: contains a "
-		    "control character", rcpt);
-	if (m->nrcpts == SPOOL_RCPT_MAX)
-		return util_err(err, errlen, "more than %d recipients",
-		    SPOOL_RCPT_MAX);
-	if ((copy = strdup(rcpt)) == NULL)
-		return util_err(err, errlen, "out of memory");
-	m->rcpt_done[m->nrcpts] = 0;
-	m->rcpts[m->nrcpts++] = copy;
-	return 0;
-}
-
-static int
-dup_param(char **field, const char *v, char *err, size_t errlen)
-{
-	if (v == NULL)
-		return 0;
-	if (!safe_value(v))
-		return util_err(err, errlen, "DSN parameter: contains a "
-		    "control character");
-	free(*field);
-	if ((*field = strdup(v)) == NULL)
-		return util_err(err, errlen, "out of memory");
-	return 0;
-}
-
-/* see spool.h */
-int
-spool_set_dsn(struct spool_msg *m, const char *notify, const char *ret,
-    const char *envid, char *err, size_t errlen)
-{
-	if (dup_param(&m->notify, notify, err, errlen) == -1 ||
-	    dup_param(&m->ret, ret, err, errlen) == -1 ||
-	    dup_param(&m->envid, envid, err, errlen) == -1)
-		return -1;
-	return 0;
-}
 
 /* see spool.h */
 void
@@ -380,106 +276,45 @@ spool_abort(struct spool *s, struct spool_msg *m)
 	spool_release(m);
 }
 
-static char *
-dup_value(const char *line, const char *key)
-{
-	size_t k = strlen(key);
-	const char *v;
-	size_t len;
-	char *r;
 
-	if (strncmp(line, key, k) != 0 || line[k] != ' ')
-		return NULL;
-	v = line + k + 1;
-	len = strlen(v);
-	if (len >= 2 && v[0] == '<' && v[len - 1] == '>') {
-		v++;
-		len -= 2;
-	}
-	if ((r = malloc(len + 1)) == NULL)
-		return NULL;
-	memcpy(r, v, len);
-	r[len] = '\0';
-	return r;
-}
 
+
+/* The envelope at the end of the open file m->fd: 0, or -1 with err and
+ * m->damaged set when the file itself is wrong (not a passing error). */
 static int
-parse_envelope(struct spool_msg *m, char *env, char *err, size_t errlen)
+spool_load_envelope(struct spool_msg *m, const struct stat *st, char *err,
+    size_t errlen)
 {
-	char *line, *next;
+	char tail[TAIL_LEN + 1], *env;
+	long long off;
+	size_t envlen;
+	int r;
 
-	for (line = env; line != NULL && *line != '\0'; line = next) {
-		char *v;
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		if ((v = dup_value(line, "rcpt")) != NULL) {
-			if (m->nrcpts == SPOOL_RCPT_MAX) {
-				free(v);
-				break;
-			}
-			m->rcpts[m->nrcpts++] = v;
-		} else if (m->from == NULL &&
-		    (v = dup_value(line, "from")) != NULL)
-			m->from = v;
-		else if (m->notify == NULL &&
-		    (v = dup_value(line, "notify")) != NULL)
-			m->notify = v;
-		else if (m->ret == NULL && (v = dup_value(line, "ret")) != NULL)
-			m->ret = v;
-		else if (m->envid == NULL &&
-		    (v = dup_value(line, "envid")) != NULL)
-			m->envid = v;
-		else if (strncmp(line, "arrival ", 8) == 0)
-			m->arrival = (time_t)strtoll(line + 8, NULL, 10);
-		else if (strncmp(line, "8bit ", 5) == 0)
-			m->eightbit = atoi(line + 5) != 0;
-		else if (strncmp(line, "utf8 ", 5) == 0)
-			m->utf8 = atoi(line + 5) != 0;
+	m->damaged = 1;
+	if (st->st_size < TAIL_LEN ||
+	    pread(m->fd, tail, TAIL_LEN, st->st_size - TAIL_LEN) != TAIL_LEN)
+		return util_err(err, errlen, "damaged queue file (no valid "
+		    "envelope)");
+	tail[TAIL_LEN] = '\0';
+	if (sscanf(tail, "relaymail-envelope %lld", &off) != 1 || off < 0 ||
+	    off > st->st_size - TAIL_LEN ||
+	    (size_t)(st->st_size - TAIL_LEN - off) > ENV_MAX)
+		return util_err(err, errlen, "damaged queue file (no valid "
+		    "envelope)");
+	envlen = (size_t)(st->st_size - TAIL_LEN - off);
+	m->damaged = 0;		/* from here, a failure passes */
+	if ((env = malloc(envlen + 1)) == NULL)
+		return util_err(err, errlen, "out of memory");
+	if (pread(m->fd, env, envlen, off) != (ssize_t)envlen) {
+		free(env);
+		return util_err(err, errlen, "reading: %s", strerror(errno));
 	}
-	if (m->from == NULL || m->nrcpts == 0) {
-		snprintf(err, errlen, "damaged queue file: no %s",
-		    m->from == NULL ? "sender" : "recipient");
-		return -1;
-	}
-	return 0;
-}
-
-static void
-read_state(int dirfd, struct spool_msg *m)
-{
-	char name[SPOOL_ID_MAX + 8], buf[4096 + 16 * SPOOL_RCPT_MAX];
-	char *line, *next;
-	ssize_t n;
-	int fd;
-
-	snprintf(name, sizeof(name), "%s.st", m->id);
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1)
-		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	for (line = buf; line != NULL && *line != '\0'; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		if (strncmp(line, "attempts ", 9) == 0)
-			m->attempts = atoi(line + 9);
-		else if (strncmp(line, "next ", 5) == 0)
-			m->next_try = (time_t)strtoll(line + 5, NULL, 10);
-		else if (strncmp(line, "error ", 6) == 0)
-			util_strlcpy(m->last_error, line + 6,
-			    sizeof(m->last_error));
-		else if (strncmp(line, "done ", 5) == 0 ||
-		    strncmp(line, "refused ", 8) == 0) {
-			int i = atoi(strchr(line, ' ') + 1);
-			if (i >= 0 && i < SPOOL_RCPT_MAX)
-				m->rcpt_done[i] = line[0] == 'd' ? 1 : 2;
-		}
-	}
+	env[envlen] = '\0';
+	m->body_len = off;
+	r = spool_env_parse(m, env, off, err, errlen);
+	m->damaged = r == -1;
+	free(env);
+	return r;
 }
 
 /* see spool.h */
@@ -488,26 +323,23 @@ spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
     char *err, size_t errlen)
 {
 	int dirfd = failed ? s->failfd : s->qfd;
-	char tail[TAIL_LEN + 1], *env = NULL;
 	struct stat st;
-	long long off;
-	size_t envlen;
 
 	msg_reset(m);
 	if (util_strlcpy(m->id, id, sizeof(m->id)) >= sizeof(m->id) ||
-	    strchr(id, '/') != NULL) {
-		snprintf(err, errlen, "bad queue id");
-		return -1;
-	}
+	    strchr(id, '/') != NULL)
+		return util_err(err, errlen, "bad queue id");
 	m->failed = failed;
 	m->fd = openat(dirfd, id, O_RDWR | O_NOFOLLOW | O_CLOEXEC |
 	    O_NONBLOCK);
 	if (m->fd == -1) {
 		if (errno == ENOENT)
 			return 1;	/* delivered by someone else */
-		snprintf(err, errlen, "%s: %s", id, errno == ELOOP ?
+		/* A planted link is the file's fault; ENFILE, EMFILE,
+		 * ENOMEM pass by themselves. */
+		m->damaged = errno == ELOOP;
+		return util_err(err, errlen, "%s: %s", id, errno == ELOOP ?
 		    "a symbolic link, not followed" : strerror(errno));
-		return -1;
 	}
 	if (flock(m->fd, LOCK_EX | LOCK_NB) == -1) {
 		close(m->fd);
@@ -515,86 +347,24 @@ spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
 		return 1;
 	}
 	if (fstat(m->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", id);
+		m->damaged = 1;
+		util_err(err, errlen, "%s: not a regular file", id);
 		goto fail;
 	}
 	if (st.st_nlink == 0) {	/* removed while we waited for the lock */
 		spool_release(m);
 		return 1;
 	}
-	if (st.st_size < TAIL_LEN ||
-	    pread(m->fd, tail, TAIL_LEN, st.st_size - TAIL_LEN) != TAIL_LEN)
-		goto damaged;
-	tail[TAIL_LEN] = '\0';
-	if (sscanf(tail, "relaymail-envelope %lld", &off) != 1 || off < 0 ||
-	    off > st.st_size - TAIL_LEN)
-		goto damaged;
-	envlen = (size_t)(st.st_size - TAIL_LEN - off);
-	if (envlen > ENV_MAX || (env = malloc(envlen + 1)) == NULL ||
-	    pread(m->fd, env, envlen, off) != (ssize_t)envlen)
-		goto damaged;
-	env[envlen] = '\0';
-	m->body_len = off;
-	if (parse_envelope(m, env, err, errlen) == -1)
+	if (spool_load_envelope(m, &st, err, errlen) == -1)
 		goto fail;
-	free(env);
-	read_state(dirfd, m);
+	spool_state_read(dirfd, m);
 	return 0;
-damaged:
-	snprintf(err, errlen, "damaged queue file (no valid envelope)");
 fail:
-	free(env);
 	spool_release(m);
 	return -1;
 }
 
-static int
-write_state(struct spool *s, int dirfd, struct spool_msg *m)
-{
-	char name[SPOOL_ID_MAX + 8], tmp[SPOOL_ID_MAX + 12], line[600];
-	int fd, i, n, r = 0;
 
-	snprintf(name, sizeof(name), "%s.st", m->id);
-	snprintf(tmp, sizeof(tmp), "%s.st.new", m->id);
-	unlinkat(dirfd, tmp, 0);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0660);
-	if (fd == -1)
-		return -1;
-	n = snprintf(line, sizeof(line), "attempts %d\nnext %lld\nerror %s\n",
-	    m->attempts, (long long)m->next_try, m->last_error);
-	if (write_all(fd, line, (size_t)n) == -1)
-		r = -1;
-	for (i = 0; i < m->nrcpts && r == 0; i++) {
-		if (m->rcpt_done[i] == 0)
-			continue;
-		n = snprintf(line, sizeof(line), "%s %d\n",
-		    m->rcpt_done[i] == 1 ? "done" : "refused", i);
-		if (write_all(fd, line, (size_t)n) == -1)
-			r = -1;
-	}
-	/* Recipient marks prevent a second delivery: make them durable. */
-	if (r == 0 && fsync(fd) == -1)
-		r = -1;
-	close(fd);
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) == -1)
-		r = -1;
-	if (r == -1)
-		unlinkat(dirfd, tmp, 0);
-	(void)s;
-	return r;
-}
-
-static void
-clean_text(char *dst, size_t len, const char *src)
-{
-	size_t i;
-
-	util_strlcpy(dst, src, len);
-	for (i = 0; dst[i] != '\0'; i++)
-		if ((unsigned char)dst[i] < 0x20)
-			dst[i] = ' ';
-}
 
 /* see spool.h */
 int
@@ -603,8 +373,8 @@ spool_defer(struct spool *s, struct spool_msg *m, time_t next,
 {
 	m->attempts++;
 	m->next_try = next;
-	clean_text(m->last_error, sizeof(m->last_error), reason);
-	return write_state(s, m->failed ? s->failfd : s->qfd, m);
+	spool_env_clean(m->last_error, sizeof(m->last_error), reason);
+	return spool_state_write(s, m->failed ? s->failfd : s->qfd, m);
 }
 
 /* see spool.h */
@@ -615,10 +385,10 @@ spool_fail(struct spool *s, struct spool_msg *m, const char *reason)
 
 	m->attempts++;
 	m->next_try = 0;
-	clean_text(m->last_error, sizeof(m->last_error), reason);
+	spool_env_clean(m->last_error, sizeof(m->last_error), reason);
 	if (m->failed)
-		return write_state(s, s->failfd, m);
-	if (write_state(s, s->qfd, m) == -1)
+		return spool_state_write(s, s->failfd, m);
+	if (spool_state_write(s, s->qfd, m) == -1)
 		return -1;
 	snprintf(st, sizeof(st), "%s.st", m->id);
 	if (renameat(s->qfd, st, s->failfd, st) == -1 ||
@@ -696,7 +466,7 @@ spool_private_write(struct spool *s, const char *name, const void *buf,
 	    O_CLOEXEC, mode);
 	if (fd == -1)
 		return -1;
-	if (write_all(fd, buf, len) == 0 && fsync(fd) == 0 &&
+	if (spool_write_all(fd, buf, len) == 0 && fsync(fd) == 0 &&
 	    renameat(s->fd, tmp, s->fd, name) == 0)
 		r = 0;
 	close(fd);

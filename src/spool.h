@@ -37,6 +37,9 @@ struct spool_msg {
 	char	*rcpts[SPOOL_RCPT_MAX];
 	int	 nrcpts;
 	int	 rcpt_done[SPOOL_RCPT_MAX];	/* 1 sent, 2 refused */
+	int	 rcpt_saved[SPOOL_RCPT_MAX];	/* what the file says */
+	off_t	 rcpt_off[SPOOL_RCPT_MAX];	/* its envelope line */
+	int	 damaged;	/* spool_load: the file cannot be parsed */
 	time_t	 arrival;
 	int	 eightbit, utf8;
 	char	*notify, *ret, *envid;
@@ -86,13 +89,19 @@ int	 spool_set_dsn(struct spool_msg *m, const char *notify, const char *ret,
 void	 spool_abort(struct spool *, struct spool_msg *m);
 
 /* Opens and locks q/ID (or failed/ID) and reads its envelope and state.
- * 0; 1 when another process holds the lock; -1 with err (a damaged
- * file: the caller sets it aside with spool_fail). */
+ * 0; 1 when another process holds the lock; -1 with err: m->damaged
+ * when the file cannot be parsed (the caller sets it aside), else a
+ * passing failure (no descriptor, no memory) to retry later. */
 int	 spool_load(struct spool *, const char *id, int failed,
 	    struct spool_msg *m, char *err, size_t errlen);
 
 /* Handed off: removes the message and its state. */
 int	 spool_done(struct spool *, struct spool_msg *m);
+
+/* Makes the recipient marks (rcpt_done) durable in the queue file
+ * itself, written in place, then fsync: progress is recorded before a
+ * message can be tried again, even on a full disk. 0 or -1. */
+int	 spool_record(struct spool_msg *m);
 
 /* Records an attempt that will be retried: attempts+1, next_try, reason.
  * The recipient marks in m->rcpt_done are kept. */

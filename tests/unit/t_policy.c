@@ -68,6 +68,31 @@ TEST(attempt_table)
 	}
 }
 
+TEST(message_table)
+{
+	struct policy_verdict v;
+	int partial;
+
+	v = policy_message(2, 0, 0, &partial);
+	T_EQ(v.out, OUT_SENT);
+	T_EQ(partial, 0);
+	v = policy_message(1, 1, 0, &partial);	/* ok@ 250, bad@ 550 */
+	T_EQ(v.out, OUT_FAILED);
+	T_EQ(v.exit_status, 0);
+	T_EQ(partial, 1);
+	v = policy_message(0, 2, 0, &partial);	/* all refused */
+	T_EQ(v.out, OUT_FAILED);
+	T_EQ(v.exit_status, EX_NOUSER);
+	T_EQ(partial, 0);
+	v = policy_message(1, 1, 1, &partial);	/* a 450 waits */
+	T_EQ(v.out, OUT_DEFERRED);
+	T_EQ(v.exit_status, 0);
+	v = policy_message(0, 0, 1, &partial);
+	T_EQ(v.out, OUT_DEFERRED);
+	v = policy_message(0, 0, 0, &partial);	/* nothing left: done */
+	T_EQ(v.out, OUT_SENT);
+}
+
 TEST(local_exit_map)
 {
 	T_EQ(policy_exit(ERR_NONE), 0);
@@ -100,6 +125,7 @@ TEST(backoff_bounds)
 
 TEST_MAIN("t_policy", {
 	RUN(attempt_table);
+	RUN(message_table);
 	RUN(local_exit_map);
 	RUN(backoff_bounds);
 })
