@@ -448,7 +448,9 @@ parse_envelope(struct spool_msg *m, char *env, char *err, size_t errlen)
 static void
 read_state(int dirfd, struct spool_msg *m)
 {
-	char name[SPOOL_ID_MAX + 8], buf[4096 + 16 * SPOOL_RCPT_MAX];
+	/* Each recipient line: "refused NNN " and its reply. */
+	const size_t cap = 4096 + (16 + SPOOL_REPLY_MAX) * SPOOL_RCPT_MAX;
+	char name[SPOOL_ID_MAX + 8], *buf;
 	char *line, *next;
 	ssize_t n;
 	int fd;
@@ -457,10 +459,16 @@ read_state(int dirfd, struct spool_msg *m)
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	if ((buf = malloc(cap)) == NULL) {
+		close(fd);
 		return;
+	}
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n <= 0) {
+		free(buf);
+		return;
+	}
 	buf[n] = '\0';
 	for (line = buf; line != NULL && *line != '\0'; line = next) {
 		next = strchr(line, '\n');
@@ -475,11 +483,19 @@ read_state(int dirfd, struct spool_msg *m)
 			    sizeof(m->last_error));
 		else if (strncmp(line, "done ", 5) == 0 ||
 		    strncmp(line, "refused ", 8) == 0) {
-			int i = atoi(strchr(line, ' ') + 1);
-			if (i >= 0 && i < SPOOL_RCPT_MAX)
-				m->rcpt_done[i] = line[0] == 'd' ? 1 : 2;
+			char *text;
+			int i = (int)strtol(strchr(line, ' ') + 1, &text, 10);
+			if (i < 0 || i >= SPOOL_RCPT_MAX)
+				continue;
+			m->rcpt_done[i] = line[0] == 'd' ? 1 : 2;
+			/* "refused N REPLY"; older files have no reply */
+			if (line[0] == 'r' && *text == ' ' && text[1] != '\0' &&
+			    m->rcpt_reply[i] == NULL)
+				m->rcpt_reply[i] = strndup(text + 1,
+				    SPOOL_REPLY_MAX - 1);
 		}
 	}
+	free(buf);
 }
 
 /* see spool.h */
@@ -568,8 +584,12 @@ write_state(struct spool *s, int dirfd, struct spool_msg *m)
 	for (i = 0; i < m->nrcpts && r == 0; i++) {
 		if (m->rcpt_done[i] == 0)
 			continue;
-		n = snprintf(line, sizeof(line), "%s %d\n",
-		    m->rcpt_done[i] == 1 ? "done" : "refused", i);
+		/* "refused", the index and the reply fit in line[600] */
+		n = snprintf(line, sizeof(line), "%s %d%s%.*s\n",
+		    m->rcpt_done[i] == 1 ? "done" : "refused", i,
+		    m->rcpt_done[i] == 2 && m->rcpt_reply[i] ? " " : "",
+		    SPOOL_REPLY_MAX - 1, m->rcpt_done[i] == 2 &&
+		    m->rcpt_reply[i] ? m->rcpt_reply[i] : "");
 		if (write_all(fd, line, (size_t)n) == -1)
 			r = -1;
 	}
@@ -724,6 +744,10 @@ spool_release(struct spool_msg *m)
 	free(m->from);
 	for (i = 0; i < m->nrcpts; i++)
 		free(m->rcpts[i]);
+	for (i = 0; i < SPOOL_RCPT_MAX; i++) {
+		free(m->rcpt_reply[i]);
+		m->rcpt_reply[i] = NULL;
+	}
 	free(m->notify);
 	free(m->ret);
 	free(m->envid);

@@ -16,6 +16,8 @@
 
 #define SPOOL_ID_MAX	32
 #define SPOOL_RCPT_MAX	1000
+/* A refused recipient's reply as kept in ID.st: one line, cut to fit. */
+#define SPOOL_REPLY_MAX	256
 
 struct spool {
 	char	 dir[512];
@@ -37,6 +39,8 @@ struct spool_msg {
 	char	*rcpts[SPOOL_RCPT_MAX];
 	int	 nrcpts;
 	int	 rcpt_done[SPOOL_RCPT_MAX];	/* 1 sent, 2 refused */
+	char	*rcpt_reply[SPOOL_RCPT_MAX];	/* refused: the reply, or NULL;
+						 * set by spool_refuse() */
 	time_t	 arrival;
 	int	 eightbit, utf8;
 	char	*notify, *ret, *envid;
@@ -118,6 +122,25 @@ void	 spool_private_remove(struct spool *, const char *name);
 
 /* Unlocks and frees what spool_load/create and the setters allocated. */
 void	 spool_release(struct spool_msg *m);
+
+/* Administration (spool_admin.c). */
+
+/* Marks recipient i refused with the server's reply (code and text, kept
+ * as one line of at most SPOOL_REPLY_MAX-1 bytes, control characters
+ * blanked); written to ID.st by the next spool_defer or spool_fail.
+ * 0, or -1 out of memory (the mark is set, the text lost). */
+int	 spool_refuse(struct spool_msg *m, int i, int code, const char *text);
+
+/* Moves a loaded message from failed/ back to q/ (state first, then the
+ * message), keeping its lock. 0, or -1 with errno. */
+int	 spool_requeue(struct spool *, struct spool_msg *m);
+
+/* Removes the failed/ entries that failed (ID.st last written, else the
+ * message file) more than age seconds ago and that nobody holds locked;
+ * calls cb for each one removed with its failure time. Returns how many
+ * were removed. age <= 0 removes nothing. */
+int	 spool_expire_failed(struct spool *, time_t age,
+	    void (*cb)(void *arg, const char *id, time_t failed_at), void *arg);
 
 /* Calls cb for each message id in q/ (failed = 0) or failed/ (1), in
  * arrival order. Stops early when cb returns non-zero and returns that. */
