@@ -4,6 +4,7 @@
  * message's fault: it defers, never fails, a message. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -176,7 +177,8 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m,
 	/* Per-recipient refusals are kept even if the rest waits. */
 	for (i = 0; i < env->nrcpts; i++)
 		if (env->rcpts[i].code >= 500)
-			m->rcpt_done[idx[i]] = 2;
+			spool_refuse(m, idx[i], env->rcpts[i].code,
+			    env->rcpts[i].text);
 	relay_log_attempt(r, m, v.out == OUT_FAILED ? "failed" : "deferred",
 	    why);
 	return relay_finish(r, m, v, why, rep);
@@ -212,7 +214,7 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 			continue;
 		}
 		if (rcpts[i].code >= 500) {
-			m->rcpt_done[idx[i]] = 2;
+			spool_refuse(m, idx[i], rcpts[i].code, rcpts[i].text);
 			refused++;
 		} else
 			pending++;
@@ -239,6 +241,37 @@ struct relay_flush_state {
 };
 
 static int
+relay_contains(const char *s, const char *sub)
+{
+	size_t n = strlen(sub);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, sub, n) == 0)
+			return 1;
+	return n == 0;
+}
+
+/* The -qI, -qR, -qS test. */
+static int
+relay_wanted(const struct relay_filter *f, const struct spool_msg *m)
+{
+	int i;
+
+	switch (f->what) {
+	case RELAY_MATCH_ID:
+		return relay_contains(m->id, f->substr);
+	case RELAY_MATCH_SENDER:
+		return relay_contains(m->from, f->substr);
+	case RELAY_MATCH_RCPT:
+		for (i = 0; i < m->nrcpts; i++)
+			if (m->rcpt_done[i] == 0 &&
+			    relay_contains(m->rcpts[i], f->substr))
+				return 1;
+	}
+	return 0;
+}
+
+static int
 relay_flush_one(void *arg, const char *id)
 {
 	struct relay_flush_state *f = arg;
@@ -258,7 +291,8 @@ relay_flush_one(void *arg, const char *id)
 		spool_set_aside(f->r->spool, id);
 		return 0;
 	}
-	if (f->all || m.next_try <= time(NULL)) {
+	if (f->r->filter != NULL ? relay_wanted(f->r->filter, &m) :
+	    f->all || m.next_try <= time(NULL)) {
 		relay_message(f->r, &m, &rep);
 		f->tried++;
 	}
