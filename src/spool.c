@@ -448,9 +448,10 @@ parse_envelope(struct spool_msg *m, char *env, char *err, size_t errlen)
 static void
 read_state(int dirfd, struct spool_msg *m)
 {
-	/* Each recipient line: "refused NNN " and its reply. */
-	const size_t cap = 4096 + (16 + SPOOL_REPLY_MAX) * SPOOL_RCPT_MAX;
-	char name[SPOOL_ID_MAX + 8], *buf;
+	/* Each recipient line: "refused NNN " and its reply. Static: too
+	 * big for the stack, and never needed twice at once. */
+	static char buf[4096 + (16 + SPOOL_REPLY_MAX) * SPOOL_RCPT_MAX];
+	char name[SPOOL_ID_MAX + 8];
 	char *line, *next;
 	ssize_t n;
 	int fd;
@@ -459,16 +460,10 @@ read_state(int dirfd, struct spool_msg *m)
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return;
-	if ((buf = malloc(cap)) == NULL) {
-		close(fd);
-		return;
-	}
-	n = read(fd, buf, cap - 1);
+	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0) {
-		free(buf);
+	if (n <= 0)
 		return;
-	}
 	buf[n] = '\0';
 	for (line = buf; line != NULL && *line != '\0'; line = next) {
 		next = strchr(line, '\n');
@@ -495,7 +490,6 @@ read_state(int dirfd, struct spool_msg *m)
 				    SPOOL_REPLY_MAX - 1);
 		}
 	}
-	free(buf);
 }
 
 /* see spool.h */
@@ -803,46 +797,4 @@ spool_each(struct spool *s, int failed, int (*cb)(void *, const char *),
 	}
 	free(names);
 	return r;
-}
-
-/* A live writer holds its file's lock for as long as it writes. */
-static int
-spool_tmp_in_use(struct spool *s, const char *name)
-{
-	int fd, busy;
-
-	fd = openat(s->tmpfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC);
-	if (fd == -1)
-		return 0;
-	busy = flock(fd, LOCK_EX | LOCK_NB) == -1;
-	close(fd);
-	return busy;
-}
-
-/* see spool.h */
-void
-spool_clean_tmp(struct spool *s, time_t age)
-{
-	struct dirent *de;
-	struct stat st;
-	time_t now = time(NULL);
-	DIR *d;
-	int fd;
-
-	fd = openat(s->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (fstatat(s->tmpfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)
-		    == 0 && now - st.st_mtime > age &&
-		    !spool_tmp_in_use(s, de->d_name))
-			unlinkat(s->tmpfd, de->d_name, 0);
-	}
-	closedir(d);
 }

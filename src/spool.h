@@ -123,6 +123,11 @@ void	 spool_private_remove(struct spool *, const char *name);
 /* Unlocks and frees what spool_load/create and the setters allocated. */
 void	 spool_release(struct spool_msg *m);
 
+/* Calls cb for each message id in q/ (failed = 0) or failed/ (1), in
+ * arrival order. Stops early when cb returns non-zero and returns that. */
+int	 spool_each(struct spool *, int failed,
+	    int (*cb)(void *arg, const char *id), void *arg);
+
 /* Administration (spool_admin.c). */
 
 /* Marks recipient i refused with the server's reply (code and text, kept
@@ -141,11 +146,6 @@ int	 spool_requeue(struct spool *, struct spool_msg *m);
  * were removed. age <= 0 removes nothing. */
 int	 spool_expire_failed(struct spool *, time_t age,
 	    void (*cb)(void *arg, const char *id, time_t failed_at), void *arg);
-
-/* Calls cb for each message id in q/ (failed = 0) or failed/ (1), in
- * arrival order. Stops early when cb returns non-zero and returns that. */
-int	 spool_each(struct spool *, int failed,
-	    int (*cb)(void *arg, const char *id), void *arg);
 
 /* Removes tmp/ files older than age seconds whose writer is gone (no
  * lock held): where O_TMPFILE is missing, a killed writer's leftovers. */

@@ -1,8 +1,9 @@
 /* relaymail: the queue's administration. ISC licence, see LICENSE.
  * What spool.c's delivery path does not need: the refused mark with its
- * reply, the way back from failed/ to q/ for one more try, and the expiry
- * of failed/. Like spool.c it never follows a link and never touches a
- * message whose lock someone else holds. */
+ * reply, the way back from failed/ to q/ for one more try, the expiry of
+ * failed/, and the clean-up of tmp/. Like spool.c it never follows a
+ * link and never touches a message whose lock someone else holds. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -122,4 +123,46 @@ spool_expire_failed(struct spool *s, time_t age,
 		return 0;
 	spool_each(s, 1, spool_admin_expire_one, &e);
 	return e.removed;
+}
+
+/* A live writer holds its file's lock for as long as it writes. */
+static int
+spool_admin_tmp_in_use(struct spool *s, const char *name)
+{
+	int fd, busy;
+
+	fd = openat(s->tmpfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	busy = flock(fd, LOCK_EX | LOCK_NB) == -1;
+	close(fd);
+	return busy;
+}
+
+/* see spool.h */
+void
+spool_clean_tmp(struct spool *s, time_t age)
+{
+	struct dirent *de;
+	struct stat st;
+	time_t now = time(NULL);
+	DIR *d;
+	int fd;
+
+	fd = openat(s->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (fstatat(s->tmpfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)
+		    == 0 && now - st.st_mtime > age &&
+		    !spool_admin_tmp_in_use(s, de->d_name))
+			unlinkat(s->tmpfd, de->d_name, 0);
+	}
+	closedir(d);
 }
