@@ -4,6 +4,13 @@
 . "$TOP/tests/integration/lib.sh"
 t_setup
 msg() { printf 'Subject: %s\n\nbody\n' "$1"; }
+# fail_msg NAME: a message from alice that the smart host refuses for good.
+fail_msg() {
+	echo "rcpt:$1 550 5.1.1 gone" >"$T/script"
+	start_host -s "$T/script"
+	write_conf
+	msg "to $1" | send -f alice@example.org "$1@example.net"
+}
 mq() { "$SENDMAIL" -C "$T/conf" -bp >"$T/mailq" 2>"$T/mailq.err"; }
 # The id of the message whose recipient is $1 (in q/ or failed/).
 id_of() { grep -l "^rcpt <$1>" "$T"/queue/q/* "$T"/queue/failed/* 2>/dev/null |
@@ -36,10 +43,7 @@ check mailq_escapes_esc grep -qF '(refused: 550 evil\x1B[31m red\\x)' "$T/mailq"
 check mailq_no_raw_esc sh -c "! grep -q \"\$(printf '\\033')\" '$T/mailq'"
 
 # --- -bpc counts q/ and failed/.
-echo 'rcpt:dan 550 5.1.1 gone' >"$T/script"
-start_host -s "$T/script"
-write_conf
-msg failme | send -f alice@example.org dan@example.net
+fail_msg dan
 check failed_one [ "$(failed)" -eq 1 ]
 "$SENDMAIL" -C "$T/conf" -bpc >"$T/out" 2>"$T/err"
 check bpc_exit_0 [ $? -eq 0 ]
@@ -96,10 +100,7 @@ check M_only_pending grep -qx '<carol@example.net>' "$(last_msg)/rcpt"
 check M_queue_empty [ "$(queued)" -eq 0 ]
 
 # A failed message gets one more try of its refused recipients.
-echo 'rcpt:erin 550 5.1.1 gone' >"$T/script"
-start_host -s "$T/script"
-write_conf
-msg again | send -f alice@example.org erin@example.net
+fail_msg erin
 check failed_again [ "$(failed)" -eq 1 ]
 FID=$(id_of erin@example.net)
 start_host
@@ -111,10 +112,7 @@ check M_failed_delivered grep -qx '<erin@example.net>' "$(last_msg)/rcpt"
 check M_failed_gone [ "$(failed)" -eq 0 ]
 
 # A failed message deferred on its retry goes back to q/.
-echo 'rcpt:fay 550 5.1.1 gone' >"$T/script"
-start_host -s "$T/script"
-write_conf
-msg back | send -f alice@example.org fay@example.net
+fail_msg fay
 FID=$(id_of fay@example.net)
 write_conf port=1
 run -M "$FID"
