@@ -22,7 +22,9 @@
 #include "submit.h"
 #include "util.h"
 
-#define BSMTP_LINE_MAX	4096	/* commands; DATA lines may be longer */
+/* RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its
+ * CR LF; DATA lines may be longer. */
+#define BSMTP_LINE_MAX	512
 
 struct bsmtp {
 	const struct cli *cli;
@@ -242,6 +244,8 @@ bsmtp_rcpt(struct bsmtp *b, const char *arg)
 
 	if (!b->has_from)
 		bsmtp_reply("503 5.5.1 need MAIL first");
+	else if (b->nrcpts >= SPOOL_RCPT_MAX)	/* RFC 5321 4.5.3.1.10 */
+		bsmtp_reply("452 4.5.3 too many recipients");
 	else if (bsmtp_path(arg, addr, sizeof(addr), NULL) == -1)
 		bsmtp_reply("501 5.1.3 bad recipient address syntax");
 	else if (submit_rcpt(&b->sub, addr) == -1)
@@ -320,11 +324,15 @@ bsmtp_run(const struct cli *cli, const struct conf *conf)
 		r = bsmtp_getline(&b, &line, &len, BSMTP_LINE_MAX, &cut);
 		if (r == 0)
 			break;
-		if (cut) {
+		if (cut || len + 2 > BSMTP_LINE_MAX) {
 			while (cut && bsmtp_getline(&b, &line, &len,
 			    BSMTP_LINE_MAX, &cut) == 1)
 				;
 			bsmtp_reply("500 5.5.2 line too long");
+			continue;
+		}
+		if (memchr(line, '\0', len) != NULL) {
+			bsmtp_reply("501 5.5.2 NUL character in command");
 			continue;
 		}
 		if (util_prefix(line, "QUIT") && len == 4) {

@@ -43,6 +43,10 @@ cli_interval(const char *v, long *out)
 static int
 cli_mode_b(struct cli *c, const char *v, char *err, size_t errlen)
 {
+	if (strcmp(v, "pc") == 0) {	/* Exim's count */
+		c->mode = CLI_COUNT;
+		return 0;
+	}
 	if (strlen(v) != 1)
 		return util_err(err, errlen, "-b%s: unknown mode", v);
 	switch (v[0]) {
@@ -88,13 +92,40 @@ cli_queue(struct cli *c, const char *v, char *err, size_t errlen)
 {
 	c->mode = CLI_FLUSH;
 	c->queue_interval = 0;
+	c->queue_match = 0;
+	c->queue_match_str = NULL;
 	if (*v == '\0')
 		return 0;
-	if (strchr("IRSfp", *v) != NULL)
+	if (strchr("IRS", *v) != NULL) {	/* sendmail's -qRsubstr */
+		if (v[1] == '\0')
+			return util_err(err, errlen, "-q%c: needs a string "
+			    "(e.g. -q%cexample.org)", *v, *v);
+		c->queue_match = *v;
+		c->queue_match_str = v + 1;
+		return 0;
+	}
+	if (strchr("fp!", *v) != NULL)
 		return util_err(err, errlen, "-q%s: not supported", v);
 	if (cli_interval(v, &c->queue_interval) == -1)
 		return util_err(err, errlen, "-q%s: bad interval (e.g. -q30m)",
 		    v);
+	return 0;
+}
+
+/* -M, -Mrm, -Mg (Exim): the rest of the word names the operation. */
+static int
+cli_msg(struct cli *c, const char *v, char *err, size_t errlen)
+{
+	c->mode = CLI_MSG;
+	if (*v == '\0')
+		c->msg_op = CLI_MSG_RUN;
+	else if (strcmp(v, "rm") == 0)
+		c->msg_op = CLI_MSG_REMOVE;
+	else if (strcmp(v, "g") == 0)
+		c->msg_op = CLI_MSG_GIVEUP;
+	else
+		return util_err(err, errlen, "-M%s: not supported (-M, -Mrm "
+		    "or -Mg)", v);
 	return 0;
 }
 
@@ -185,6 +216,8 @@ cli_word(struct cli *c, char *const argv[], int *i, char *err,
 
 		if (l == 'q')
 			return cli_queue(c, a + j + 1, err, errlen);
+		if (l == 'M')
+			return cli_msg(c, a + j + 1, err, errlen);
 		if (l != 'o' && strchr(cli_with_value, l) == NULL) {
 			if (cli_flag(c, l, a + j, err, errlen) == -1)
 				return -1;
@@ -247,5 +280,8 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 	c->nrcpts = argc - i;
 	if (c->nrcpts < 0)
 		c->nrcpts = 0;
+	if (c->mode == CLI_MSG && c->nrcpts == 0)
+		return util_err(err, errlen, "-M: needs at least one queue "
+		    "id (see mailq)");
 	return 0;
 }

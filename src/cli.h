@@ -16,7 +16,16 @@ enum cli_mode {
 	CLI_FLUSH,	/* -q, -q30m */
 	CLI_TEST,	/* -bt-style connection test (see sendmail.8) */
 	CLI_CONFIG,	/* print the effective configuration */
-	CLI_VERSION
+	CLI_VERSION,
+	CLI_COUNT,	/* -bpc: the number of messages */
+	CLI_MSG		/* -M, -Mrm, -Mg ID...: see msg_op */
+};
+
+/* What -M does to the messages named (the words after it). */
+enum cli_msg_op {
+	CLI_MSG_RUN,	/* -M: try now (a failed one: once more) */
+	CLI_MSG_REMOVE,	/* -Mrm: remove, no report to the sender */
+	CLI_MSG_GIVEUP	/* -Mg: report to the sender, then remove */
 };
 
 enum cli_body { CLI_BODY_UNSET, CLI_BODY_7BIT, CLI_BODY_8BITMIME };
@@ -36,7 +45,11 @@ struct cli {
 	const char *dsn_ret;	/* -R, or NULL */
 	const char *dsn_envid;	/* -V, or NULL */
 	long	 queue_interval;	/* -q30m: seconds; 0 for plain -q */
-	char *const *rcpts;	/* the recipient words (each an address list) */
+	char	 queue_match;	/* -qI, -qR, -qS: 'I', 'R' or 'S'; 0 = none */
+	const char *queue_match_str;	/* the substring after it */
+	enum cli_msg_op msg_op;	/* CLI_MSG */
+	char *const *rcpts;	/* the recipient words (each an address list);
+				 * for CLI_MSG the queue ids (at least one) */
 	int	 nrcpts;
 };
 

@@ -1,15 +1,17 @@
 /* relaymail: mailq, the queue as a person reads it. ISC licence.
- * One block per message: id (with "!" when it failed for good), size,
- * arrival, sender; then the reason and next try; then the recipients
- * still waiting (refused ones marked). A locked message is being
- * delivered right now and is shown with "*". */
+ * One block per message: id with a marker, size, arrival, sender; a line
+ * with attempts, next try and last error; then every recipient with its
+ * state. Nothing read from the queue reaches the terminal unescaped: an
+ * address or a server's reply could carry terminal control sequences. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "mailq.h"
 
-struct listing {
+#define MAILQ_INDENT	21	/* under the id column */
+
+struct mailq_listing {
 	struct spool *s;
 	FILE	*fp;
 	int	 failed;
@@ -17,8 +19,23 @@ struct listing {
 	long long bytes;
 };
 
+/* s with bytes below 0x20, DEL and the backslash escaped. */
 static void
-when(char *buf, size_t len, time_t t)
+mailq_put(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\')
+			fputs("\\\\", fp);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(fp, "\\x%02X", c);
+		else
+			fputc(c, fp);
+	}
+}
+
+static void
+mailq_when(char *buf, size_t len, time_t t)
 {
 	struct tm tm;
 
@@ -26,52 +43,86 @@ when(char *buf, size_t len, time_t t)
 	strftime(buf, len, "%a %b %e %H:%M:%S", &tm);
 }
 
-static int
-show(void *arg, const char *id)
+/* "(attempts N; next try ...; last error: ...)", or "(attempts N;
+ * failed: ...)" */
+static void
+mailq_state(const struct mailq_listing *l, const struct spool_msg *m)
 {
-	struct listing *l = arg;
-	struct spool_msg m;
-	char err[300], at[64], next[64];
-	int i, r;
+	char next[64];
 
-	r = spool_load(l->s, id, l->failed, &m, err, sizeof(err));
-	if (r == 1) {
-		fprintf(l->fp, "%-18s* (being delivered now)\n\n", id);
-		l->count++;
-		return 0;
+	fprintf(l->fp, "%*s(attempts %d; ", MAILQ_INDENT, "", m->attempts);
+	if (l->failed) {
+		fputs("failed: ", l->fp);
+		mailq_put(l->fp, m->last_error);
+		fputs(")\n", l->fp);
+		return;
 	}
-	if (r == -1) {
-		fprintf(l->fp, "%-18s! (%s)\n\n", id, err);
-		l->count++;
-		return 0;
+	if (m->next_try <= time(NULL))
+		fputs("next try now", l->fp);
+	else {
+		mailq_when(next, sizeof(next), m->next_try);
+		fprintf(l->fp, "next try %s", next);
 	}
-	when(at, sizeof(at), m.arrival);
-	fprintf(l->fp, "%-17s%s %8lld %s  %s\n", id, l->failed ? "!" : " ",
-	    (long long)m.body_len, at, m.from[0] ? m.from : "<>");
-	if (m.last_error[0] != '\0') {
-		if (l->failed)
-			fprintf(l->fp, "%19s(failed: %s)\n", "", m.last_error);
+	if (m->last_error[0] != '\0') {
+		fputs("; last error: ", l->fp);
+		mailq_put(l->fp, m->last_error);
+	}
+	fputs(")\n", l->fp);
+}
+
+static void
+mailq_rcpts(const struct mailq_listing *l, const struct spool_msg *m)
+{
+	int i;
+
+	for (i = 0; i < m->nrcpts; i++) {
+		fprintf(l->fp, "%*s", MAILQ_INDENT + 2, "");
+		mailq_put(l->fp, m->rcpts[i]);
+		if (m->rcpt_done[i] == 1)
+			fputs("  (sent)\n", l->fp);
+		else if (m->rcpt_done[i] != 2)
+			fputs("  (pending)\n", l->fp);
+		else if (m->rcpt_reply[i] == NULL)
+			fputs("  (refused)\n", l->fp);
 		else {
-			when(next, sizeof(next), m.next_try);
-			fprintf(l->fp, "%19s(%s; attempt %d, next try %s)\n",
-			    "", m.last_error, m.attempts, next);
+			fputs("  (refused: ", l->fp);
+			mailq_put(l->fp, m->rcpt_reply[i]);
+			fputs(")\n", l->fp);
 		}
 	}
-	for (i = 0; i < m.nrcpts; i++) {
-		if (m.rcpt_done[i] == 1)
-			continue;
-		fprintf(l->fp, "%49s%s%s\n", "", m.rcpts[i],
-		    m.rcpt_done[i] == 2 ? " (refused)" : "");
-	}
-	fputc('\n', l->fp);
+}
+
+static int
+mailq_show(void *arg, const char *id)
+{
+	struct mailq_listing *l = arg;
+	struct spool_msg m;
+	char err[300], at[64];
+	int r;
+
 	l->count++;
+	r = spool_load(l->s, id, l->failed, &m, err, sizeof(err));
+	if (r != 0) {
+		fprintf(l->fp, "%-19s%c (", id, r == 1 ? '*' : '?');
+		mailq_put(l->fp, r == 1 ? "being delivered now" : err);
+		fputs(")\n\n", l->fp);
+		return 0;
+	}
+	mailq_when(at, sizeof(at), m.arrival);
+	fprintf(l->fp, "%-19s%c %8lld %-20s ", id, l->failed ? '!' : ' ',
+	    (long long)m.body_len, at);
+	mailq_put(l->fp, m.from[0] != '\0' ? m.from : "<>");
+	fputc('\n', l->fp);
+	mailq_state(l, &m);
+	mailq_rcpts(l, &m);
+	fputc('\n', l->fp);
 	l->bytes += m.body_len;
 	spool_release(&m);
 	return 0;
 }
 
 static int
-count(void *arg, const char *id)
+mailq_one(void *arg, const char *id)
 {
 	(void)id;
 	(*(int *)arg)++;
@@ -80,22 +131,45 @@ count(void *arg, const char *id)
 
 /* see mailq.h */
 int
-mailq_print(struct spool *s, FILE *fp)
+mailq_count(struct spool *s)
 {
-	struct listing l = { s, fp, 0, 0, 0 };
 	int n = 0;
 
-	spool_each(s, 0, count, &n);
-	spool_each(s, 1, count, &n);
-	if (n == 0) {
+	if (spool_each(s, 0, mailq_one, &n) == -1 ||
+	    spool_each(s, 1, mailq_one, &n) == -1)
+		return -1;
+	return n;
+}
+
+static void
+mailq_legend(FILE *fp)
+{
+	fputs("Legend: after the id, \"*\" being delivered now, \"!\" failed "
+	    "for good (kept in\nfailed/ until it expires), \"?\" the queue "
+	    "file cannot be read. Recipients:\npending (not accepted yet), "
+	    "sent (accepted by the smart host), refused (for\ngood, with the "
+	    "reply). Control characters are shown as \\xNN, \"\\\" as "
+	    "\"\\\\\".\n", fp);
+}
+
+/* see mailq.h */
+int
+mailq_print(struct spool *s, FILE *fp)
+{
+	struct mailq_listing l = { s, fp, 0, 0, 0 };
+
+	if (mailq_count(s) <= 0) {
 		fprintf(fp, "Mail queue is empty\n");
 		return 0;
 	}
-	fprintf(fp, "-Queue ID-        --Size-- ----Arrival Time---- "
-	    "-Sender/Recipient-------\n");
-	spool_each(s, 0, show, &l);
+	fprintf(fp, "%-20s %8s %-20s %s\n", "-Queue ID-", "--Size--",
+	    "----Arrival Time----", "-Sender/Recipient-------");
+	spool_each(s, 0, mailq_show, &l);
 	l.failed = 1;
-	spool_each(s, 1, show, &l);
+	spool_each(s, 1, mailq_show, &l);
+	mailq_legend(fp);
+	/* sendmail's last line before Postfix's: check_mailq reads each. */
+	fprintf(fp, "%16sTotal requests: %d\n", "", l.count);
 	fprintf(fp, "-- %lld Kbytes in %d Request%s.\n",
 	    (l.bytes + 1023) / 1024, l.count, l.count == 1 ? "" : "s");
 	return l.count;

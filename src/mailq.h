@@ -1,5 +1,7 @@
 /* relaymail: mailq, the queue as a person reads it. ISC licence.
- * Lists q/ and failed/ in a Postfix-like layout. */
+ * Lists q/ and failed/ in a Postfix-like layout that monitoring parses
+ * (check_mailq, sendmail and Postfix modes): each message with its state
+ * and each recipient's, a legend, then the totals. */
 #ifndef MAILQ_H
 #define MAILQ_H
 
@@ -7,7 +9,15 @@
 
 #include "spool.h"
 
-/* Prints the queue to fp. Returns the number of messages listed. */
+/* Prints the queue to fp: "Mail queue is empty", or one block per message
+ * (q/ first, then failed/, each in arrival order), the legend, a
+ * "Total requests: N" line and a last line "-- K Kbytes in N Requests.".
+ * Addresses, replies and reasons are printed with control characters
+ * escaped. Returns the number of messages listed. */
 int	 mailq_print(struct spool *, FILE *fp);
+
+/* The number of messages in q/ and failed/ together (what -bpc prints and
+ * what mailq's totals say), or -1 if a directory cannot be read. */
+int	 mailq_count(struct spool *);
 
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
@@ -152,6 +153,9 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 {
 	struct spool s;
 	struct relay r;
+	struct relay_filter filter = { cli->queue_match == 'I' ?
+	    RELAY_MATCH_ID : cli->queue_match == 'S' ? RELAY_MATCH_SENDER :
+	    RELAY_MATCH_RCPT, cli->queue_match_str };
 	char err[600];
 
 	if (spool_open(&s, conf->queue_dir, 1, err, sizeof(err)) == -1) {
@@ -159,10 +163,12 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 		return EX_CANTCREAT;
 	}
 	spool_clean_tmp(&s, 60);
+	admin_expire(&s, ADMIN_FAILED_MAX_AGE_S);
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
 	do {
 		relay_init(&r, conf, &s);
+		r.filter = cli->queue_match ? &filter : NULL;
 		/* A plain -q is the administrator asking: try them all. */
 		relay_flush(&r, cli->queue_interval == 0, 0);
 		relay_end(&r);
@@ -190,6 +196,39 @@ list_mode(const struct conf *conf)
 	mailq_print(&s, stdout);
 	spool_close(&s);
 	return 0;
+}
+
+/* -bpc, -M, -Mrm, -Mg. An unknown id is the caller's mistake (66); a
+ * message being delivered can be named again later (75). */
+static int
+queue_admin_mode(const struct cli *cli, const struct conf *conf)
+{
+	struct admin_result res;
+	struct spool s;
+	char err[600];
+	int n;
+
+	if (spool_open(&s, conf->queue_dir, 0, err, sizeof(err)) == -1) {
+		if (cli->mode == CLI_COUNT && access(conf->queue_dir, F_OK)) {
+			printf("0\n");
+			return 0;
+		}
+		log_error("queue: %s", err);
+		return EX_NOINPUT;
+	}
+	if (cli->mode == CLI_COUNT) {
+		if ((n = mailq_count(&s)) >= 0)
+			printf("%d\n", n);
+		else
+			log_error("queue: %s: cannot be read", conf->queue_dir);
+		spool_close(&s);
+		return n >= 0 ? 0 : EX_NOINPUT;
+	}
+	admin_messages(conf, &s, cli->msg_op, cli->rcpts, cli->nrcpts, stdout,
+	    &res);
+	spool_close(&s);
+	return res.unknown ? EX_NOINPUT : res.errors ? EX_IOERR : res.busy ?
+	    EX_TEMPFAIL : 0;
 }
 
 static int
@@ -286,6 +325,9 @@ run_mode(const struct cli *cli, const struct conf *conf)
 		return bsmtp_run(cli, conf);
 	case CLI_TEST:
 		return test_mode(conf);
+	case CLI_COUNT:
+	case CLI_MSG:
+		return queue_admin_mode(cli, conf);
 	case CLI_CONFIG:
 		conf_print(conf, stdout);
 		return 0;

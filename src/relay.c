@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -133,6 +134,27 @@ relay_hold(struct relay *r, struct spool_msg *m, const char *why,
 	return rep->out;
 }
 
+/* "refused: <a>: 550 ...; <b>: 550 ..." from the marks of all attempts,
+ * for a message sent to some recipients and refused for the others. */
+static const char *
+relay_refused_text(const struct spool_msg *m, char *buf, size_t len)
+{
+	size_t o;
+	int i;
+
+	o = (size_t)snprintf(buf, len, "refused for");
+	for (i = 0; i < m->nrcpts && o + 1 < len; i++)
+		if (m->rcpt_done[i] == 2)
+			o += (size_t)snprintf(buf + o, len - o, "%s <%s>: %s",
+			    o > 11 ? ";" : "", m->rcpts[i],
+			    m->rcpt_reply[i] ? m->rcpt_reply[i] : "refused");
+	/* A state file is text someone could have edited: one plain line. */
+	for (o = 0; buf[o] != '\0'; o++)
+		if ((unsigned char)buf[o] < 0x20 || buf[o] == 0x7f)
+			buf[o] = '?';
+	return buf;
+}
+
 /* Applies an outcome to the queue: the recipient marks first (durable
  * before anything else), then removal, retry state or failed/. */
 static enum outcome
@@ -140,6 +162,7 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
     int partial, const char *why, struct relay_report *rep)
 {
 	long max_age = r->conf->max_age;
+	char refused[600];
 
 	if (v.out == OUT_DEFERRED && max_age > 0 &&
 	    time(NULL) - m->arrival > max_age) {
@@ -151,6 +174,8 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 	}
 	if (spool_record(m) == -1)
 		return relay_hold(r, m, why, rep);
+	if (v.out == OUT_FAILED && partial)
+		why = relay_refused_text(m, refused, sizeof(refused));
 	switch (v.out) {
 	case OUT_SENT:
 		if (spool_done(r->spool, m) == -1)
@@ -227,7 +252,7 @@ relay_mark(struct relay *r, struct spool_msg *m, const struct envelope *env,
 		if (rc->code >= 200 && rc->code < 300 && delivered)
 			m->rcpt_done[idx[i]] = 1;
 		else if (rc->code >= 500) {
-			m->rcpt_done[idx[i]] = 2;
+			spool_refuse(m, idx[i], rc->code, rc->text);
 			if (o + 1 < len)
 				o += (size_t)snprintf(why + o, len - o,
 				    "%s%s: RCPT TO:<%s>: %d %s", o ? "; " : "",
@@ -327,6 +352,37 @@ struct relay_flush_state {
 };
 
 static int
+relay_contains(const char *s, const char *sub)
+{
+	size_t n = strlen(sub);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, sub, n) == 0)
+			return 1;
+	return n == 0;
+}
+
+/* The -qI, -qR, -qS test. */
+static int
+relay_wanted(const struct relay_filter *f, const struct spool_msg *m)
+{
+	int i;
+
+	switch (f->what) {
+	case RELAY_MATCH_ID:
+		return relay_contains(m->id, f->substr);
+	case RELAY_MATCH_SENDER:
+		return relay_contains(m->from, f->substr);
+	case RELAY_MATCH_RCPT:
+		for (i = 0; i < m->nrcpts; i++)
+			if (m->rcpt_done[i] == 0 &&
+			    relay_contains(m->rcpts[i], f->substr))
+				return 1;
+	}
+	return 0;
+}
+
+static int
 relay_flush_one(void *arg, const char *id)
 {
 	struct relay_flush_state *f = arg;
@@ -346,7 +402,8 @@ relay_flush_one(void *arg, const char *id)
 		spool_set_aside(f->r->spool, id);
 		return 0;
 	}
-	if (f->all || m.next_try <= time(NULL)) {
+	if (f->r->filter != NULL ? relay_wanted(f->r->filter, &m) :
+	    f->all || m.next_try <= time(NULL)) {
 		relay_message(f->r, &m, &rep);
 		f->tried++;
 	}

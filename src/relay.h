@@ -26,11 +26,21 @@ struct relay_report {
 	char	 text[600];	/* one line: what happened */
 };
 
+/* Which messages a flush takes (-qI, -qR, -qS): those whose id, one of
+ * whose recipients, or whose sender contains substr (ASCII case
+ * ignored), due or not. */
+enum relay_match { RELAY_MATCH_ID, RELAY_MATCH_RCPT, RELAY_MATCH_SENDER };
+struct relay_filter {
+	enum relay_match what;
+	const char *substr;
+};
+
 struct relay {
 	const struct conf *conf;
 	struct spool *spool;
 	struct session sess;
 	int	 interactive;	/* the caller sees failures: no bounce */
+	const struct relay_filter *filter;	/* relay_flush: NULL = all */
 	int	 sent, deferred, failed;
 };
 
@@ -41,7 +51,8 @@ void	 relay_init(struct relay *, const struct conf *, struct spool *);
 enum outcome relay_message(struct relay *, struct spool_msg *,
 	    struct relay_report *rep);
 
-/* Delivers every queued message (only those due unless all), until
+/* Delivers every queued message (only those due unless all or
+ * r->filter, which also picks the messages), until
  * deadline_ms (CLOCK_MONOTONIC; 0 = none). Returns how many were tried. */
 int	 relay_flush(struct relay *, int all, int64_t deadline_ms);
 

@@ -215,8 +215,6 @@ spool_link(struct spool *s, struct spool_msg *m)
 	return linkat(AT_FDCWD, path, s->qfd, m->id, AT_SYMLINK_FOLLOW);
 }
 
-
-
 /* see spool.h */
 int
 spool_commit(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
@@ -263,10 +261,6 @@ fail_noerrno:
 	return -1;
 }
 
-
-
-
-
 /* see spool.h */
 void
 spool_abort(struct spool *s, struct spool_msg *m)
@@ -275,9 +269,6 @@ spool_abort(struct spool *s, struct spool_msg *m)
 		unlinkat(s->tmpfd, m->id, 0);
 	spool_release(m);
 }
-
-
-
 
 /* The envelope at the end of the open file m->fd: 0, or -1 with err and
  * m->damaged set when the file itself is wrong (not a passing error). */
@@ -363,8 +354,6 @@ fail:
 	spool_release(m);
 	return -1;
 }
-
-
 
 /* see spool.h */
 int
@@ -494,6 +483,10 @@ spool_release(struct spool_msg *m)
 	free(m->from);
 	for (i = 0; i < m->nrcpts; i++)
 		free(m->rcpts[i]);
+	for (i = 0; i < SPOOL_RCPT_MAX; i++) {
+		free(m->rcpt_reply[i]);
+		m->rcpt_reply[i] = NULL;
+	}
 	free(m->notify);
 	free(m->ret);
 	free(m->envid);
@@ -549,46 +542,4 @@ spool_each(struct spool *s, int failed, int (*cb)(void *, const char *),
 	}
 	free(names);
 	return r;
-}
-
-/* A live writer holds its file's lock for as long as it writes. */
-static int
-spool_tmp_in_use(struct spool *s, const char *name)
-{
-	int fd, busy;
-
-	fd = openat(s->tmpfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC);
-	if (fd == -1)
-		return 0;
-	busy = flock(fd, LOCK_EX | LOCK_NB) == -1;
-	close(fd);
-	return busy;
-}
-
-/* see spool.h */
-void
-spool_clean_tmp(struct spool *s, time_t age)
-{
-	struct dirent *de;
-	struct stat st;
-	time_t now = time(NULL);
-	DIR *d;
-	int fd;
-
-	fd = openat(s->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (fstatat(s->tmpfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW)
-		    == 0 && now - st.st_mtime > age &&
-		    !spool_tmp_in_use(s, de->d_name))
-			unlinkat(s->tmpfd, de->d_name, 0);
-	}
-	closedir(d);
 }

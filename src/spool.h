@@ -16,6 +16,8 @@
 
 #define SPOOL_ID_MAX	32
 #define SPOOL_RCPT_MAX	1000
+/* A refused recipient's reply as kept in ID.st: one line, cut to fit. */
+#define SPOOL_REPLY_MAX	256
 
 struct spool {
 	char	 dir[512];
@@ -39,6 +41,8 @@ struct spool_msg {
 	int	 rcpt_done[SPOOL_RCPT_MAX];	/* 1 sent, 2 refused */
 	int	 rcpt_saved[SPOOL_RCPT_MAX];	/* what the file says */
 	off_t	 rcpt_off[SPOOL_RCPT_MAX];	/* its envelope line */
+	char	*rcpt_reply[SPOOL_RCPT_MAX];	/* refused: the reply, or NULL;
+						 * set by spool_refuse() */
 	int	 damaged;	/* spool_load: the file cannot be parsed */
 	time_t	 arrival;
 	int	 eightbit, utf8;
@@ -132,6 +136,25 @@ void	 spool_release(struct spool_msg *m);
  * arrival order. Stops early when cb returns non-zero and returns that. */
 int	 spool_each(struct spool *, int failed,
 	    int (*cb)(void *arg, const char *id), void *arg);
+
+/* Administration (spool_admin.c). */
+
+/* Marks recipient i refused with the server's reply (code and text, kept
+ * as one line of at most SPOOL_REPLY_MAX-1 bytes, control characters
+ * blanked); written to ID.st by the next spool_defer or spool_fail.
+ * 0, or -1 out of memory (the mark is set, the text lost). */
+int	 spool_refuse(struct spool_msg *m, int i, int code, const char *text);
+
+/* Moves a loaded message from failed/ back to q/ (state first, then the
+ * message), keeping its lock. 0, or -1 with errno. */
+int	 spool_requeue(struct spool *, struct spool_msg *m);
+
+/* Removes the failed/ entries that failed (ID.st last written, else the
+ * message file) more than age seconds ago and that nobody holds locked;
+ * calls cb for each one removed with its failure time. Returns how many
+ * were removed. age <= 0 removes nothing. */
+int	 spool_expire_failed(struct spool *, time_t age,
+	    void (*cb)(void *arg, const char *id, time_t failed_at), void *arg);
 
 /* Removes tmp/ files older than age seconds whose writer is gone (no
  * lock held): where O_TMPFILE is missing, a killed writer's leftovers. */

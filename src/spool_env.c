@@ -276,7 +276,10 @@ spool_record(struct spool_msg *m)
 void
 spool_state_read(int dirfd, struct spool_msg *m)
 {
-	char name[SPOOL_ID_MAX + 8], buf[4096 + 16 * SPOOL_RCPT_MAX];
+	/* Each recipient line: "refused NNN " and its reply. Static: too
+	 * big for the stack, and never needed twice at once. */
+	static char buf[4096 + (16 + SPOOL_REPLY_MAX) * SPOOL_RCPT_MAX];
+	char name[SPOOL_ID_MAX + 8];
 	char *line, *next;
 	ssize_t n;
 	int fd;
@@ -303,9 +306,16 @@ spool_state_read(int dirfd, struct spool_msg *m)
 			    sizeof(m->last_error));
 		else if (strncmp(line, "done ", 5) == 0 ||
 		    strncmp(line, "refused ", 8) == 0) {
-			int i = atoi(strchr(line, ' ') + 1);
-			if (i >= 0 && i < SPOOL_RCPT_MAX)
-				m->rcpt_done[i] = line[0] == 'd' ? 1 : 2;
+			char *text;
+			int i = (int)strtol(strchr(line, ' ') + 1, &text, 10);
+			if (i < 0 || i >= SPOOL_RCPT_MAX)
+				continue;
+			m->rcpt_done[i] = line[0] == 'd' ? 1 : 2;
+			/* "refused N REPLY"; older files have no reply */
+			if (line[0] == 'r' && *text == ' ' && text[1] != '\0' &&
+			    m->rcpt_reply[i] == NULL)
+				m->rcpt_reply[i] = strndup(text + 1,
+				    SPOOL_REPLY_MAX - 1);
 		}
 	}
 }
@@ -331,8 +341,12 @@ spool_state_write(struct spool *s, int dirfd, struct spool_msg *m)
 	for (i = 0; i < m->nrcpts && r == 0; i++) {
 		if (m->rcpt_done[i] == 0)
 			continue;
-		n = snprintf(line, sizeof(line), "%s %d\n",
-		    m->rcpt_done[i] == 1 ? "done" : "refused", i);
+		/* "refused", the index and the reply fit in line[600] */
+		n = snprintf(line, sizeof(line), "%s %d%s%.*s\n",
+		    m->rcpt_done[i] == 1 ? "done" : "refused", i,
+		    m->rcpt_done[i] == 2 && m->rcpt_reply[i] ? " " : "",
+		    SPOOL_REPLY_MAX - 1, m->rcpt_done[i] == 2 &&
+		    m->rcpt_reply[i] ? m->rcpt_reply[i] : "");
 		if (spool_write_all(fd, line, (size_t)n) == -1)
 			r = -1;
 	}

@@ -127,9 +127,44 @@ TEST(rejections)
 	T_EQ(parse(ARGV("sendmail", "-i", "-o")), -1);
 	T_STREQ(err, "option -o requires a value");
 	T_EQ(parse(ARGV("sendmail", "-ti", "-qR")), -1);
-	T_STREQ(err, "-qR: not supported");
+	T_STREQ(err, "-qR: needs a string (e.g. -qRexample.org)");
+	T_EQ(parse(ARGV("sendmail", "-qf")), -1);
+	T_STREQ(err, "-qf: not supported");
 	T_EQ(parse(ARGV("sendmail", "-tB", "9BIT")), -1);
 	T_STREQ(err, "-B: unknown body type '9BIT' (8BITMIME or 7BIT)");
+}
+
+TEST(queue_admin)
+{
+	T_EQ(parse(ARGV("sendmail", "-bpc")), 0);
+	T_EQ(c.mode, CLI_COUNT);
+	T_EQ(parse(ARGV("sendmail", "-qRexample.org")), 0);
+	T_EQ(c.mode, CLI_FLUSH);
+	T_EQ(c.queue_match, 'R');
+	T_STREQ(c.queue_match_str, "example.org");
+	T_EQ(c.queue_interval, 0);
+	T_EQ(parse(ARGV("sendmail", "-qSalice", "-v")), 0);
+	T_EQ(c.queue_match, 'S');
+	T_OK(c.verbose);
+	T_EQ(parse(ARGV("sendmail", "-qIABC")), 0);
+	T_EQ(c.queue_match, 'I');
+	T_EQ(parse(ARGV("sendmail", "-q30m")), 0);
+	T_EQ(c.queue_match, 0);
+	T_EQ(c.queue_interval, 1800);
+	T_EQ(parse(ARGV("sendmail", "-M", "ID1", "ID2")), 0);
+	T_EQ(c.mode, CLI_MSG);
+	T_EQ(c.msg_op, CLI_MSG_RUN);
+	T_EQ(c.nrcpts, 2);
+	T_STREQ(c.rcpts[1], "ID2");
+	T_EQ(parse(ARGV("sendmail", "-Mrm", "ID1")), 0);
+	T_EQ(c.msg_op, CLI_MSG_REMOVE);
+	T_EQ(parse(ARGV("sendmail", "-C", "/x", "-Mg", "ID1")), 0);
+	T_EQ(c.msg_op, CLI_MSG_GIVEUP);
+	T_STREQ(c.conf_path, "/x");
+	T_EQ(parse(ARGV("sendmail", "-Mrm")), -1);
+	T_STREQ(err, "-M: needs at least one queue id (see mailq)");
+	T_EQ(parse(ARGV("sendmail", "-Mf", "ID1")), -1);
+	T_STREQ(err, "-Mf: not supported (-M, -Mrm or -Mg)");
 }
 
 struct list {
@@ -287,6 +322,7 @@ TEST_MAIN("t_parse", {
 	RUN(mutt_and_dsn);
 	RUN(modes);
 	RUN(rejections);
+	RUN(queue_admin);
 	RUN(address_lists);
 	RUN(address_checks);
 	RUN(qualify_headers);

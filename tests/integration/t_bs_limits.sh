@@ -1,0 +1,51 @@
+# relaymail: -bs limits, each answered and the dialogue kept in step: a
+# command line over 512 octets (500), a NUL in a command (501), the
+# 1001st recipient (452); the next command always gets its own reply.
+. "$TOP/tests/integration/lib.sh"
+t_setup
+start_host
+write_conf
+
+x() { head -c "$1" /dev/zero | tr '\0' x; }
+{
+	printf 'HELO [127.0.0.1]\r\n'
+	printf 'NOOP %s\r\n' "$(x 505)"		# 512 octets: fine
+	printf 'NOOP %s\r\n' "$(x 506)"		# 513 octets: 500
+	printf 'NOOP\r\n'
+	printf 'NOOP %s\r\n' "$(x 70000)"	# longer than the buffer
+	printf 'RSET\r\n'
+	printf 'MAIL\000FROM:<app@example.org>\r\n'
+	printf 'NOOP\r\n'
+	printf 'MAIL FROM:<app@example.org>\r\n'
+	i=1
+	while [ $i -le 1001 ]; do
+		printf 'RCPT TO:<r%d@example.net>\r\n' $i
+		i=$((i + 1))
+	done
+	printf 'NOOP\r\n'
+	printf 'DATA\r\nSubject: many\r\n\r\nbody\r\n.\r\n'
+	printf 'QUIT\r\n'
+} >"$T/in"
+"$SENDMAIL" -C "$T/conf" -bs <"$T/in" >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check bs_exit_0 rc_is 0
+check bs_no_stderr [ ! -s "$T/err" ]
+
+# The reply codes, one per command, in order.
+{
+	echo 220; echo 250; echo 250; echo 500; echo 250; echo 500; echo 250
+	echo 501; echo 250; echo 250
+	i=1
+	while [ $i -le 1000 ]; do echo 250; i=$((i + 1)); done
+	echo 452; echo 250; echo 354; echo 250; echo 221
+} >"$T/want"
+cut -c 1-3 "$T/out" >"$T/got"
+check bs_in_step cmp -s "$T/want" "$T/got"
+check bs_512_ok sh -c "sed -n 3p '$T/out' | grep -q '^250 '"
+check bs_long_500 grep -q '^500 5.5.2 line too long' "$T/out"
+check bs_nul_501 grep -q '^501 5.5.2 NUL character in command' "$T/out"
+check bs_1001st_452 grep -q '^452 4.5.3 too many recipients' "$T/out"
+check bs_queued grep -q '^250 2.0.0 Ok: queued as' "$T/out"
+check bs_delivered [ "$(delivered)" -eq 1 ]
+check bs_1000_rcpts [ "$(wc -l <"$(last_msg)/rcpt")" -eq 1000 ]
+check bs_not_1001 sh -c "! grep -q 'r1001@' '$(last_msg)/rcpt'"
