@@ -16,7 +16,8 @@ enum cli_mode {
 	CLI_FLUSH,	/* -q, -q30m */
 	CLI_TEST,	/* -bt-style connection test (see sendmail.8) */
 	CLI_CONFIG,	/* print the effective configuration */
-	CLI_VERSION
+	CLI_VERSION,
+	CLI_OAUTH_LOGIN	/* --oauth-login: the OAuth device sign-in */
 };
 
 enum cli_body { CLI_BODY_UNSET, CLI_BODY_7BIT, CLI_BODY_8BITMIME };
