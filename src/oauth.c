@@ -193,7 +193,8 @@ oauth_save(const char *path, const char *token, char *err, size_t errlen)
 static void
 oauth_cache_id(const struct conf *c, const char *url, char *id, size_t len)
 {
-	snprintf(id, len, "%s %s %s", url, c->oauth_client_id, c->user);
+	snprintf(id, len, "%s %s %s %d", url, c->oauth_client_id, c->user,
+	    (int)c->oauth_grant);
 	oauth_printable(id);
 }
 
