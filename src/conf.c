@@ -113,8 +113,8 @@ static const char *conf_auth_names[] = { "auto", "plain", "login",
     "cram-md5", "xoauth2", "oauthbearer", NULL };
 static const char *conf_rewrite_names[] = { "no", "local", "always", NULL };
 
-/* The index of v in names (case-insensitive), or -1. */
-static int
+/* see conf_int.h */
+int
 conf_choice(const char *v, const char **names)
 {
 	int i;

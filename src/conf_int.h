@@ -69,6 +69,9 @@ const struct conf_key *conf_key_find(const char *section, const char *name);
 struct conf_ctx *conf_at(struct conf_ctx *x, const char *section,
 	    const char *name);
 
+/* The index of v in the NULL-terminated names (case-insensitive), or -1. */
+int	 conf_choice(const char *v, const char **names);
+
 /* [oauth] (conf_oauth.c): the setters of the table, the rules between
  * its keys and [relay]'s (0, or -1 after conf_bad()), and its part of
  * conf_print(). */

@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "conf.h"
 #include "conf_int.h"
@@ -16,22 +15,11 @@ static const char *conf_oauth_providers[] = { "none", "microsoft",
 static const char *conf_oauth_grants[] = { "refresh_token",
     "client_credentials", NULL };
 
-static int
-conf_oauth_choice(const char *v, const char **names)
-{
-	int i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcasecmp(v, names[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* see conf_int.h */
 int
 conf_oauth_set_provider(struct conf_ctx *x, const char *v, void *f)
 {
-	int i = conf_oauth_choice(v, conf_oauth_providers);
+	int i = conf_choice(v, conf_oauth_providers);
 
 	if (i < 0)
 		return conf_bad(x, "must be microsoft or google, not \"%s\" "
@@ -44,7 +32,7 @@ conf_oauth_set_provider(struct conf_ctx *x, const char *v, void *f)
 int
 conf_oauth_set_grant(struct conf_ctx *x, const char *v, void *f)
 {
-	int i = conf_oauth_choice(v, conf_oauth_grants);
+	int i = conf_choice(v, conf_oauth_grants);
 
 	if (i < 0)
 		return conf_bad(x, "must be refresh_token or "

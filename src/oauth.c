@@ -162,6 +162,23 @@ oauth_read_line(const char *key, const char *path, char *buf, size_t len,
 
 /* see oauth.h */
 int
+oauth_client_secret(const struct conf *c, char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	buf[0] = '\0';
+	if (c->oauth_client_secret_file != NULL)
+		return oauth_read_line("client_secret_file",
+		    c->oauth_client_secret_file, buf, len, err, errlen);
+	if (c->oauth_client_secret != NULL && util_strlcpy(buf,
+	    c->oauth_client_secret, len) >= len) {
+		explicit_bzero(buf, len);
+		return util_err(err, errlen, "[oauth] client_secret: too long");
+	}
+	return 0;
+}
+
+/* see oauth.h */
+int
 oauth_save(const char *path, const char *token, char *err, size_t errlen)
 {
 	char tmp[1024], dir[1024];
@@ -268,12 +285,8 @@ oauth_grant_form(const struct conf *c, const struct oauth_ends *e,
 	int cc = c->oauth_grant == CONF_GRANT_CLIENT_CREDENTIALS, r = 0;
 
 	form[0] = '\0';
-	if (c->oauth_client_secret_file != NULL && oauth_read_line(
-	    "client_secret_file", c->oauth_client_secret_file, secret,
-	    sizeof(secret), err, errlen) == -1)
+	if (oauth_client_secret(c, secret, sizeof(secret), err, errlen) == -1)
 		return -1;
-	if (c->oauth_client_secret != NULL)
-		util_strlcpy(secret, c->oauth_client_secret, sizeof(secret));
 	if (!cc && oauth_read_line("refresh_token_file",
 	    c->oauth_refresh_token_file, rt, sizeof(rt), err, errlen) == -1) {
 		explicit_bzero(secret, sizeof(secret));

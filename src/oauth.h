@@ -75,6 +75,11 @@ void	 oauth_forget(struct spool *);
 int	 oauth_read_line(const char *key, const char *path, char *buf,
 	    size_t len, char *err, size_t errlen);
 
+/* The client secret (client_secret or client_secret_file's first line)
+ * into buf; "" when none is set. 0, or -1 with err. Caller wipes buf. */
+int	 oauth_client_secret(const struct conf *, char *buf, size_t len,
+	    char *err, size_t errlen);
+
 /* Replaces path's content with token and a newline, mode 0600: a temp
  * file beside it, fsync, rename, fsync of the directory. 0 or -1. */
 int	 oauth_save(const char *path, const char *token, char *err,

@@ -102,12 +102,8 @@ oauth_device_poll(const struct conf *c, const struct oauth_ends *e,
 	time_t until = time(NULL) + d->expires_in;
 	int rc = -1;
 
-	if (c->oauth_client_secret_file != NULL && oauth_read_line(
-	    "client_secret_file", c->oauth_client_secret_file, secret,
-	    sizeof(secret), err, errlen) == -1)
+	if (oauth_client_secret(c, secret, sizeof(secret), err, errlen) == -1)
 		return -1;
-	if (c->oauth_client_secret != NULL)
-		util_strlcpy(secret, c->oauth_client_secret, sizeof(secret));
 	if (oauth_form_add(form, sizeof(form), "grant_type",
 	    OAUTH_DEVICE_GRANT) == -1 || oauth_form_add(form, sizeof(form),
 	    "device_code", d->code) == -1 || oauth_form_add(form,

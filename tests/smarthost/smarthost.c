@@ -170,6 +170,20 @@ in_raw(void *buf, size_t len)
 	}
 }
 
+/* Refills inbuf when it is used up; exits on EOF. */
+static void
+in_fill(void)
+{
+	ssize_t n;
+
+	if (in_off < in_len)
+		return;
+	if ((n = in_raw(inbuf, sizeof(inbuf))) <= 0)
+		exit(0);
+	in_off = 0;
+	in_len = (size_t)n;
+}
+
 /* len bytes into buf; exits on EOF. */
 void
 get_bytes(char *buf, size_t len)
@@ -177,13 +191,7 @@ get_bytes(char *buf, size_t len)
 	size_t k;
 
 	while (len > 0) {
-		if (in_off == in_len) {
-			ssize_t n = in_raw(inbuf, sizeof(inbuf));
-			if (n <= 0)
-				exit(0);
-			in_off = 0;
-			in_len = (size_t)n;
-		}
+		in_fill();
 		k = in_len - in_off < len ? in_len - in_off : len;
 		memcpy(buf, inbuf + in_off, k);
 		in_off += k;
@@ -687,13 +695,7 @@ data(int msgno, const char *from, const char *rcpts)
 		char l[LINE_MAX_B];
 		size_t ll = 0;
 		for (;;) {
-			if (in_off == in_len) {
-				ssize_t n = in_raw(inbuf, sizeof(inbuf));
-				if (n <= 0)
-					exit(0);
-				in_off = 0;
-				in_len = (size_t)n;
-			}
+			in_fill();
 			char c = inbuf[in_off++];
 			got++;
 			if (limit >= 0 && got > limit) {
