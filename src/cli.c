@@ -251,6 +251,17 @@ cli_progname(struct cli *c, int argc, char *const argv[])
 		c->mode = CLI_ALIASES;
 }
 
+/* Long options other than --version, one word each: 1 when a is one. */
+static int
+cli_long(struct cli *c, const char *a)
+{
+	if (strcmp(a, "--oauth-login") == 0) {
+		c->mode = CLI_OAUTH_LOGIN;
+		return 1;
+	}
+	return 0;
+}
+
 /* see cli.h */
 int
 cli_parse(struct cli *c, int argc, char *const argv[], char *err,
@@ -271,6 +282,8 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 			c->mode = CLI_VERSION;
 			continue;
 		}
+		if (cli_long(c, a))
+			continue;
 		if (a[0] != '-' || a[1] == '\0')
 			break;	/* the first recipient */
 		if (cli_word(c, argv, &i, err, errlen) == -1)

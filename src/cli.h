@@ -18,7 +18,8 @@ enum cli_mode {
 	CLI_CONFIG,	/* print the effective configuration */
 	CLI_VERSION,
 	CLI_COUNT,	/* -bpc: the number of messages */
-	CLI_MSG		/* -M, -Mrm, -Mg ID...: see msg_op */
+	CLI_MSG,	/* -M, -Mrm, -Mg ID...: see msg_op */
+	CLI_OAUTH_LOGIN	/* --oauth-login: the OAuth device sign-in */
 };
 
 /* What -M does to the messages named (the words after it). */

@@ -113,8 +113,8 @@ static const char *conf_auth_names[] = { "auto", "plain", "login",
     "cram-md5", "xoauth2", "oauthbearer", NULL };
 static const char *conf_rewrite_names[] = { "no", "local", "always", NULL };
 
-/* The index of v in names (case-insensitive), or -1. */
-static int
+/* see conf_int.h */
+int
 conf_choice(const char *v, const char **names)
 {
 	int i;
@@ -391,6 +391,21 @@ const struct conf_key conf_keys[] = {
 	{ "message", "from", STR(conf_set_str, from), 0 },
 	{ "message", "rewrite_from", VAL(conf_set_rewrite, rewrite_from), 0 },
 	{ "log", "file", STR(conf_set_path, log_file), 0 },
+	{ "oauth", "provider",
+	    VAL(conf_oauth_set_provider, oauth_provider), 0 },
+	{ "oauth", "tenant", STR(conf_oauth_set_tenant, oauth_tenant), 0 },
+	{ "oauth", "token_url", STR(conf_set_str, oauth_token_url), 0 },
+	{ "oauth", "device_url", STR(conf_set_str, oauth_device_url), 0 },
+	{ "oauth", "client_id", STR(conf_set_str, oauth_client_id), 0 },
+	{ "oauth", "client_secret", conf_set_str, conf_clear_secret,
+	    F(oauth_client_secret), 0 },
+	{ "oauth", "client_secret_file",
+	    STR(conf_set_path, oauth_client_secret_file), 0 },
+	{ "oauth", "grant", VAL(conf_oauth_set_grant, oauth_grant), 0 },
+	{ "oauth", "refresh_token_file",
+	    STR(conf_set_path, oauth_refresh_token_file), 0 },
+	{ "oauth", "scope", STR(conf_set_str, oauth_scope), 0 },
+	{ "oauth", "ca_file", STR(conf_set_path, oauth_ca_file), 0 },
 };
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 _Static_assert(CONF_NKEYS <= CONF_KEYS_MAX, "raise CONF_KEYS_MAX");
@@ -615,9 +630,8 @@ conf_load_string(struct conf *c, const char *name, const char *text,
 	return conf_parse(c, name, &rd, err, errlen);
 }
 
-/* Points x at key name of section for a cross-key rule: at its line in
- * the file, at its variable, or at the file alone when it is unset. */
-static struct conf_ctx *
+/* see conf_int.h */
+struct conf_ctx *
 conf_at(struct conf_ctx *x, const char *section, const char *name)
 {
 	const struct conf_key *k = conf_key_find(section, name);
@@ -656,13 +670,15 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 			return conf_bad(conf_at(&x, "relay", "port"), "out of "
 			    "memory");
 	}
+	if (conf_oauth_finish(&x) == -1)
+		return -1;
 	if (sources > 1)
 		return conf_bad(conf_at(&x, "relay", "password"), "give only "
 		    "one of password, password_file and password_command");
 	if (sources > 0 && c->user == NULL)
 		return conf_bad(conf_at(&x, "relay", "user"), "required when a "
 		    "password is set");
-	if (sources == 0 && c->user != NULL)
+	if (sources == 0 && c->user != NULL && !conf_oauth_on(c))
 		return conf_bad(conf_at(&x, "relay", "user"), "set password, "
 		    "password_file or password_command");
 	if (cert != key)
@@ -732,6 +748,7 @@ conf_print(const struct conf *c, FILE *fp)
 		    c->aliases[i].value);
 	if (c->log_file)
 		fprintf(fp, "\n[log]\nfile = %s\n", c->log_file);
+	conf_oauth_print(c, fp);
 }
 
 /* see conf.h */

@@ -12,13 +12,17 @@
 #define CONF_HOSTS_MAX		8
 #define CONF_ALIASES_MAX	256
 #define CONF_LINE_MAX		199	/* Debian's inih cuts lines here */
-#define CONF_KEYS_MAX		32	/* entries of conf.c's key table */
+#define CONF_KEYS_MAX		40	/* entries of conf.c's key table */
 #define CONF_FROM_ENV		(-1)	/* set_on[]: set by the environment */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
 enum conf_auth { CONF_AUTH_AUTO, CONF_AUTH_PLAIN, CONF_AUTH_LOGIN,
 		 CONF_AUTH_CRAM_MD5, CONF_AUTH_XOAUTH2, CONF_AUTH_OAUTHBEARER };
+enum conf_oauth_provider { CONF_OAUTH_NONE, CONF_OAUTH_MICROSOFT,
+			   CONF_OAUTH_GOOGLE };
+enum conf_oauth_grant { CONF_GRANT_REFRESH_TOKEN,
+			CONF_GRANT_CLIENT_CREDENTIALS };
 
 struct conf_host {
 	char	*name;		/* host name or IP literal (no brackets) */
@@ -69,6 +73,19 @@ struct conf {
 	struct conf_alias aliases[CONF_ALIASES_MAX];
 	int	 naliases;
 
+	/* [oauth]: set when provider or token_url is (conf_oauth_on) */
+	enum conf_oauth_provider oauth_provider;	/* none */
+	char	*oauth_tenant;		/* microsoft: the directory */
+	char	*oauth_token_url;	/* default: the provider's */
+	char	*oauth_device_url;	/* default: the provider's */
+	char	*oauth_client_id;
+	char	*oauth_client_secret;
+	char	*oauth_client_secret_file;	/* first line */
+	enum conf_oauth_grant oauth_grant;	/* refresh_token */
+	char	*oauth_refresh_token_file;
+	char	*oauth_scope;		/* default: the provider's */
+	char	*oauth_ca_file;		/* default: the system bundle */
+
 	/* [log] */
 	char	*log_file;		/* also log to this file */
 
@@ -113,6 +130,9 @@ int	 conf_password(const struct conf *c, char *buf, size_t buflen,
  * all users; else 0. */
 int	 conf_check_perms(const struct conf *c, const char *path, char *warn,
 	    size_t len);
+
+/* 1 when an [oauth] section supplies the AUTH token, else 0. */
+int	 conf_oauth_on(const struct conf *c);
 
 /* Prints the effective configuration, secrets masked. */
 void	 conf_print(const struct conf *c, FILE *fp);

@@ -6,6 +6,7 @@
 #define CONF_INT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conf.h"
 
@@ -62,6 +63,23 @@ int	 conf_set(struct conf_ctx *x, const char *section, const char *name,
 
 /* The key name of section, or with name NULL its first key; or NULL. */
 const struct conf_key *conf_key_find(const char *section, const char *name);
+
+/* Points x at key name of section for a cross-key rule (its line, its
+ * variable, or the file alone when unset); returns x. */
+struct conf_ctx *conf_at(struct conf_ctx *x, const char *section,
+	    const char *name);
+
+/* The index of v in the NULL-terminated names (case-insensitive), or -1. */
+int	 conf_choice(const char *v, const char **names);
+
+/* [oauth] (conf_oauth.c): the setters of the table, the rules between
+ * its keys and [relay]'s (0, or -1 after conf_bad()), and its part of
+ * conf_print(). */
+int	 conf_oauth_set_provider(struct conf_ctx *x, const char *v, void *f);
+int	 conf_oauth_set_grant(struct conf_ctx *x, const char *v, void *f);
+int	 conf_oauth_set_tenant(struct conf_ctx *x, const char *v, void *f);
+int	 conf_oauth_finish(struct conf_ctx *x);
+void	 conf_oauth_print(const struct conf *c, FILE *fp);
 
 /* RELAYMAIL_<SECTION>_<KEY> of k, into buf (conf_env.c). */
 void	 conf_env_name(const struct conf_key *k, char *buf, size_t len);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cred.h"
+#include "oauth.h"
 #include "util.h"
 
 #define CRED_TOKEN_FILE	".oauth-token"
@@ -65,12 +66,49 @@ cred_cache_write(struct cred *c)
 	explicit_bzero(buf, sizeof(buf));
 }
 
+/* [oauth]: a token from oauth.c's cache or its token endpoint. */
+static int
+cred_oauth_load(struct cred *c, int fresh, char *why, size_t len)
+{
+	if (oauth_token(c->conf, c->spool, fresh, c->secret,
+	    sizeof(c->secret), &c->expires, &c->cached, &c->class, why,
+	    len) == -1)
+		return -1;
+	c->have = 1;
+	return 0;
+}
+
+/* [oauth]: a refused token is replaced once, whether or not it came from
+ * the cache (the provider may have revoked it early). */
+static int
+cred_oauth_refused(struct cred *c)
+{
+	char why[600];
+
+	if (c->refetched)
+		return 0;
+	c->refetched = 1;
+	oauth_forget(c->spool);
+	cred_wipe(c);
+	return cred_oauth_load(c, 1, why, sizeof(why)) == 0;
+}
+
+/* see cred.h */
+int
+cred_expired(const struct cred *c)
+{
+	return c->have && c->expires != 0 && time(NULL) >= c->expires;
+}
+
 /* see cred.h */
 int
 cred_load(struct cred *c, char *why, size_t len)
 {
 	if (c->have || c->conf->user == NULL)
 		return 0;
+	c->class = ERR_CONFIG;
+	if (conf_oauth_on(c->conf))
+		return cred_oauth_load(c, 0, why, len);
 	if (cred_is_oauth(c) && cred_cache_read(c) == 0) {
 		c->have = c->cached = 1;
 		return 0;
@@ -90,6 +128,8 @@ cred_refused(struct cred *c)
 {
 	char why[300];
 
+	if (conf_oauth_on(c->conf))
+		return cred_oauth_refused(c);
 	if (!c->cached)
 		return 0;
 	spool_private_remove(c->spool, CRED_TOKEN_FILE);

@@ -2,17 +2,19 @@
  * The password from the settings (password, password_file or the first
  * line of password_command), or an OAuth token that password_command
  * printed, kept in the queue directory for CRED_TOKEN_S so that a send
- * per cron job does not fetch one each time. Wiped when done. */
+ * per cron job does not fetch one each time; or, with [oauth], a token
+ * from oauth.c. Wiped when done. */
 #ifndef CRED_H
 #define CRED_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "conf.h"
 #include "spool.h"
 
 #define CRED_TOKEN_S	3000	/* an OAuth token is reused 50 minutes */
-#define CRED_MAX	1024
+#define CRED_MAX	2816	/* an OAuth JWT; smtp.c sends it in 4 KiB */
 
 struct cred {
 	const struct conf *conf;
@@ -20,6 +22,9 @@ struct cred {
 	char	 secret[CRED_MAX];
 	int	 have;		/* secret is loaded */
 	int	 cached;	/* it came from the token cache */
+	time_t	 expires;	/* [oauth]: stop using it then; 0: never */
+	int	 refetched;	/* [oauth]: a refused token was replaced */
+	enum err_class class;	/* of cred_load's last failure */
 };
 
 void	 cred_init(struct cred *, const struct conf *, struct spool *);
@@ -32,6 +37,10 @@ int	 cred_load(struct cred *, char *why, size_t len);
  * cache is dropped and a fresh one loaded: 1 when it is worth one more
  * try, else 0. */
 int	 cred_refused(struct cred *);
+
+/* 1 when the secret is an [oauth] token past its renewal time (a long
+ * flush outlived it): the session should AUTH again with a new one. */
+int	 cred_expired(const struct cred *);
 
 /* Forgets the secret (explicit_bzero). */
 void	 cred_wipe(struct cred *);

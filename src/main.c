@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mailq.h"
+#include "oauth.h"
 #include "policy.h"
 #include "probe.h"
 #include "relay.h"
@@ -65,6 +66,16 @@ send_spool(const struct conf *conf, struct spool *s, char *dir, size_t len,
 	}
 	log_warn("queue: %s; trying to deliver without it", why);
 	return 1;
+}
+
+/* The secret could not be had (an OAuth refresh token revoked, say): the
+ * message waits, but only a person can fix it, so say so on stderr. */
+static void
+send_warn_settings(const struct relay *r)
+{
+	if (r->sess.down && r->sess.down_cred)
+		log_error("warning: %s; the message stays queued",
+		    r->sess.down_why);
 }
 
 /* Reads, keeps and relays the message: the exit status. */
@@ -110,9 +121,11 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
 			log_error("cannot queue (%s is not writable) and "
 			    "delivery failed: %s", conf->queue_dir, rep.text);
 			code = policy_exit(ERR_QUEUE);
-		} else
+		} else {
 			log_info("id=%s: queued, will retry: %s",
 			    submit_id(&sub), rep.text);
+			send_warn_settings(&r);
+		}
 		break;
 	case OUT_FAILED:
 		log_error("%s", rep.text);
@@ -313,6 +326,19 @@ test_mode(const struct conf *conf)
 	return code;
 }
 
+/* --oauth-login: the one-time sign-in that saves a refresh token. */
+static int
+oauth_login_mode(const struct conf *conf)
+{
+	char err[700];
+
+	if (oauth_login(conf, stdout, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return conf_oauth_on(conf) ? EX_UNAVAILABLE : EX_CONFIG;
+	}
+	return 0;
+}
+
 static int
 run_mode(const struct cli *cli, const struct conf *conf)
 {
@@ -333,6 +359,8 @@ run_mode(const struct cli *cli, const struct conf *conf)
 		return 0;
 	case CLI_SEND:
 		return send_mode(cli, conf);
+	case CLI_OAUTH_LOGIN:
+		return oauth_login_mode(conf);
 	default:
 		log_error("this mode is not available yet");
 		return EX_UNAVAILABLE;

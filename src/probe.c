@@ -3,6 +3,7 @@
  * it reports is what a send would meet. */
 #include <stdio.h>
 
+#include "oauth.h"
 #include "probe.h"
 #include "tls.h"
 
@@ -36,6 +37,8 @@ probe_run(struct session *s, FILE *fp)
 	};
 	size_t i;
 
+	if (conf_oauth_on(s->conf))
+		oauth_probe(s->conf, fp);	/* the token, and a refresh */
 	if (session_open(s) == -1) {
 		fprintf(fp, "FAILED: %s\n", s->down_why);
 		probe_certs(s, fp);

@@ -186,12 +186,18 @@ session_open(struct session *s)
 	char why[600] = "";
 	int h;
 
+	if (s->open && cred_expired(&s->cred)) {
+		/* A long flush outlived its OAuth token: AUTH afresh. */
+		session_close(s);
+		cred_wipe(&s->cred);
+	}
 	if (s->open)
 		return 0;
 	if (s->down)
 		return -1;
 	if (cred_load(&s->cred, why, sizeof(why)) == -1) {
-		class = ERR_CONFIG;
+		class = s->cred.class;
+		s->down_cred = 1;
 		goto down;
 	}
 	for (h = 0; h < c->nhosts; h++) {

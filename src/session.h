@@ -24,6 +24,7 @@ struct session {
 	int	 down;		/* every host failed in this run */
 	char	 down_why[600];
 	enum err_class down_class;	/* why it is down */
+	int	 down_cred;	/* the secret could not be had (cred_load) */
 	enum smtp_stage down_stage;	/* where the last host stopped */
 	int	 down_code;		/* and its reply, or 0 */
 	enum err_class tls_class;	/* of a failed handshake */

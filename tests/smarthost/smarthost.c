@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "smarthost.h"
+
 #define LINE_MAX_B	(1 << 20)
 #define RULES_MAX	64
 
@@ -37,7 +39,7 @@ struct rule {
 
 static struct rule rules[RULES_MAX];
 static int nrules;
-static const char *dir, *mode = "starttls", *userpass;
+static const char *dir, *mode = "starttls", *userpass, *tokens_file;
 static char mechs[128] = "PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER";
 static char noext[256] = "";
 static unsigned long size_limit = 52428800;
@@ -67,7 +69,7 @@ static br_sslio_context io;
 static unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
 static char inbuf[65536];
 static size_t in_off, in_len;
-static char line[LINE_MAX_B + 1];
+char line[LINE_MAX_B + 1];
 
 static void
 die(const char *fmt, ...)
@@ -144,7 +146,7 @@ sock_write(void *ctx, const unsigned char *buf, size_t len)
 	return n > 0 ? (int)n : -1;
 }
 
-static void
+void
 out_raw(const void *buf, size_t len)
 {
 	if (tls_on) {
@@ -168,8 +170,38 @@ in_raw(void *buf, size_t len)
 	}
 }
 
+/* Refills inbuf when it is used up; exits on EOF. */
+static void
+in_fill(void)
+{
+	ssize_t n;
+
+	if (in_off < in_len)
+		return;
+	if ((n = in_raw(inbuf, sizeof(inbuf))) <= 0)
+		exit(0);
+	in_off = 0;
+	in_len = (size_t)n;
+}
+
+/* len bytes into buf; exits on EOF. */
+void
+get_bytes(char *buf, size_t len)
+{
+	size_t k;
+
+	while (len > 0) {
+		in_fill();
+		k = in_len - in_off < len ? in_len - in_off : len;
+		memcpy(buf, inbuf + in_off, k);
+		in_off += k;
+		buf += k;
+		len -= k;
+	}
+}
+
 /* One line without CRLF; exits on EOF. Returns its length. */
-static size_t
+size_t
 get_line(void)
 {
 	size_t len = 0;
@@ -333,7 +365,7 @@ dn_add(void *ctx, const void *p, size_t len)
 
 /* ---- TLS ---- */
 
-static int
+int
 starttls(void)
 {
 	br_ssl_server_context *s = &sc;
@@ -622,7 +654,8 @@ auth(const char *arg)
 			    (int)strcspn(u, ",\n"), u);
 			tok += 12;
 			tok[strcspn(tok, "\n")] = '\0';
-			ok = check(user, tok);
+			ok = tokens_file ? idp_token_ok(tokens_file, userpass,
+			    user, tok) : check(user, tok);
 		}
 	} else {
 		say("auth", NULL, "504 5.5.4 unknown mechanism");
@@ -662,13 +695,7 @@ data(int msgno, const char *from, const char *rcpts)
 		char l[LINE_MAX_B];
 		size_t ll = 0;
 		for (;;) {
-			if (in_off == in_len) {
-				ssize_t n = in_raw(inbuf, sizeof(inbuf));
-				if (n <= 0)
-					exit(0);
-				in_off = 0;
-				in_len = (size_t)n;
-			}
+			in_fill();
 			char c = inbuf[in_off++];
 			got++;
 			if (limit >= 0 && got > limit) {
@@ -930,7 +957,7 @@ main(int argc, char *argv[])
 	char buf[700], tmp[700];
 	FILE *fp;
 
-	while ((c = getopt(argc, argv, "d:P:m:c:k:u:A:s:V:p:6")) != -1) {
+	while ((c = getopt(argc, argv, "d:P:m:c:k:u:A:s:V:p:T:6")) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'P': portfile = optarg; break;
@@ -978,6 +1005,7 @@ main(int argc, char *argv[])
 			    : strcmp(optarg, "1.1") == 0 ? BR_TLS11 : BR_TLS12;
 			break;
 		case 'p': port = atoi(optarg); break;
+		case 'T': tokens_file = optarg; break;
 		case '6': v6 = 1; break;
 		default: die("usage: smarthost -d DIR -P PORTFILE [-m mode] "
 		    "[-c chain -k key] [-u user:pass] [-s script]");
@@ -1054,7 +1082,10 @@ main(int argc, char *argv[])
 			close(lfd);
 			signal(SIGTERM, SIG_DFL);
 			fd = cfd;
-			session();
+			if (strcmp(mode, "idp") == 0)
+				idp_serve(dir);
+			else
+				session();
 			exit(0);
 		}
 		close(cfd);

@@ -1,0 +1,97 @@
+/* relaymail: OAuth 2.0 tokens for XOAUTH2 and OAUTHBEARER. ISC licence.
+ * Access tokens from the [oauth] token endpoint (refresh_token or
+ * client_credentials grant), cached in the queue directory until shortly
+ * before they expire; a rotated refresh token written back atomically
+ * before the new access token is used; the device login (RFC 8628) that
+ * saves the first refresh token; and what -bt shows. No token is logged. */
+#ifndef OAUTH_H
+#define OAUTH_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "conf.h"
+#include "relaymail.h"
+#include "spool.h"
+
+#define OAUTH_ACCESS_MAX	2816	/* = CRED_MAX: fits smtp.c's AUTH line */
+#define OAUTH_REFRESH_MAX	4096	/* Microsoft's run to about 2 KB */
+#define OAUTH_MARGIN_S		60	/* renew this long before expiry */
+#define OAUTH_TIMEOUT_S		30	/* one exchange with the endpoint */
+#define OAUTH_CACHE_FILE	".oauth-access"
+#define OAUTH_CACHE_MODE	0640	/* the queue group may send too */
+
+/* The endpoints and scope the settings imply (the provider's presets
+ * unless token_url, device_url or scope are set). scope "" sends none. */
+struct oauth_ends {
+	char	 token_url[512];
+	char	 device_url[512];
+	char	 scope[256];
+};
+int	 oauth_endpoints(const struct conf *, struct oauth_ends *, char *err,
+	    size_t errlen);
+
+/* One reply of the token endpoint, its fields capped. */
+struct oauth_reply {
+	int	 status;			/* HTTP */
+	char	 access[OAUTH_ACCESS_MAX];
+	char	 refresh[OAUTH_REFRESH_MAX];	/* "" when not rotated */
+	long	 expires_in;			/* seconds; 3600 if absent */
+	char	 error[64];			/* RFC 6749 5.2 code, or "" */
+	char	 desc[160];			/* error_description, printable */
+};
+
+/* POSTs form to url (verified with [oauth] ca_file) and reads the JSON
+ * reply into r. 0 when the endpoint answered (r->error may be set), -1
+ * when it could not be reached or the reply is not JSON (err set). The
+ * caller wipes form and r. */
+int	 oauth_post(const struct conf *, const char *url, const char *form,
+	    struct oauth_reply *r, char *err, size_t errlen);
+
+/* Appends "&name=value" (the first without "&"), percent-encoded, to
+ * buf. 0, or -1 when it does not fit. */
+int	 oauth_form_add(char *buf, size_t len, const char *name,
+	    const char *value);
+
+/* An access token for AUTH into tok (NUL-terminated) and when to stop
+ * using it into *expires: from the cache in spool (not when fresh, or
+ * spool is NULL) or from the token endpoint, then cached. *cached says
+ * which. 0, or -1 with one sentence in err and *class: ERR_CONFIG when
+ * a person must act (invalid_grant: "run sendmail --oauth-login"),
+ * ERR_TEMP when the endpoint is unreachable or failing. */
+int	 oauth_token(const struct conf *, struct spool *, int fresh, char *tok,
+	    size_t toklen, time_t *expires, int *cached,
+	    enum err_class *class, char *err, size_t errlen);
+
+/* 0 and the renewal time in *expires when the cache in s holds a token
+ * for these settings that is still good; else -1. */
+int	 oauth_cached(const struct conf *, struct spool *, time_t *expires);
+
+/* Drops the cached access token (the server refused it). */
+void	 oauth_forget(struct spool *);
+
+/* Reads the first line of path into buf. 0, or -1 with err. */
+int	 oauth_read_line(const char *key, const char *path, char *buf,
+	    size_t len, char *err, size_t errlen);
+
+/* The client secret (client_secret or client_secret_file's first line)
+ * into buf; "" when none is set. 0, or -1 with err. Caller wipes buf. */
+int	 oauth_client_secret(const struct conf *, char *buf, size_t len,
+	    char *err, size_t errlen);
+
+/* Replaces path's content with token and a newline, mode 0600: a temp
+ * file beside it, fsync, rename, fsync of the directory. 0 or -1. */
+int	 oauth_save(const char *path, const char *token, char *err,
+	    size_t errlen);
+
+/* sendmail --oauth-login: the device authorization grant. Prints where
+ * to go and the code to enter on out, polls until the person approves,
+ * and saves the refresh token to refresh_token_file. 0, or -1 with err. */
+int	 oauth_login(const struct conf *, FILE *out, char *err, size_t errlen);
+
+/* For -bt: the endpoint, the cached token's remaining life, the refresh
+ * token's age, and a test refresh, on out. 0, or -1 when it failed. */
+int	 oauth_probe(const struct conf *, FILE *out);
+
+#endif

@@ -1,0 +1,260 @@
+/* relaymail: the one-time OAuth login and the token state for -bt.
+ * ISC licence, see LICENSE. The device authorization grant (RFC 8628):
+ * ask the device endpoint for a code, show it, poll the token endpoint at
+ * the interval the provider sets (slower on slow_down) until the person
+ * approves, then save the refresh token (0600, atomic). Nothing secret
+ * is printed: only the user code and the address to enter it at. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "json.h"
+#include "oauth.h"
+#include "util.h"
+
+#define OAUTH_DEVICE_GRANT	"urn:ietf:params:oauth:grant-type:device_code"
+
+struct oauth_device {
+	char	 code[1024];		/* device_code: secret, wiped */
+	char	 user_code[64];
+	char	 uri[512];
+	char	 uri_complete[768];
+	long	 expires_in, interval;
+};
+
+/* Printable ASCII only: the provider's words reach a terminal. */
+static int
+oauth_login_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s <= ' ' || *s > '~')
+			return 0;
+	return 1;
+}
+
+/* The device authorization reply (RFC 8628 3.2) in buf[0..len). */
+static int
+oauth_device_parse(const char *buf, size_t len, struct oauth_device *d,
+    char *err, size_t errlen)
+{
+	char error[64];
+
+	if (json_string(buf, len, "error", error, sizeof(error)) == 0)
+		return util_err(err, errlen, "[oauth] device_url: the provider "
+		    "refused the request: %s", oauth_login_printable(error) ?
+		    error : "(unprintable)");
+	if (json_string(buf, len, "device_code", d->code, sizeof(d->code)) ==
+	    -1 || json_string(buf, len, "user_code", d->user_code,
+	    sizeof(d->user_code)) == -1 || (json_string(buf, len,
+	    "verification_uri", d->uri, sizeof(d->uri)) == -1 &&
+	    json_string(buf, len, "verification_url", d->uri,
+	    sizeof(d->uri)) == -1))
+		return util_err(err, errlen, "[oauth] device_url: no "
+		    "device_code, user_code or verification_uri in the reply");
+	if (json_string(buf, len, "verification_uri_complete",
+	    d->uri_complete, sizeof(d->uri_complete)) == -1 ||
+	    !oauth_login_printable(d->uri_complete))
+		d->uri_complete[0] = '\0';
+	if (!oauth_login_printable(d->user_code) ||
+	    !oauth_login_printable(d->uri))
+		return util_err(err, errlen, "[oauth] device_url: unprintable "
+		    "user_code or verification_uri");
+	if (json_number(buf, len, "expires_in", &d->expires_in) == -1)
+		d->expires_in = 900;
+	if (json_number(buf, len, "interval", &d->interval) == -1 ||
+	    d->interval < 1 || d->interval > 60)
+		d->interval = 5;	/* RFC 8628 3.2 */
+	return 0;
+}
+
+static int
+oauth_device_start(const struct conf *c, const struct oauth_ends *e,
+    struct oauth_device *d, char *err, size_t errlen)
+{
+	char form[1024] = "", *buf;
+	size_t len;
+	int status, r = -1;
+
+	if (oauth_form_add(form, sizeof(form), "client_id",
+	    c->oauth_client_id) == -1 || (e->scope[0] != '\0' &&
+	    oauth_form_add(form, sizeof(form), "scope", e->scope) == -1))
+		return util_err(err, errlen, "[oauth] request too long");
+	if ((buf = malloc(HTTP_REPLY_MAX)) == NULL)
+		return util_err(err, errlen, "out of memory");
+	if (http_post_form(e->device_url, c->oauth_ca_file, form,
+	    OAUTH_TIMEOUT_S, buf, HTTP_REPLY_MAX, &status, &len, err,
+	    errlen) == 0)
+		r = oauth_device_parse(buf, len, d, err, errlen);
+	explicit_bzero(buf, HTTP_REPLY_MAX);
+	free(buf);
+	return r;
+}
+
+/* Polls the token endpoint until the person approves (0, r filled), or
+ * declines, or the code expires (-1). */
+static int
+oauth_device_poll(const struct conf *c, const struct oauth_ends *e,
+    struct oauth_device *d, struct oauth_reply *r, char *err, size_t errlen)
+{
+	char form[2048] = "", secret[1024] = "";
+	time_t until = time(NULL) + d->expires_in;
+	int rc = -1;
+
+	if (oauth_client_secret(c, secret, sizeof(secret), err, errlen) == -1)
+		return -1;
+	if (oauth_form_add(form, sizeof(form), "grant_type",
+	    OAUTH_DEVICE_GRANT) == -1 || oauth_form_add(form, sizeof(form),
+	    "device_code", d->code) == -1 || oauth_form_add(form,
+	    sizeof(form), "client_id", c->oauth_client_id) == -1 ||
+	    (secret[0] != '\0' && oauth_form_add(form, sizeof(form),
+	    "client_secret", secret) == -1)) {
+		util_err(err, errlen, "[oauth] request too long");
+		goto out;
+	}
+	while (time(NULL) < until) {
+		sleep((unsigned)d->interval);
+		if (oauth_post(c, e->token_url, form, r, err, errlen) == -1)
+			goto out;
+		if (r->error[0] == '\0') {
+			rc = 0;
+			goto out;
+		}
+		if (strcmp(r->error, "slow_down") == 0)
+			d->interval += 5;	/* RFC 8628 3.5 */
+		else if (strcmp(r->error, "authorization_pending") != 0) {
+			util_err(err, errlen, "[oauth] sign-in failed: %s%s%s",
+			    r->error, r->desc[0] ? ": " : "", r->desc);
+			goto out;
+		}
+	}
+	util_err(err, errlen, "[oauth] the code expired before the sign-in; "
+	    "run sendmail --oauth-login again");
+out:
+	explicit_bzero(form, sizeof(form));
+	explicit_bzero(secret, sizeof(secret));
+	return rc;
+}
+
+/* see oauth.h */
+int
+oauth_login(const struct conf *c, FILE *out, char *err, size_t errlen)
+{
+	struct oauth_ends e;
+	struct oauth_device d;
+	struct oauth_reply *r;
+	int rc = -1;
+
+	if (!conf_oauth_on(c) || c->oauth_grant != CONF_GRANT_REFRESH_TOKEN)
+		return util_err(err, errlen, "--oauth-login needs an [oauth] "
+		    "section with grant = refresh_token");
+	if (oauth_endpoints(c, &e, err, errlen) == -1)
+		return -1;
+	if (e.device_url[0] == '\0')
+		return util_err(err, errlen, "[oauth] device_url: required "
+		    "for --oauth-login without a provider");
+	memset(&d, 0, sizeof(d));
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return util_err(err, errlen, "out of memory");
+	if (oauth_device_start(c, &e, &d, err, errlen) == -1)
+		goto out;
+	fprintf(out, "To sign in, open %s and enter the code %s\n", d.uri,
+	    d.user_code);
+	if (d.uri_complete[0] != '\0')
+		fprintf(out, "(or open %s)\n", d.uri_complete);
+	fprintf(out, "Waiting for the sign-in...\n");
+	fflush(out);
+	if (oauth_device_poll(c, &e, &d, r, err, errlen) == -1)
+		goto out;
+	if (r->refresh[0] == '\0') {
+		util_err(err, errlen, "[oauth] the provider sent no refresh "
+		    "token (is offline_access in scope?)");
+		goto out;
+	}
+	if (oauth_save(c->oauth_refresh_token_file, r->refresh, err,
+	    errlen) == 0) {
+		fprintf(out, "Signed in; refresh token saved to %s\n",
+		    c->oauth_refresh_token_file);
+		rc = 0;
+	}
+out:
+	explicit_bzero(&d, sizeof(d));
+	explicit_bzero(r, sizeof(*r));
+	free(r);
+	return rc;
+}
+
+/* "2d 3h", "5h 12m", "42m 10s" */
+static void
+oauth_span(char *buf, size_t len, long s)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%ldd %ldh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, len, "%ldh %ldm", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%ldm %lds", s / 60, s % 60);
+}
+
+/* The cached token and the refresh token file, as they are. */
+static void
+oauth_probe_state(const struct conf *c, struct spool *s, FILE *out)
+{
+	struct stat st;
+	time_t expires;
+	char span[32];
+
+	if (s != NULL && oauth_cached(c, s, &expires) == 0) {
+		oauth_span(span, sizeof(span), (long)(expires - time(NULL)));
+		fprintf(out, "oauth: cached access token: renewed in %s\n",
+		    span);
+	} else
+		fprintf(out, "oauth: cached access token: none\n");
+	if (c->oauth_grant != CONF_GRANT_REFRESH_TOKEN)
+		return;
+	if (stat(c->oauth_refresh_token_file, &st) == -1) {
+		fprintf(out, "oauth: refresh token: %s missing (run sendmail "
+		    "--oauth-login)\n", c->oauth_refresh_token_file);
+		return;
+	}
+	oauth_span(span, sizeof(span), (long)(time(NULL) - st.st_mtime));
+	fprintf(out, "oauth: refresh token: %s, saved %s ago\n",
+	    c->oauth_refresh_token_file, span);
+}
+
+/* see oauth.h */
+int
+oauth_probe(const struct conf *c, FILE *out)
+{
+	struct oauth_ends e;
+	struct spool s, *sp = NULL;
+	enum err_class class;
+	char tok[OAUTH_ACCESS_MAX], err[600], span[32];
+	time_t expires;
+	int cached, r;
+
+	if (!conf_oauth_on(c))
+		return 0;
+	if (oauth_endpoints(c, &e, err, sizeof(err)) == -1) {
+		fprintf(out, "oauth: %s\n", err);
+		return -1;
+	}
+	fprintf(out, "oauth: %s grant at %s\n", c->oauth_grant ==
+	    CONF_GRANT_REFRESH_TOKEN ? "refresh_token" : "client_credentials",
+	    e.token_url);
+	if (spool_open(&s, c->queue_dir, 0, err, sizeof(err)) == 0)
+		sp = &s;
+	oauth_probe_state(c, sp, out);
+	r = oauth_token(c, sp, 1, tok, sizeof(tok), &expires, &cached, &class,
+	    err, sizeof(err));
+	explicit_bzero(tok, sizeof(tok));
+	if (r == 0) {
+		oauth_span(span, sizeof(span), (long)(expires - time(NULL)));
+		fprintf(out, "oauth: token refresh: ok, renewed in %s\n", span);
+	} else
+		fprintf(out, "oauth: token refresh: failed: %s\n", err);
+	if (sp != NULL)
+		spool_close(sp);
+	return r;
+}

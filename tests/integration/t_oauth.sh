@@ -1,0 +1,154 @@
+# relaymail: OAuth 2.0 inside relaymail, against the loopback identity
+# provider (smarthost -m idp) and a smart host that accepts only the
+# tokens that provider issued (-T): both grants, the token cache, expiry,
+# a refused token, a rotated refresh token, the device login, and a
+# revoked refresh token that keeps the mail queued with a warning.
+. "$TOP/tests/integration/lib.sh"
+t_setup
+
+msg() { printf 'Subject: o\n\nbody\n'; }
+IDP=$T/idp
+start_host -T "$IDP/tokens"
+SH_PORT=$SMARTHOST_PORT SH_PID=$SMARTHOST_PID
+smarthost_start "$IDP" -m idp -c "$PKI/server.pem" -k "$PKI/server.key" ||
+    { echo "FAIL $TNAME: identity provider did not start"; exit 1; }
+IDP_PORT=$SMARTHOST_PORT
+SMARTHOST_PORT=$SH_PORT SMARTHOST_PID=$SH_PID
+CACHE=$T/queue/.oauth-access
+
+requests() { grep -c "${1:-.}" "$IDP/requests" 2>/dev/null || echo 0; }
+mode_of() { stat -c %a "$1"; }
+oauth_conf() {
+	EXTRA="[oauth]
+token_url = https://localhost:$IDP_PORT/token
+device_url = https://localhost:$IDP_PORT/device
+client_id = relaymail-test
+ca_file = $PKI/ca.pem
+$1"
+	write_conf password=
+}
+
+# The refresh-token grant delivers; the token is cached 0640.
+echo rt-0 >"$IDP/refresh"
+echo rt-0 >"$T/rt"
+oauth_conf "refresh_token_file = $T/rt"
+msg | send a@example.net
+check refresh_grant_delivers [ "$(delivered)" -eq 1 ]
+check refresh_grant_xoauth2 grep -qx 'XOAUTH2 alice' "$T/sh/conn-1/auth"
+check refresh_grant_silent silent
+check one_token_request [ "$(requests grant_type=refresh_token)" -eq 1 ]
+# 0640 asked; the umask of a run that is not set-group-ID leaves 0600.
+check cache_private [ "$(mode_of "$CACHE")" = 600 ]
+check cache_no_token_in_log lacks "$T/err" 'at-'
+
+# A second send reuses the cached token: the provider sees no request.
+msg | send a@example.net
+check cached_token_delivers [ "$(delivered)" -eq 2 ]
+check cached_token_reused [ "$(requests)" -eq 1 ]
+
+# OAUTHBEARER on request.
+oauth_conf "refresh_token_file = $T/rt"
+sed -i 's/^timeout/auth = oauthbearer\ntimeout/' "$T/conf"
+msg | send a@example.net
+check oauthbearer_on_request grep -q '^OAUTHBEARER alice' "$T/sh/conn-3/auth"
+
+
+# A token the server refuses is replaced once and the send retried.
+n=$(connections)
+printf '9999999999\nhttps://localhost:%s/token relaymail-test alice 0\nat-revoked\n' \
+    "$IDP_PORT" >"$CACHE"
+oauth_conf "refresh_token_file = $T/rt"
+msg | send a@example.net
+check refused_token_retried [ "$(delivered)" -eq 4 ]
+check refused_token_refetched [ "$(requests)" -eq 2 ]
+check refused_then_new_connection [ "$(connections)" -eq $((n + 2)) ]
+check refused_silent silent
+
+# An expired token is fetched again (expires_in 4: renewed after 2 s).
+echo 4 >"$IDP/expires_in"
+rm -f "$CACHE"
+msg | send a@example.net
+sleep 3
+msg | send a@example.net
+check expired_token_refreshed [ "$(requests)" -eq 4 ]
+check expired_token_delivers [ "$(delivered)" -eq 6 ]
+rm -f "$IDP/expires_in"
+
+# A rotated refresh token is saved (0600) before it is used, and the next
+# refresh uses it (the provider no longer accepts the old one).
+touch "$IDP/rotate"
+rm -f "$CACHE"
+msg | send a@example.net
+check rotated_saved grep -qx 'rt-rotated-1' "$T/rt"
+check rotated_mode_0600 [ "$(mode_of "$T/rt")" = 600 ]
+check rotated_no_temp_left [ "$(ls "$T" | grep -c '^rt\.')" -eq 0 ]
+rm -f "$CACHE"
+msg | send a@example.net
+check rotated_used grep -q 'refresh_token=rt-rotated-1' "$IDP/requests"
+check rotated_delivers [ "$(delivered)" -eq 8 ]
+rm -f "$IDP/rotate"
+
+# The client-credentials grant delivers (client_secret sent, no refresh
+# token file needed).
+rm -f "$CACHE"
+oauth_conf "grant = client_credentials
+client_secret = s3cret
+scope = https://outlook.office365.com/.default"
+msg | send a@example.net
+check client_credentials_delivers [ "$(delivered)" -eq 9 ]
+check client_credentials_asked grep -q \
+    'grant_type=client_credentials.*client_secret=s3cret.*scope=https%3A%2F%2Foutlook' \
+    "$IDP/requests"
+# A wrong secret: invalid_client, queued, and the warning says what to do.
+rm -f "$CACHE"
+oauth_conf "grant = client_credentials
+client_secret = wrong"
+msg | send a@example.net
+check invalid_client_queued [ "$(queued)" -eq 1 ] && rc_is 0
+check invalid_client_warns stderr_has 'invalid_client.*client_secret'
+rm -rf "$T/queue"
+
+# The device login saves a refresh token (the provider approves after
+# two polls), then a send uses it.
+rm -f "$T/rt"
+oauth_conf "refresh_token_file = $T/rt"
+run --oauth-login
+check login_exit_0 rc_is 0
+check login_shows_code grep -q 'https://idp.test/device.*WDJB-MJHT' "$T/out"
+check login_saved grep -qx 'rt-login' "$T/rt"
+check login_mode_0600 [ "$(mode_of "$T/rt")" = 600 ]
+check login_polled [ "$(grep -c 'device_code=dc-test' "$IDP/requests")" -eq 3 ]
+msg | send a@example.net
+check login_token_delivers [ "$(delivered)" -eq 10 ]
+
+# A revoked refresh token: invalid_grant keeps the mail queued (exit 0)
+# and says what to do on stderr.
+touch "$IDP/invalid_grant"
+rm -f "$CACHE"
+msg | send a@example.net
+check invalid_grant_exit_0 rc_is 0
+check invalid_grant_queued [ "$(queued)" -eq 1 ]
+check invalid_grant_warns stderr_has 'refresh token was revoked or has expired: run sendmail --oauth-login'
+check invalid_grant_not_delivered [ "$(delivered)" -eq 10 ]
+rm -f "$IDP/invalid_grant"
+
+# Settings: the refresh-token grant needs its file; a password is refused.
+EXTRA="[oauth]
+provider = google
+client_id = x"
+write_conf password=
+run -bP
+check needs_refresh_token_file rc_is 78
+check needs_refresh_token_file_says stderr_has 'refresh_token_file: required'
+EXTRA="[oauth]
+provider = microsoft
+client_id = x
+refresh_token_file = $T/rt"
+write_conf password=
+run -bP
+check microsoft_needs_tenant stderr_has 'tenant: required'
+EXTRA="$EXTRA
+tenant = contoso.onmicrosoft.com"
+write_conf
+run -bP
+check no_password_with_oauth stderr_has 'password: not with \[oauth\]'
