@@ -391,6 +391,7 @@ const struct conf_key conf_keys[] = {
 	{ "message", "from", STR(conf_set_str, from), 0 },
 	{ "message", "rewrite_from", VAL(conf_set_rewrite, rewrite_from), 0 },
 	{ "log", "file", STR(conf_set_path, log_file), 0 },
+	{ "log", "stderr", VAL(conf_set_bool, log_stderr), 0 },
 	{ "oauth", "provider",
 	    VAL(conf_oauth_set_provider, oauth_provider), 0 },
 	{ "oauth", "tenant", STR(conf_oauth_set_tenant, oauth_tenant), 0 },
@@ -746,8 +747,12 @@ conf_print(const struct conf *c, FILE *fp)
 	for (i = 0; i < c->naliases; i++)
 		fprintf(fp, "%s = %s\n", c->aliases[i].name,
 		    c->aliases[i].value);
+	if (c->log_file || c->log_stderr)
+		fprintf(fp, "\n[log]\n");
 	if (c->log_file)
-		fprintf(fp, "\n[log]\nfile = %s\n", c->log_file);
+		fprintf(fp, "file = %s\n", c->log_file);
+	if (c->log_stderr)
+		fprintf(fp, "stderr = yes\n");
 	conf_oauth_print(c, fp);
 }
 

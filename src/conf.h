@@ -88,6 +88,7 @@ struct conf {
 
 	/* [log] */
 	char	*log_file;		/* also log to this file */
+	int	 log_stderr;		/* every log line to stderr too */
 
 	/* Where each key of conf.c's table was set, so that a cross-key
 	 * rule can name it: its line in path, CONF_FROM_ENV, or 0 (unset). */

@@ -14,6 +14,7 @@
 #include "util.h"
 
 static int verbose;
+static int all_to_stderr;	/* [log] stderr */
 static const char *logfile;
 static int opened;
 static int auth_pending;	/* the next lines we send are SASL data */
@@ -33,12 +34,10 @@ log_is_verbose(void)
 	return verbose;
 }
 
+/* One finished line to syslog, the log file and (to_stderr) stderr. */
 static void
-emit(int prio, int to_stderr, const char *fmt, va_list ap)
+log_write(int prio, int to_stderr, const char *line)
 {
-	char line[1024];
-
-	vsnprintf(line, sizeof(line), fmt, ap);
 	if (!opened) {
 		openlog(RELAYMAIL_IDENT, LOG_PID | LOG_NDELAY, LOG_MAIL);
 		opened = 1;
@@ -54,8 +53,55 @@ emit(int prio, int to_stderr, const char *fmt, va_list ap)
 			fclose(fp);
 		}
 	}
-	if (to_stderr)
+	if (to_stderr || all_to_stderr)
 		fprintf(stderr, "sendmail: %s\n", line);
+}
+
+static void
+emit(int prio, int to_stderr, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void
+emit(int prio, int to_stderr, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	log_write(prio, to_stderr, line);
+}
+
+/* see log.h */
+void
+log_to_stderr(int on)
+{
+	all_to_stderr = on;
+}
+
+/* see log.h */
+void
+log_warning(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	memcpy(line, "warning: ", 9);
+	va_start(ap, fmt);
+	vsnprintf(line + 9, sizeof(line) - 9, fmt, ap);
+	va_end(ap);
+	log_write(LOG_WARNING, 1, line);
+}
+
+/* see log.h */
+void
+log_tty(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_write(LOG_INFO, verbose || isatty(2), line);
 }
 
 /* see log.h */

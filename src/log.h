@@ -19,6 +19,21 @@ void	 log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Something a person must act on although nothing failed for good (the
+ * settings keep mail from going, a password file others can read):
+ * stderr "sendmail: warning: ..." always, and syslog at LOG_WARNING. */
+void	 log_warning(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/* A record that a person typing the command wants to see (queued for a
+ * passing reason): syslog at LOG_INFO; stderr only when it is a terminal
+ * or with -v, so callers that treat any output as failure stay happy. */
+void	 log_tty(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* [log] stderr = yes: every line also goes to stderr, for containers
+ * without /dev/log. */
+void	 log_to_stderr(int on);
+
 /* -v only: stderr. */
 void	 log_verbose(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));

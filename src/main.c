@@ -68,14 +68,41 @@ send_spool(const struct conf *conf, struct spool *s, char *dir, size_t len,
 	return 1;
 }
 
-/* The secret could not be had (an OAuth refresh token revoked, say): the
- * message waits, but only a person can fix it, so say so on stderr. */
-static void
-send_warn_settings(const struct relay *r)
+/* What the caller hears once its message was kept, and the exit
+ * status: silent when sent or queued for a passing reason (a terminal
+ * gets one line); one warning when the settings keep it from going or
+ * when some recipients refused it; the error when all of them did. */
+static int
+send_outcome(const struct conf *conf, const char *id,
+    const struct relay_report *rep, int private)
 {
-	if (r->sess.down && r->sess.down_cred)
-		log_error("warning: %s; the message stays queued",
-		    r->sess.down_why);
+	switch (rep->out) {
+	case OUT_SENT:
+		return 0;
+	case OUT_DEFERRED:
+		if (private) {
+			log_error("cannot queue (%s is not writable) and "
+			    "delivery failed: %s", conf->queue_dir, rep->text);
+			return policy_exit(ERR_QUEUE);
+		}
+		if (rep->class == ERR_CONFIG)
+			log_warning("queued, not sent (%s): %s; \"sendmail -bt\" "
+			    "tests the settings", id, rep->text);
+		else
+			log_tty("queued (%s): %s", id, rep->text);
+		return 0;
+	case OUT_FAILED:
+		break;
+	}
+	if (rep->partial) {
+		/* Never non-zero: the others have it, and a caller that
+		 * retries would send it to them again. */
+		log_warning("sent, but %s; kept in failed/ as %s and reported "
+		    "to the sender", rep->text, id);
+		return 0;
+	}
+	log_error("%s", rep->text);
+	return rep->exit_status ? rep->exit_status : EX_UNAVAILABLE;
 }
 
 /* Reads, keeps and relays the message: the exit status. */
@@ -87,6 +114,7 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
 	struct submit_opts o;
 	struct relay r;
 	struct relay_report rep;
+	char id[SPOOL_ID_MAX];
 	int i, code = 0;
 
 	submit_init(&sub, conf, s);
@@ -109,29 +137,11 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
 	/* The message is safe in the queue, and still locked. */
 	relay_init(&r, conf, s);
 	submit_relay(&sub, &r, &rep);
+	util_strlcpy(id, submit_id(&sub), sizeof(id));
 	submit_reset(&sub);	/* unlocks it */
-	switch (rep.out) {
-	case OUT_SENT:
-		if (!private)	/* the connection is warm: use it */
-			relay_flush(&r, 0, conn_now_ms() +
-			    RELAY_OPPORTUNISTIC_S * 1000);
-		break;
-	case OUT_DEFERRED:
-		if (private) {
-			log_error("cannot queue (%s is not writable) and "
-			    "delivery failed: %s", conf->queue_dir, rep.text);
-			code = policy_exit(ERR_QUEUE);
-		} else {
-			log_info("id=%s: queued, will retry: %s",
-			    submit_id(&sub), rep.text);
-			send_warn_settings(&r);
-		}
-		break;
-	case OUT_FAILED:
-		log_error("%s", rep.text);
-		code = rep.exit_status ? rep.exit_status : EX_UNAVAILABLE;
-		break;
-	}
+	code = send_outcome(conf, id, &rep, private);
+	if (rep.out == OUT_SENT && !private)	/* the connection is warm */
+		relay_flush(&r, 0, conn_now_ms() + RELAY_OPPORTUNISTIC_S * 1000);
 	relay_end(&r);
 	return code;
 fail:
@@ -281,7 +291,7 @@ main_privileges(const struct cli *cli)
 	/* Nothing from the caller's environment may steer what runs with
 	 * the group (password_command). */
 	if (env_has_config())
-		log_warn("RELAYMAIL_* variables ignored: running set-group-ID "
+		log_warning("RELAYMAIL_* variables ignored: running set-group-ID "
 		    "(use -C, which drops the group)");
 	clearenv();
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
@@ -398,8 +408,10 @@ main(int argc, char *argv[])
 	log_init(cli.verbose, conf.log_file);
 	/* Private files; set-group-ID, the queue group shares them. */
 	umask(privileged ? 007 : 077);
+	if (conf.log_stderr)
+		log_to_stderr(1);
 	if (conf_check_perms(&conf, path, err, sizeof(err)))
-		log_warn("%s", err);
+		log_warning("%s", err);
 	code = run_mode(&cli, &conf);
 	conf_free(&conf);
 	return code;

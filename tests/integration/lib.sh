@@ -104,6 +104,7 @@ $k = $v" ;;
 		echo "dir = $T/queue"
 		[ -n "${EXTRA:-}" ] && printf '%s\n' "$EXTRA"
 	} >"$T/conf"
+	chmod 600 "$T/conf"	# it holds a password: the warning is for real files
 }
 
 # send ARGS... < message: runs sendmail with the test config. Leaves

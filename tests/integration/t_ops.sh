@@ -66,8 +66,11 @@ write_conf
 check print_masks grep -q '^password = \*\*\*\*\*\*\*\*$' "$T/out"
 check print_no_secret lacks "$T/out" secret
 chmod 644 "$T/conf"
-msg | send -v a@example.net
-check readable_conf_warns stderr_has 'readable by all users'
+msg | send a@example.net
+# said on stderr without -v: an admin must act on it (and it is sent)
+check readable_conf_warns stderr_has '^sendmail: warning: .*readable by all users'
+check readable_conf_one_line [ "$(wc -l <"$T/err")" -eq 1 ]
+check readable_conf_still_sent rc_is 0
 chmod 600 "$T/conf"
 
 # --- the log file: one line per attempt, key=value.

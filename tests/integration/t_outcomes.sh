@@ -1,5 +1,6 @@
 # relaymail: what becomes of a message for each failure: queued (exit 0,
-# silent) or failed (kept in failed/, sysexits code, one stderr line).
+# silent), queued because of the settings (exit 0, one warning line),
+# or failed (kept in failed/, sysexits code, one stderr line).
 . "$TOP/tests/integration/lib.sh"
 t_setup
 
@@ -14,6 +15,10 @@ fault() {	# fault NAME "script line" expected-rc expected-place
 	queued) check "${name}_exit" rc_is 0
 		check "${name}_silent" silent
 		check "${name}_queued" [ "$(queued)" -eq 1 ] ;;
+	settings) check "${name}_exit" rc_is 0
+		check "${name}_queued" [ "$(queued)" -eq 1 ]
+		check "${name}_one_line" [ "$(wc -l <"$T/err")" -eq 1 ]
+		check "${name}_warns" grep -q '^sendmail: warning: queued, not sent ([0-9A-F]*): .*; "sendmail -bt" tests the settings$' "$T/err" ;;
 	failed) check "${name}_exit_$want" rc_is "$want"
 		check "${name}_one_line" [ "$(wc -l <"$T/err")" -eq 1 ]
 		check "${name}_kept" [ "$(failed)" -eq 1 ] ;;
@@ -24,9 +29,10 @@ fault greeting_421 'greeting 421 4.3.2 busy' 0 queued
 fault greeting_554 'greeting 554 no service' 0 queued
 fault ehlo_drop 'ehlo drop' 0 queued
 fault starttls_454 'starttls 454 4.7.0 no tls now' 0 queued
-fault starttls_missing 'starttls noadvertise' 0 queued
+fault starttls_missing 'starttls noadvertise' 0 settings
 fault starttls_garbage 'starttls garbage' 0 queued
-fault auth_535 'auth 535 5.7.8 bad credentials' 0 queued
+fault auth_535 'auth 535 5.7.8 bad credentials' 0 settings
+check auth_535_reason stderr_has 'AUTH: 535 5.7.8 bad credentials'
 fault mail_451 'mail 451 4.3.0 try later' 0 queued
 fault mail_550 'mail 550 5.7.1 sender refused' 69 failed
 fault rcpt_450 'rcpt 450 4.2.1 mailbox busy' 0 queued
