@@ -396,8 +396,15 @@ relay_flush_one(void *arg, const char *id)
 	r = spool_load(f->r->spool, id, 0, &m, err, sizeof(err));
 	if (r == 1)
 		return 0;	/* someone else has it */
+	if (r == -1 && !m.damaged) {
+		/* No descriptor or memory now: it passes; the file is fine. */
+		log_warn("id=%s: cannot open the queue file now: %s; left for "
+		    "the next run", id, err);
+		return 0;
+	}
 	if (r == -1) {
-		log_error("queue file %s: %s; moved to failed/", id, err);
+		log_error("id=%s: queue file: %s; set aside in failed/", id,
+		    err);
 		/* Set it aside so it cannot stop every later flush. */
 		spool_set_aside(f->r->spool, id);
 		return 0;

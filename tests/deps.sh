@@ -11,6 +11,8 @@ if [ "${1:-build}" = static ]; then
 fi
 if [ "${1:-build}" = check ]; then
 	command -v openssl >/dev/null 2>&1 || need="$need openssl"
+	# Fault injection (t_faults); without it that test is skipped.
+	command -v strace >/dev/null 2>&1 || need="$need strace"
 	# For the static-binary test; without it that test is skipped.
 	command -v musl-gcc >/dev/null 2>&1 || need="$need musl-tools"
 fi
