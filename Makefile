@@ -1,7 +1,7 @@
 # relaymail: a relay-only sendmail. See README.
 # make | make check | make demo | make install | make bench | make fuzz
 
-PREFIX	?= /usr/local
+PREFIX	?= /usr
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
@@ -92,47 +92,31 @@ memcheck: tests
 demo: all $(SMARTHOST)
 	sh tests/demo.sh $(B)
 
-# make install [PREFIX=/usr/local] [DESTDIR=] [SBINDIR=] [MANDIR=]
-#   [SETGID=group]: install the binary set-group-ID to that group, with
-#   the queue 2770 and /etc/sendmail.conf 0640 owned by it, so that every
-#   user can queue mail while only the group can read the password.
+# make install [PREFIX=/usr] [DESTDIR=] [SETGID=relaymail] [FORCE=1]
+#   /usr/sbin/sendmail set-group-ID to SETGID (created with groupadd
+#   --system when missing, before anything is copied), mailq and
+#   newaliases in /usr/bin, /usr/lib/sendmail; the queue 2770 and
+#   /etc/sendmail.conf 0640 owned by the group, so that every user can
+#   queue mail while only the group reads the password. SETGID= installs
+#   root-only. Another MTA's sendmail is kept unless FORCE=1.
+# make uninstall removes what install put there: never the config, the
+#   queue or the group. Both are pkg/install.sh.
 SYSCONFDIR ?= /etc
 QUEUEDIR ?= /var/spool/relaymail
-SETGID	?=
+SETGID	?= relaymail
+FORCE	?= 0
+INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SBINDIR="$(SBINDIR)" \
+	MANDIR="$(MANDIR)" SYSCONFDIR="$(SYSCONFDIR)" QUEUEDIR="$(QUEUEDIR)" \
+	SETGID="$(SETGID)" FORCE="$(FORCE)"
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)
-	install -m 755 -s sendmail $(DESTDIR)$(SBINDIR)/sendmail
-	ln -sf sendmail $(DESTDIR)$(SBINDIR)/mailq
-	ln -sf sendmail $(DESTDIR)$(SBINDIR)/newaliases
-	@if [ "$(PREFIX)" = /usr ]; then \
-	    install -d $(DESTDIR)/usr/lib && \
-	    ln -sf ../sbin/sendmail $(DESTDIR)/usr/lib/sendmail; fi
-	install -m 644 src/sendmail.8 $(DESTDIR)$(MANDIR)/man8/sendmail.8
-	install -m 644 src/sendmail.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
-	@# Never overwrite a configuration someone wrote.
-	@[ -e $(DESTDIR)$(SYSCONFDIR)/sendmail.conf ] || \
-	    install -m 600 sendmail.conf.example \
-	    $(DESTDIR)$(SYSCONFDIR)/sendmail.conf
-	install -d -m 700 $(DESTDIR)$(QUEUEDIR)
-	install -d $(DESTDIR)$(PREFIX)/share/doc/relaymail
-	install -m 644 src/relaymail-queue.service src/relaymail-queue.timer \
-	    $(DESTDIR)$(PREFIX)/share/doc/relaymail/
-	@if [ -n "$(SETGID)" ]; then \
-	    chgrp $(SETGID) $(DESTDIR)$(SBINDIR)/sendmail && \
-	    chmod 2755 $(DESTDIR)$(SBINDIR)/sendmail && \
-	    chgrp $(SETGID) $(DESTDIR)$(SYSCONFDIR)/sendmail.conf && \
-	    chmod 640 $(DESTDIR)$(SYSCONFDIR)/sendmail.conf && \
-	    chgrp $(SETGID) $(DESTDIR)$(QUEUEDIR) && \
-	    chmod 2770 $(DESTDIR)$(QUEUEDIR); fi
+	$(INSTALL_ENV) sh pkg/install.sh install sendmail
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/sendmail $(DESTDIR)$(SBINDIR)/mailq \
-	    $(DESTDIR)$(SBINDIR)/newaliases \
-	    $(DESTDIR)$(MANDIR)/man8/sendmail.8 \
-	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
-	@[ "$(PREFIX)" != /usr ] || rm -f $(DESTDIR)/usr/lib/sendmail
+	$(INSTALL_ENV) sh pkg/install.sh uninstall sendmail
+
+# relaymail_VERSION_ARCH.deb with dpkg-deb (pkg/deb/build.sh).
+deb: all
+	sh pkg/deb/build.sh sendmail
 
 # One self-contained binary: musl (from musl-tools), BearSSL and inih
 # linked statically; name resolution needs no NSS modules.
@@ -173,6 +157,7 @@ bench: all $(SMARTHOST)
 	sh tests/bench/bench.sh $(B)
 
 clean:
-	rm -rf build build-san build-fuzz build-static sendmail sendmail-static
+	rm -rf build build-san build-fuzz build-static build-deb sendmail \
+	    sendmail-static relaymail_*.deb
 
-.PHONY: all deps tests check check-san memcheck demo install uninstall static fuzz bench clean
+.PHONY: all deps tests check check-san memcheck demo install uninstall deb static fuzz bench clean
