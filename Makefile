@@ -121,7 +121,10 @@ deb: all
 # One self-contained binary: musl (from musl-tools), BearSSL and inih
 # linked statically; name resolution needs no NSS modules.
 STATIC_INC = build-static/include
-static: deps
+static: deps sendmail-static
+	@ls -l sendmail-static
+
+sendmail-static: src/main.c $(LIBSRCS) src/fortify_shim.c src/*.h
 	@command -v musl-gcc >/dev/null || sh tests/deps.sh static
 	mkdir -p $(STATIC_INC)
 	cp -r /usr/include/bearssl.h /usr/include/bearssl /usr/include/ini.h \
@@ -132,7 +135,6 @@ static: deps
 	    /usr/lib/$$(gcc -print-multiarch)/libbearssl.a \
 	    /usr/lib/$$(gcc -print-multiarch)/libinih.a
 	strip sendmail-static
-	@ls -l sendmail-static
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
