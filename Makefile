@@ -24,7 +24,8 @@ endif
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(SANFLAGS) -Isrc
 
 # Every module but main.c goes into a library the tests link.
-LIBSRCS	= $(filter-out src/main.c src/fortify_shim.c,$(wildcard src/*.c))
+LIBSRCS	= $(filter-out src/main.c src/fortify_shim.c src/sanitize.c,\
+	  $(wildcard src/*.c))
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
 LIB	= $(B)/librelaymail.a
 
@@ -41,8 +42,9 @@ endif
 sendmail: $(B)/sendmail
 	cp $(B)/sendmail $@
 
-$(B)/sendmail: $(B)/main.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(LIB) $(LDLIBS)
+$(B)/sendmail: $(B)/main.o $(B)/sanitize.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(B)/sanitize.o \
+	    $(LIB) $(LDLIBS)
 
 $(B)/%.o: src/%.c src/*.h | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -7,21 +7,17 @@
 . "$TOP/tests/integration/troot.sh"
 t_setup
 BIN=$TOP/$BUILD/sendmail
-# install DESTDIR [VAR=value...]: pkg/install.sh as `make install` runs it.
-inst() {
-	_d=$1
-	shift
-	(cd "$TOP" && env DESTDIR="$_d" "$@" sh pkg/install.sh install "$BIN") \
+# inst|uninst DESTDIR [VAR=value...]: pkg/install.sh as `make install`
+# and `make uninstall` run it.
+pkg_install() {
+	_a=$1 _d=$2
+	shift 2
+	(cd "$TOP" && env DESTDIR="$_d" "$@" sh pkg/install.sh "$_a" "$BIN") \
 	    >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 }
-uninst() {
-	_d=$1
-	shift
-	(cd "$TOP" && env DESTDIR="$_d" "$@" sh pkg/install.sh uninstall "$BIN") \
-	    >"$T/out" 2>"$T/err"
-	echo $? >"$T/rc"
-}
+inst() { pkg_install install "$@"; }
+uninst() { pkg_install uninstall "$@"; }
 # mode_is PATH "MODE USER:GROUP" (stat's %a, without the leading file type)
 mode_is() { [ "$(stat -c '%a %U:%G' "$1")" = "$2" ]; }
 link_is() { [ -L "$1" ] && [ "$(readlink "$1")" = "$2" ]; }
