@@ -272,7 +272,7 @@ main_alias_error(void *arg, const char *line)
 /* newaliases, -bi: no database to build; checks the aliases file and
  * [aliases], and works before a smart host is configured. */
 static int
-aliases_mode(const struct cli *cli)
+newaliases_mode(const struct cli *cli)
 {
 	struct conf conf;
 	struct aliases_report rep;
@@ -357,7 +357,7 @@ main(int argc, char *argv[])
 	if ((privileged = main_privileges(&cli)) == -1)
 		return EX_OSERR;
 	if (cli.mode == CLI_ALIASES)
-		return aliases_mode(&cli);
+		return newaliases_mode(&cli);
 	if (main_settings(&cli, &conf, privileged, &path) == -1) {
 		conf_free(&conf);
 		return policy_exit(ERR_CONFIG);
