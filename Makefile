@@ -1,7 +1,7 @@
 # relaymail: a relay-only sendmail. See README.
 # make | make check | make demo | make install | make bench | make fuzz
 
-PREFIX	?= /usr/local
+PREFIX	?= /usr
 SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
@@ -24,7 +24,8 @@ endif
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(SANFLAGS) -Isrc
 
 # Every module but main.c goes into a library the tests link.
-LIBSRCS	= $(filter-out src/main.c src/fortify_shim.c,$(wildcard src/*.c))
+LIBSRCS	= $(filter-out src/main.c src/fortify_shim.c src/sanitize.c,\
+	  $(wildcard src/*.c))
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
 LIB	= $(B)/librelaymail.a
 
@@ -41,8 +42,9 @@ endif
 sendmail: $(B)/sendmail
 	cp $(B)/sendmail $@
 
-$(B)/sendmail: $(B)/main.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(LIB) $(LDLIBS)
+$(B)/sendmail: $(B)/main.o $(B)/sanitize.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(B)/sanitize.o \
+	    $(LIB) $(LDLIBS)
 
 $(B)/%.o: src/%.c src/*.h | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -92,52 +94,39 @@ memcheck: tests
 demo: all $(SMARTHOST)
 	sh tests/demo.sh $(B)
 
-# make install [PREFIX=/usr/local] [DESTDIR=] [SBINDIR=] [MANDIR=]
-#   [SETGID=group]: install the binary set-group-ID to that group, with
-#   the queue 2770 and /etc/sendmail.conf 0640 owned by it, so that every
-#   user can queue mail while only the group can read the password.
+# make install [PREFIX=/usr] [DESTDIR=] [SETGID=relaymail] [FORCE=1]
+#   /usr/sbin/sendmail set-group-ID to SETGID (created with groupadd
+#   --system when missing, before anything is copied), mailq and
+#   newaliases in /usr/bin, /usr/lib/sendmail; the queue 2770 and
+#   /etc/sendmail.conf 0640 owned by the group, so that every user can
+#   queue mail while only the group reads the password. SETGID= installs
+#   root-only. Another MTA's sendmail is kept unless FORCE=1.
+# make uninstall removes what install put there: never the config, the
+#   queue or the group. Both are pkg/install.sh.
 SYSCONFDIR ?= /etc
 QUEUEDIR ?= /var/spool/relaymail
-SETGID	?=
+SETGID	?= relaymail
+FORCE	?= 0
+INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SBINDIR="$(SBINDIR)" \
+	MANDIR="$(MANDIR)" SYSCONFDIR="$(SYSCONFDIR)" QUEUEDIR="$(QUEUEDIR)" \
+	SETGID="$(SETGID)" FORCE="$(FORCE)"
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)
-	install -m 755 -s sendmail $(DESTDIR)$(SBINDIR)/sendmail
-	ln -sf sendmail $(DESTDIR)$(SBINDIR)/mailq
-	ln -sf sendmail $(DESTDIR)$(SBINDIR)/newaliases
-	@if [ "$(PREFIX)" = /usr ]; then \
-	    install -d $(DESTDIR)/usr/lib && \
-	    ln -sf ../sbin/sendmail $(DESTDIR)/usr/lib/sendmail; fi
-	install -m 644 src/sendmail.8 $(DESTDIR)$(MANDIR)/man8/sendmail.8
-	install -m 644 src/sendmail.conf.5 \
-	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
-	@# Never overwrite a configuration someone wrote.
-	@[ -e $(DESTDIR)$(SYSCONFDIR)/sendmail.conf ] || \
-	    install -m 600 sendmail.conf.example \
-	    $(DESTDIR)$(SYSCONFDIR)/sendmail.conf
-	install -d -m 700 $(DESTDIR)$(QUEUEDIR)
-	install -d $(DESTDIR)$(PREFIX)/share/doc/relaymail
-	install -m 644 src/relaymail-queue.service src/relaymail-queue.timer \
-	    $(DESTDIR)$(PREFIX)/share/doc/relaymail/
-	@if [ -n "$(SETGID)" ]; then \
-	    chgrp $(SETGID) $(DESTDIR)$(SBINDIR)/sendmail && \
-	    chmod 2755 $(DESTDIR)$(SBINDIR)/sendmail && \
-	    chgrp $(SETGID) $(DESTDIR)$(SYSCONFDIR)/sendmail.conf && \
-	    chmod 640 $(DESTDIR)$(SYSCONFDIR)/sendmail.conf && \
-	    chgrp $(SETGID) $(DESTDIR)$(QUEUEDIR) && \
-	    chmod 2770 $(DESTDIR)$(QUEUEDIR); fi
+	$(INSTALL_ENV) sh pkg/install.sh install sendmail
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/sendmail $(DESTDIR)$(SBINDIR)/mailq \
-	    $(DESTDIR)$(SBINDIR)/newaliases \
-	    $(DESTDIR)$(MANDIR)/man8/sendmail.8 \
-	    $(DESTDIR)$(MANDIR)/man5/sendmail.conf.5
-	@[ "$(PREFIX)" != /usr ] || rm -f $(DESTDIR)/usr/lib/sendmail
+	$(INSTALL_ENV) sh pkg/install.sh uninstall sendmail
+
+# relaymail_VERSION_ARCH.deb with dpkg-deb (pkg/deb/build.sh).
+deb: all
+	sh pkg/deb/build.sh sendmail
 
 # One self-contained binary: musl (from musl-tools), BearSSL and inih
 # linked statically; name resolution needs no NSS modules.
 STATIC_INC = build-static/include
-static: deps
+static: deps sendmail-static
+	@ls -l sendmail-static
+
+sendmail-static: src/main.c $(LIBSRCS) src/fortify_shim.c src/*.h
 	@command -v musl-gcc >/dev/null || sh tests/deps.sh static
 	mkdir -p $(STATIC_INC)
 	cp -r /usr/include/bearssl.h /usr/include/bearssl /usr/include/ini.h \
@@ -148,7 +137,6 @@ static: deps
 	    /usr/lib/$$(gcc -print-multiarch)/libbearssl.a \
 	    /usr/lib/$$(gcc -print-multiarch)/libinih.a
 	strip sendmail-static
-	@ls -l sendmail-static
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
@@ -173,6 +161,7 @@ bench: all $(SMARTHOST)
 	sh tests/bench/bench.sh $(B)
 
 clean:
-	rm -rf build build-san build-fuzz build-static sendmail sendmail-static
+	rm -rf build build-san build-fuzz build-static build-deb sendmail \
+	    sendmail-static relaymail_*.deb
 
-.PHONY: all deps tests check check-san memcheck demo install uninstall static fuzz bench clean
+.PHONY: all deps tests check check-san memcheck demo install uninstall deb static fuzz bench clean

@@ -298,3 +298,48 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 		    "id (see mailq)");
 	return 0;
 }
+
+/* see cli.h */
+int
+cli_wants_help(int argc, char *const argv[])
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--help") == 0)
+			return 1;
+		/* -h N is sendmail's hop count; -h alone asks for help. */
+		if (strcmp(argv[i], "-h") == 0 && (i + 1 == argc ||
+		    strspn(argv[i + 1], "0123456789") != strlen(argv[i + 1])))
+			return 1;
+	}
+	return 0;
+}
+
+/* see cli.h */
+const char *
+cli_usage(void)
+{
+	return
+	    "usage: sendmail [-t] [-i] [-f sender] [-F name] [-C file] [-v] "
+	    "[recipient ...] < message\n"
+	    "       sendmail -q | -q30m      retry the queue (once, or every "
+	    "30 minutes)\n"
+	    "       sendmail -bp | mailq     list the queue\n"
+	    "       sendmail -bs             SMTP dialogue on stdin/stdout\n"
+	    "       sendmail -bt             test the connection to the smart "
+	    "host\n"
+	    "       sendmail -bP             print the settings in effect\n"
+	    "       sendmail -bi | newaliases  check the aliases file\n"
+	    "       sendmail --version | --help | -h\n"
+	    "  -t          recipients from To, Cc and Bcc too\n"
+	    "  -i, -oi     a lone '.' does not end the message\n"
+	    "  -f sender   envelope sender; -F the From name\n"
+	    "  -C file     another configuration (drops the group)\n"
+	    "  -v          show the SMTP dialogue\n"
+	    "  -N, -R, -V  DSN notify, return and envelope id\n"
+	    "Settings: /etc/sendmail.conf, see sendmail.conf(5) and "
+	    "sendmail(8).\n";
+}

@@ -60,4 +60,11 @@ struct cli {
 int	 cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 	    size_t errlen);
 
+/* 1 when the words before the first recipient hold --help, or -h alone
+ * (-h with a number is sendmail's hop count, ignored). */
+int	 cli_wants_help(int argc, char *const argv[]);
+
+/* The usage summary, several lines, for --help. */
+const char *cli_usage(void);
+
 #endif

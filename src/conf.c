@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aliases.h"
 #include "conf.h"
 #include "conf_int.h"
 #include "relaymail.h"
@@ -390,6 +391,7 @@ const struct conf_key conf_keys[] = {
 	{ "message", "domain", STR(conf_set_helo, domain), 0 },
 	{ "message", "from", STR(conf_set_str, from), 0 },
 	{ "message", "rewrite_from", VAL(conf_set_rewrite, rewrite_from), 0 },
+	{ "message", "aliases_file", STR(conf_set_str, aliases_file), 0 },
 	{ "log", "file", STR(conf_set_path, log_file), 0 },
 	{ "log", "stderr", VAL(conf_set_bool, log_stderr), 0 },
 	{ "oauth", "provider",
@@ -661,8 +663,8 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 
 	conf_ctx_init(&x, c, c->path ? c->path : "environment", err, errlen);
 	if (c->nhosts == 0)
-		return conf_bad(conf_at(&x, "relay", "host"), "required key "
-		    "missing");
+		return util_err(err, errlen, "no smart host configured: edit "
+		    "%s ([relay] host)", c->path ? c->path : RELAYMAIL_CONF);
 	/* Defaulted again on every call: the environment may change tls. */
 	if (c->set_on[port - conf_keys] == 0) {
 		free(c->port);
@@ -693,7 +695,7 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	if (c->queue_dir == NULL || c->queue_dir[0] != '/')
 		return conf_bad(conf_at(&x, "queue", "dir"), "must be an "
 		    "absolute path");
-	return 0;
+	return aliases_load(c, err, errlen);
 }
 
 /* see conf.h */
@@ -742,6 +744,8 @@ conf_print(const struct conf *c, FILE *fp)
 	if (c->from)
 		fprintf(fp, "from = %s\n", c->from);
 	fprintf(fp, "rewrite_from = %s\n", conf_rewrite_names[c->rewrite_from]);
+	if (c->aliases_file)
+		fprintf(fp, "aliases_file = %s\n", c->aliases_file);
 	if (c->naliases > 0)
 		fprintf(fp, "\n[aliases]\n");
 	for (i = 0; i < c->naliases; i++)

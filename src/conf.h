@@ -32,6 +32,7 @@ struct conf_host {
 struct conf_alias {
 	char	*name;		/* local name, or "default" */
 	char	*value;		/* address list */
+	int	 line;		/* in the aliases file; 0 for [aliases] */
 };
 
 struct conf {
@@ -68,6 +69,7 @@ struct conf {
 	char	*domain;		/* qualifies bare local names */
 	char	*from;			/* envelope sender without -f */
 	enum conf_rewrite rewrite_from;	/* no */
+	char	*aliases_file;		/* aliases(5); "" for none */
 
 	/* [aliases] */
 	struct conf_alias aliases[CONF_ALIASES_MAX];

@@ -34,6 +34,24 @@ log_is_verbose(void)
 	return verbose;
 }
 
+/* [log] file gets the line. "/dev/stderr" is descriptor 2 as it is:
+ * reopening it fails for a user who does not own the pipe behind it, as
+ * in a container running as a non-root uid. */
+static void
+log_to_file(const char *line)
+{
+	int err = strcmp(logfile, "/dev/stderr") == 0;
+	FILE *fp = err ? stderr : fopen(logfile, "ae");
+	char when[64];
+
+	if (fp == NULL)
+		return;
+	util_date(when, sizeof(when), time(NULL));
+	fprintf(fp, "%s relaymail[%ld]: %s\n", when, (long)getpid(), line);
+	if (!err)
+		fclose(fp);
+}
+
 /* One finished line to syslog, the log file and (to_stderr) stderr. */
 static void
 log_write(int prio, int to_stderr, const char *line)
@@ -43,16 +61,8 @@ log_write(int prio, int to_stderr, const char *line)
 		opened = 1;
 	}
 	syslog(prio, "%s", line);
-	if (logfile != NULL) {
-		FILE *fp = fopen(logfile, "ae");
-		if (fp != NULL) {
-			char when[64];
-			util_date(when, sizeof(when), time(NULL));
-			fprintf(fp, "%s relaymail[%ld]: %s\n", when,
-			    (long)getpid(), line);
-			fclose(fp);
-		}
-	}
+	if (logfile != NULL)
+		log_to_file(line);
 	if (to_stderr || all_to_stderr)
 		fprintf(stderr, "sendmail: %s\n", line);
 }

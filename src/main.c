@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "aliases.h"
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
@@ -323,6 +324,38 @@ fail:
 	return -1;
 }
 
+static void
+main_alias_error(void *arg, const char *line)
+{
+	(void)arg;
+	log_error("%s", line);
+}
+
+/* newaliases, -bi: no database to build; checks the aliases file and
+ * [aliases], and works before a smart host is configured. */
+static int
+newaliases_mode(const struct cli *cli)
+{
+	struct conf conf;
+	struct aliases_report rep;
+	const char *path = cli->conf_path ? cli->conf_path : RELAYMAIL_CONF;
+	char err[700];
+
+	conf_defaults(&conf);
+	if ((cli->conf_path != NULL || access(path, F_OK) == 0) &&
+	    conf_load(&conf, path, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		conf_free(&conf);
+		return policy_exit(ERR_CONFIG);
+	}
+	aliases_check(&conf, main_alias_error, NULL, &rep);
+	if (cli->verbose)
+		printf("%s: %d aliases, %d errors\n", rep.path ? rep.path :
+		    "no aliases file", rep.naliases, rep.nerrors);
+	conf_free(&conf);
+	return rep.nerrors ? policy_exit(ERR_CONFIG) : 0;
+}
+
 static int
 test_mode(const struct conf *conf)
 {
@@ -389,18 +422,22 @@ main(int argc, char *argv[])
 	if (util_fds() == -1)
 		return EX_OSERR;
 	signal(SIGPIPE, SIG_IGN);
+	if (cli_wants_help(argc, argv)) {
+		fputs(cli_usage(), stdout);
+		return 0;
+	}
 	if (cli_parse(&cli, argc, argv, err, sizeof(err)) == -1) {
-		log_error("%s", err);
+		log_error("%s (sendmail --help lists the options)", err);
 		return policy_exit(ERR_USAGE);
 	}
-	if (cli.mode == CLI_ALIASES)
-		return 0;	/* relay-only: no alias database to build */
 	if (cli.mode == CLI_VERSION) {
 		printf("relaymail %s\n", RELAYMAIL_VERSION);
 		return 0;
 	}
 	if ((privileged = main_privileges(&cli)) == -1)
 		return EX_OSERR;
+	if (cli.mode == CLI_ALIASES)
+		return newaliases_mode(&cli);
 	if (main_settings(&cli, &conf, privileged, &path) == -1) {
 		conf_free(&conf);
 		return policy_exit(ERR_CONFIG);

@@ -1,12 +1,13 @@
 /* relaymail: the envelope recipient list. ISC licence, see LICENSE.
- * Alias expansion is one level deep plus the "default" entry: an alias
- * that names another local name is qualified, not expanded again, so a
- * loop in [aliases] cannot hang us. */
+ * Aliases ([aliases] and the aliases file) are expanded by aliases.c,
+ * recursively, with a loop check; what comes out is qualified and added
+ * once. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "addr.h"
+#include "aliases.h"
 #include "conf.h"
 #include "rcpt.h"
 #include "util.h"
@@ -95,24 +96,10 @@ rcpts_alias(void *conf, const char *local)
 	return *a != '\0' && strpbrk(a, " \t") == NULL ? a : NULL;
 }
 
-struct expand {
-	struct rcpts *r;
-	int depth;
-};
-
 static int
-found(void *arg, const char *addr, char *err, size_t errlen)
+rcpt_found(void *arg, const char *addr, char *err, size_t errlen)
 {
-	struct expand *e = arg;
-	const char *alias;
-
-	if (e->depth == 0 && addr_is_local(addr) &&
-	    (alias = alias_of(e->r->conf, addr)) != NULL) {
-		struct expand inner = { e->r, 1 };
-		return addr_parse_list(alias, strlen(alias), found, &inner,
-		    err, errlen);
-	}
-	return add_one(e->r, addr, err, errlen);
+	return add_one(arg, addr, err, errlen);
 }
 
 /* see rcpt.h */
@@ -120,9 +107,7 @@ int
 rcpts_add_list(struct rcpts *r, const char *list, size_t len, char *err,
     size_t errlen)
 {
-	struct expand e = { r, 0 };
-
-	return addr_parse_list(list, len, found, &e, err, errlen);
+	return aliases_expand(r->conf, list, len, rcpt_found, r, err, errlen);
 }
 
 /* see rcpt.h */

@@ -4,6 +4,7 @@
  * host tried once more; any other failure moves on to the next host. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "log.h"
 #include "session.h"
@@ -85,6 +86,23 @@ session_close(struct session *s)
 	s->open = 0;
 }
 
+/* The EHLO name (util_ehlo_name), the near end of the socket last. */
+static const char *
+session_helo(struct session *s)
+{
+	const struct conf *c = s->conf;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(s->net.fd, (struct sockaddr *)&ss, &len) == -1)
+		ss.ss_family = AF_UNSPEC;
+	if (util_ehlo_name(c->helo, util_hostname(), c->domain,
+	    (struct sockaddr *)&ss, s->helo, sizeof(s->helo)) == -1)
+		util_strlcpy(s->helo, util_hostname(), sizeof(s->helo));
+	return s->helo;
+}
+
 static void
 session_params(struct session *s)
 {
@@ -92,7 +110,7 @@ session_params(struct session *s)
 	struct smtp_params *p = &s->params;
 
 	memset(p, 0, sizeof(*p));
-	p->helo = c->helo ? c->helo : util_hostname();
+	p->helo = session_helo(s);
 	p->host = session_host(s);
 	p->port = s->port;
 	p->tls = c->tls == CONF_TLS_IMPLICIT;

@@ -35,6 +35,7 @@ struct session {
 	struct conn conn;
 	struct smtp smtp;
 	struct smtp_params params;
+	char	 helo[256];	/* the EHLO name, see util_ehlo_name */
 	int	 connections;	/* sessions opened, for -v and tests */
 };
 

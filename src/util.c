@@ -1,9 +1,11 @@
 /* relaymail: what libc lacks. ISC licence, see LICENSE.
  * Small helpers with no state of their own, except the cached host name. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +96,34 @@ util_hostname(void)
 		freeaddrinfo(res);
 	}
 	return name;
+}
+
+/* see util.h */
+int
+util_ehlo_name(const char *helo, const char *host, const char *domain,
+    const struct sockaddr *local, char *out, size_t outlen)
+{
+	char ip[INET6_ADDRSTRLEN];
+	size_t n;
+
+	if (helo != NULL)
+		n = (size_t)snprintf(out, outlen, "%s", helo);
+	else if (host != NULL && strchr(host, '.') != NULL)
+		n = (size_t)snprintf(out, outlen, "%s", host);
+	else if (host != NULL && host[0] != '\0' && domain != NULL)
+		n = (size_t)snprintf(out, outlen, "%s.%s", host, domain);
+	else if (local != NULL && local->sa_family == AF_INET &&
+	    inet_ntop(AF_INET, &((const struct sockaddr_in *)local)->sin_addr,
+	    ip, sizeof(ip)) != NULL)
+		n = (size_t)snprintf(out, outlen, "[%s]", ip);
+	else if (local != NULL && local->sa_family == AF_INET6 &&
+	    inet_ntop(AF_INET6,
+	    &((const struct sockaddr_in6 *)local)->sin6_addr, ip,
+	    sizeof(ip)) != NULL)
+		n = (size_t)snprintf(out, outlen, "[IPv6:%s]", ip);
+	else
+		return -1;
+	return n < outlen ? 0 : -1;
 }
 
 static const char b64[] =

@@ -24,6 +24,16 @@ void	 util_date(char *buf, size_t len, time_t t);
  * else "localhost". Looked up once, on first use. */
 const char *util_hostname(void);
 
+/* The EHLO name, always fully qualified (RFC 5321 4.1.4): helo when set;
+ * else host when it has a dot; else host.domain when domain is set;
+ * else the address literal of local, the near end of the connection
+ * ("[192.0.2.1]", "[IPv6:2001:db8::1]"). 0, or -1 when out is too small
+ * or local is not an IP address. */
+struct sockaddr;
+int	 util_ehlo_name(const char *helo, const char *host,
+	    const char *domain, const struct sockaddr *local, char *out,
+	    size_t outlen);
+
 /* Base64 (RFC 4648) of len bytes into out (NUL-terminated). Returns the
  * encoded length, or -1 if outlen is too small. */
 long	 util_b64_encode(const void *in, size_t len, char *out, size_t outlen);

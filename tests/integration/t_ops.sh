@@ -10,8 +10,8 @@ msg() { printf 'Subject: %s\n\nbody\n' "${1:-ops}"; }
 R=$T/root
 (cd "$TOP" && make -s install DESTDIR="$R" PREFIX=/usr SETGID=mail >/dev/null 2>&1)
 check install_binary [ -x "$R/usr/sbin/sendmail" ]
-check install_mailq_link [ "$(readlink "$R/usr/sbin/mailq")" = sendmail ]
-check install_newaliases_link [ "$(readlink "$R/usr/sbin/newaliases")" = sendmail ]
+check install_mailq_link [ "$(readlink "$R/usr/bin/mailq")" = ../sbin/sendmail ]
+check install_newaliases_link [ "$(readlink "$R/usr/bin/newaliases")" = ../sbin/sendmail ]
 check install_usr_lib_link [ "$(readlink "$R/usr/lib/sendmail")" = ../sbin/sendmail ]
 check install_man8 [ -f "$R/usr/share/man/man8/sendmail.8" ]
 check install_man5 [ -f "$R/usr/share/man/man5/sendmail.conf.5" ]
@@ -19,7 +19,7 @@ check install_setgid [ "$(stat -c %A "$R/usr/sbin/sendmail")" = "-rwxr-sr-x" ]
 check install_conf_0640 [ "$(stat -c %a "$R/etc/sendmail.conf")" = 640 ]
 check install_queue_2770 [ "$(stat -c %a "$R/var/spool/relaymail")" = 2770 ]
 echo "; mine" >>"$R/etc/sendmail.conf"
-(cd "$TOP" && make -s install DESTDIR="$R" PREFIX=/usr >/dev/null 2>&1)
+(cd "$TOP" && make -s install DESTDIR="$R" PREFIX=/usr SETGID=mail >/dev/null 2>&1)
 check install_keeps_conf grep -q '^; mine' "$R/etc/sendmail.conf"
 
 # --- set-group-ID: -C drops the group, so a config only the group may

@@ -85,7 +85,7 @@ TEST(errors_name_file_line_key)
 	T_EQ(load("[relay]\ntls = maybe\n"), -1);
 	T_OK(strstr(err, "x.conf:2: [relay] tls:") == err);
 	T_EQ(load("[relay]\nport = 25\n"), -1);
-	T_STREQ(err, "x.conf: [relay] host: required key missing");
+	T_STREQ(err, "no smart host configured: edit x.conf ([relay] host)");
 	T_EQ(load("[relay]\nhost = h\nthis is not a key\n"), -1);
 	T_OK(strstr(err, "x.conf:3:") == err);
 	T_STREQ(err, "x.conf:3: syntax error (expected \"key = value\" or "
@@ -135,7 +135,8 @@ TEST(pins_aliases_message)
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
 	    "tls_pin = sha256/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=\n"
 	    "[aliases]\nroot = ops@example.net\ndefault = all@example.net\n"
-	    "[message]\ndomain = example.org\nrewrite_from = local\n"), 0);
+	    "[message]\ndomain = example.org\nrewrite_from = local\n"
+	    "aliases_file =\n"), 0);
 	T_EQ(c.ntls_pins, 2);
 	T_EQ(c.naliases, 2);
 	T_STREQ(c.aliases[0].value, "ops@example.net");
@@ -267,7 +268,8 @@ TEST(environment_replaces_aliases)
 	    "RELAYMAIL_ALIASES_WWW=web@example.net", NULL };
 
 	T_EQ(load_env("[relay]\nhost = h\n[aliases]\nroot = file@example.net\n"
-	    "default = all@example.net\n", env), 0);
+	    "default = all@example.net\n[message]\naliases_file =\n", env),
+	    0);
 	T_EQ(c.naliases, 3);
 	T_STREQ(c.aliases[0].name, "root");
 	T_STREQ(c.aliases[0].value, "env@example.net");

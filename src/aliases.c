@@ -1,0 +1,416 @@
+/* relaymail: the aliases(5) file. ISC licence, see LICENSE.
+ * One reader for both uses: sending (aliases_load: the first error stops
+ * the send) and newaliases (aliases_check: every error, with its line).
+ * Lines and entries have fixed caps; nothing grows with the input. A name
+ * is expanded at most ALIASES_DEPTH_MAX deep and never twice in a chain. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "aliases.h"
+#include "conf.h"
+#include "util.h"
+
+/* Where a problem goes: the caller's say(), once per problem. */
+struct aliases_sink {
+	const char *path;
+	void	(*say)(void *, const char *);
+	void	*arg;
+	int	 nerrors;
+	int	 nentries;
+	int	 first;		/* c->aliases from here on came from the file */
+	struct conf *c;
+};
+
+static void
+aliases_bad(struct aliases_sink *k, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+aliases_bad(struct aliases_sink *k, int line, const char *fmt, ...)
+{
+	char why[400], msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(msg, sizeof(msg), "%s:%d: %s", k->path, line, why);
+	else
+		snprintf(msg, sizeof(msg), "%s: %s", k->path, why);
+	k->nerrors++;
+	k->say(k->arg, msg);
+}
+
+/* see aliases.h */
+const char *
+aliases_path(const struct conf *c)
+{
+	if (c->aliases_file != NULL)
+		return c->aliases_file[0] != '\0' ? c->aliases_file : NULL;
+	return access(ALIASES_FILE, F_OK) == 0 ? ALIASES_FILE : NULL;
+}
+
+static int
+aliases_addr_ok(void *arg, const char *addr, char *err, size_t errlen)
+{
+	(void)arg;
+	return addr_check(addr, err, errlen);
+}
+
+/* One member of a value, trimmed: what relaying cannot do, in words. */
+static const char *
+aliases_member_why(const char *m, size_t n)
+{
+	if (n >= 9 && strncasecmp(m, ":include:", 9) == 0)
+		return ":include: is not supported (relay-only: list the "
+		    "addresses here)";
+	if (n > 0 && (m[0] == '|' || (m[0] == '"' && n > 1 && m[1] == '|')))
+		return "a pipe to a command cannot be relayed";
+	if (n > 0 && (m[0] == '/' || (m[0] == '"' && n > 1 && m[1] == '/')))
+		return "a file cannot be relayed";
+	return NULL;
+}
+
+/* The value of one entry: members, then the address list as a whole. */
+static int
+aliases_value_ok(struct aliases_sink *k, int line, const char *v)
+{
+	const char *p = v, *why;
+	char err[300];
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+		const char *m = p;
+
+		while (n > 0 && (*m == ' ' || *m == '\t'))
+			m++, n--;
+		if ((why = aliases_member_why(m, n)) != NULL) {
+			aliases_bad(k, line, "%s", why);
+			return -1;
+		}
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	if (strspn(v, " \t,") == strlen(v)) {
+		aliases_bad(k, line, "no address");
+		return -1;
+	}
+	if (addr_parse_list(v, strlen(v), aliases_addr_ok, NULL, err,
+	    sizeof(err)) == -1) {
+		aliases_bad(k, line, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static struct conf_alias *
+aliases_find(const struct conf *c, const char *name, int from, int to)
+{
+	int i;
+
+	for (i = from; i < to; i++)
+		if (strcasecmp(c->aliases[i].name, name) == 0)
+			return (struct conf_alias *)&c->aliases[i];
+	return NULL;
+}
+
+/* "name: value" (continuations joined) starting on line: into c. */
+static void
+aliases_entry(struct aliases_sink *k, int line, char *e)
+{
+	struct conf *c = k->c;
+	struct conf_alias *a;
+	char *colon = strchr(e, ':'), *v, *end;
+	size_t n;
+
+	if (colon == NULL) {
+		aliases_bad(k, line, "no ':' after the name");
+		return;
+	}
+	*colon = '\0';
+	for (end = colon; end > e && (end[-1] == ' ' || end[-1] == '\t');)
+		*--end = '\0';
+	if ((n = strlen(e)) == 0 || strcspn(e, " \t@<>,;\"") != n) {
+		aliases_bad(k, line, "bad alias name \"%.64s\"", e);
+		return;
+	}
+	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	if (aliases_value_ok(k, line, v) == -1)
+		return;
+	k->nentries++;
+	if ((a = aliases_find(c, e, k->first, c->naliases)) != NULL) {
+		aliases_bad(k, line, "duplicate alias %s (first on line %d)",
+		    e, a->line);
+		return;
+	}
+	if (aliases_find(c, e, 0, k->first) != NULL)
+		return;		/* [aliases] in sendmail.conf wins */
+	if (c->naliases == CONF_ALIASES_MAX) {
+		aliases_bad(k, line, "too many aliases (at most %d)",
+		    CONF_ALIASES_MAX);
+		return;
+	}
+	a = &c->aliases[c->naliases];
+	if ((a->name = strdup(e)) == NULL || (a->value = strdup(v)) == NULL) {
+		free(a->name);
+		a->name = NULL;
+		aliases_bad(k, line, "out of memory");
+		return;
+	}
+	a->line = line;
+	c->naliases++;
+}
+
+/* Reads one line into buf (ALIASES_LINE_MAX + 2 bytes), without its LF.
+ * 1, 0 at EOF, or 2 for a line too long (the rest of it is skipped). */
+static int
+aliases_getline(FILE *fp, char *buf, size_t len)
+{
+	size_t n;
+	int ch;
+
+	if (fgets(buf, (int)len, fp) == NULL)
+		return 0;
+	n = strlen(buf);
+	if (n > 0 && buf[n - 1] == '\n') {
+		buf[--n] = '\0';
+		if (n > 0 && buf[n - 1] == '\r')
+			buf[--n] = '\0';
+		return n > ALIASES_LINE_MAX ? 2 : 1;
+	}
+	if (feof(fp))
+		return n > ALIASES_LINE_MAX ? 2 : 1;
+	while ((ch = getc(fp)) != EOF && ch != '\n')
+		;
+	return 2;
+}
+
+/* The whole file, entry by entry. */
+static void
+aliases_read(struct aliases_sink *k, FILE *fp)
+{
+	char buf[ALIASES_LINE_MAX + 2], e[ALIASES_ENTRY_MAX + 1];
+	int line = 0, start = 0, r, skip = 0;
+	size_t n = 0, i;
+
+	while ((r = aliases_getline(fp, buf, sizeof(buf))) != 0) {
+		line++;
+		for (i = 0; buf[i] != '\0'; i++)
+			if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
+				break;
+		if (r == 2 || buf[i] != '\0') {
+			aliases_bad(k, line, r == 2 ? "line longer than %d "
+			    "bytes" : "control character in line",
+			    ALIASES_LINE_MAX);
+			if (buf[0] != ' ' && buf[0] != '\t') {
+				if (start != 0 && !skip)
+					aliases_entry(k, start, e);
+				start = line;
+			}
+			skip = 1;
+			continue;
+		}
+		if (buf[0] == '#' || buf[strspn(buf, " \t")] == '\0')
+			continue;
+		if (buf[0] == ' ' || buf[0] == '\t') {
+			if (start == 0 && !skip)
+				aliases_bad(k, line, "continuation line "
+				    "without an alias before it");
+			if (start == 0 || skip)
+				continue;
+			if (n + 1 + strlen(buf) > ALIASES_ENTRY_MAX) {
+				aliases_bad(k, start, "entry longer than %d "
+				    "bytes", ALIASES_ENTRY_MAX);
+				skip = 1;
+				continue;
+			}
+			n += (size_t)snprintf(e + n, sizeof(e) - n, " %s", buf);
+			continue;
+		}
+		if (start != 0 && !skip)
+			aliases_entry(k, start, e);
+		start = line;
+		skip = 0;
+		n = (size_t)snprintf(e, sizeof(e), "%s", buf);
+	}
+	if (ferror(fp))
+		aliases_bad(k, 0, "read error: %s", strerror(errno));
+	else if (start != 0 && !skip)
+		aliases_entry(k, start, e);
+}
+
+/* An expansion in progress: the chain of names being expanded. */
+struct aliases_walk {
+	const struct conf *c;
+	addr_cb	 cb;
+	void	*arg;
+	const char *chain[ALIASES_DEPTH_MAX];
+	int	 depth;
+};
+
+static const char *
+aliases_lookup(const struct conf *c, const char *name, int top)
+{
+	const struct conf_alias *a;
+
+	if (c == NULL)
+		return NULL;
+	if ((a = aliases_find(c, name, 0, c->naliases)) != NULL)
+		return a->value;
+	/* "default" catches the names the caller gave, not the names an
+	 * alias gives: those are qualified as they are. */
+	if (top && (a = aliases_find(c, "default", 0, c->naliases)) != NULL)
+		return a->value;
+	return NULL;
+}
+
+static int
+aliases_loop(struct aliases_walk *w, const char *name, char *err,
+    size_t errlen)
+{
+	size_t n = (size_t)snprintf(err, errlen, "alias loop:");
+	int i;
+
+	for (i = 0; i < w->depth && n < errlen; i++)
+		n += (size_t)snprintf(err + n, errlen - n, " %s ->",
+		    w->chain[i]);
+	if (n < errlen)
+		snprintf(err + n, errlen - n, " %s", name);
+	return -1;
+}
+
+static int
+aliases_found(void *arg, const char *addr, char *err, size_t errlen)
+{
+	struct aliases_walk *w = arg;
+	const char *v;
+	int i, r;
+
+	if (!addr_is_local(addr) ||
+	    (v = aliases_lookup(w->c, addr, w->depth == 0)) == NULL)
+		return w->cb(w->arg, addr, err, errlen);
+	for (i = 0; i < w->depth; i++)
+		if (strcasecmp(w->chain[i], addr) == 0)
+			return aliases_loop(w, addr, err, errlen);
+	if (w->depth == ALIASES_DEPTH_MAX)
+		return util_err(err, errlen, "aliases nested more than %d "
+		    "deep at %s", ALIASES_DEPTH_MAX, addr);
+	w->chain[w->depth++] = addr;
+	r = addr_parse_list(v, strlen(v), aliases_found, w, err, errlen);
+	w->depth--;
+	return r;
+}
+
+/* see aliases.h */
+int
+aliases_expand(const struct conf *c, const char *list, size_t len,
+    addr_cb cb, void *arg, char *err, size_t errlen)
+{
+	struct aliases_walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.cb = cb;
+	w.arg = arg;
+	return addr_parse_list(list, len, aliases_found, &w, err, errlen);
+}
+
+/* Reads the file into c; problems go to k's say(). */
+static int
+aliases_file(struct conf *c, struct aliases_sink *k)
+{
+	FILE *fp;
+
+	k->c = c;
+	k->first = c->naliases;
+	if ((k->path = aliases_path(c)) == NULL)
+		return 0;
+	if ((fp = fopen(k->path, "r")) == NULL) {
+		aliases_bad(k, 0, "%s", strerror(errno));
+		return -1;
+	}
+	aliases_read(k, fp);
+	fclose(fp);
+	return k->nerrors ? -1 : 0;
+}
+
+struct aliases_first {
+	char	*err;
+	size_t	 errlen;
+	int	 n;
+};
+
+static void
+aliases_keep_first(void *arg, const char *msg)
+{
+	struct aliases_first *f = arg;
+
+	if (f->n++ == 0)
+		util_strlcpy(f->err, msg, f->errlen);
+}
+
+/* see aliases.h */
+int
+aliases_load(struct conf *c, char *err, size_t errlen)
+{
+	struct aliases_first f = { err, errlen, 0 };
+	struct aliases_sink k;
+
+	memset(&k, 0, sizeof(k));
+	k.say = aliases_keep_first;
+	k.arg = &f;
+	return aliases_file(c, &k);
+}
+
+static int
+aliases_count(void *arg, const char *addr, char *err, size_t errlen)
+{
+	(void)addr;
+	(void)err;
+	(void)errlen;
+	++*(int *)arg;
+	return 0;
+}
+
+/* see aliases.h */
+int
+aliases_check(struct conf *c, void (*say)(void *, const char *), void *arg,
+    struct aliases_report *rep)
+{
+	struct aliases_sink k;
+	const char *file;
+	char err[400];
+	int i, n;
+
+	memset(&k, 0, sizeof(k));
+	k.say = say;
+	k.arg = arg;
+	aliases_file(c, &k);
+	file = k.path;
+	for (i = 0; i < c->naliases; i++) {
+		const struct conf_alias *a = &c->aliases[i];
+
+		n = 0;
+		if (aliases_expand(c, a->name, strlen(a->name), aliases_count,
+		    &n, err, sizeof(err)) == 0)
+			continue;
+		if (a->line > 0)
+			aliases_bad(&k, a->line, "%s: %s", a->name, err);
+		else {
+			k.path = c->path != NULL ? c->path : "environment";
+			aliases_bad(&k, 0, "[aliases] %s: %s", a->name, err);
+			k.path = file;
+		}
+	}
+	rep->path = file;
+	rep->naliases = k.nentries;
+	rep->nerrors = k.nerrors;
+	return k.nerrors;
+}

@@ -1,0 +1,60 @@
+# relaymail: the aliases(5) file. Recipients through it (recursively,
+# [aliases] winning), a loop and :include: refused with the file's line,
+# and newaliases (and -bi) checking the file with line numbers, even
+# before a smart host is configured.
+. "$TOP/tests/integration/lib.sh"
+t_setup
+start_host
+cat >"$T/aliases" <<'EOF'
+# the machine's aliases
+postmaster: root
+root:	ops@example.com
+team: a@example.com,
+	b@example.com
+www-data: nobody@example.com
+EOF
+EXTRA="[message]
+domain = example.com
+aliases_file = $T/aliases
+[aliases]
+www-data = web@example.org"
+write_conf
+rcpts() { cut -d' ' -f1 "$(last_msg)/rcpt" | sort | tr '\n' ' '; }
+
+printf 'Subject: x\n\nx\n' | send postmaster team www-data
+check recursive_exit_0 rc_is 0
+check recursive_silent silent
+check recursive_rcpts [ "$(rcpts)" = "<a@example.com> <b@example.com> <ops@example.com> <web@example.org> " ]
+
+# A loop: nothing sent, nothing kept, the names in the error.
+printf 'loopa: loopb\nloopb: team, loopa\n' >>"$T/aliases"
+printf 'Subject: x\n\nx\n' | send loopa
+check loop_refused sh -c "[ \$(cat '$T/rc') -ne 0 ]"
+check loop_says stderr_has 'alias loop: loopa -> loopb -> loopa'
+check loop_nothing_queued [ "$(queued)" -eq 0 ]
+check loop_nothing_sent [ "$(delivered)" -eq 1 ]
+
+# newaliases: every error with its line; -v adds a summary; exit 78.
+printf 'bad line without colon\ninc: :include:/etc/mail/list\n' >>"$T/aliases"
+ln -s "$SENDMAIL" "$T/newaliases"
+"$T/newaliases" -C "$T/conf" -v >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check newaliases_exit_78 rc_is 78
+check newaliases_loop_line stderr_has "^sendmail: $T/aliases:7: loopa: alias loop: loopa -> loopb -> loopa"
+check newaliases_syntax_line stderr_has "^sendmail: $T/aliases:9: no ':' after the name"
+check newaliases_include_line stderr_has "^sendmail: $T/aliases:10: :include: is not supported"
+check newaliases_summary grep -qx "$T/aliases: 6 aliases, 4 errors" "$T/out"
+# Sending with a broken file: a configuration error, the first one named.
+printf 'Subject: x\n\nx\n' | send root
+check broken_file_78 rc_is 78
+check broken_file_says stderr_has "$T/aliases:9: no ':' after the name"
+
+# A clean file, and no smart host yet: newaliases (-bi) still checks.
+printf 'postmaster: root\nroot: ops@example.com\n' >"$T/aliases"
+printf '[relay]\n;host = x\n[message]\naliases_file = %s\n' "$T/aliases" >"$T/unconf"
+"$SENDMAIL" -C "$T/unconf" -bi >"$T/out" 2>"$T/err"
+echo $? >"$T/rc"
+check bi_exit_0 rc_is 0
+check bi_silent silent
+"$SENDMAIL" -C "$T/unconf" -bi -v >"$T/out" 2>"$T/err"
+check bi_v_summary grep -qx "$T/aliases: 2 aliases, 0 errors" "$T/out"
