@@ -202,14 +202,17 @@ int
 tls_start(struct tls *t, const struct tls_params *p,
     const struct transport *lower, char *err, size_t errlen)
 {
-	const char *name = p->verify_name ? p->verify_name : p->host;
 	int code;
 
 	t->lower = *lower;
 	t->running = 0;
 	t->err[0] = '\0';
 	t->cls = ERR_NONE;
-	tls_x509_setup(&t->x, p);
+	if (tls_x509_setup(&t->x, p) == -1) {
+		t->cls = ERR_CONFIG;
+		tls_err_explain(&t->x, TLS_ERR_BAD_HOST, err, errlen);
+		return -1;
+	}
 	tls_engine_init(t);
 	if (p->cert_file != NULL && tls_cert_load(&t->cc, &t->sc,
 	    p->cert_file, p->key_file, err, errlen) == -1) {
@@ -219,7 +222,7 @@ tls_start(struct tls *t, const struct tls_params *p,
 	/* No SNI and no built-in name check for an IP literal: the
 	 * wrapper checks the iPAddress SAN instead (RFC 6066 3). */
 	if (!br_ssl_client_reset(&t->sc, t->x.iplen && !p->verify_name ?
-	    NULL : name, 0)) {
+	    NULL : t->x.host, 0)) {
 		code = br_ssl_engine_last_error(&t->sc.eng);
 		t->cls = tls_err_class(code);
 		tls_err_explain(&t->x, code, err, errlen);

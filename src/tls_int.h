@@ -24,6 +24,13 @@
 #define TLS_ERR_NO_KEY		0x1003
 #define TLS_ERR_CA_FILE		0x1004
 #define TLS_ERR_NOT_SERVER	0x1005
+#define TLS_ERR_WEAK_SIG	0x1006	/* MD5 or SHA-1 below the anchor */
+#define TLS_ERR_KEY_TYPE	0x1007	/* Ed25519, RSA-PSS, DSA... */
+#define TLS_ERR_NAME_CONSTRAINT	0x1008
+#define TLS_ERR_BAD_HOST	0x1009	/* not ASCII, or empty */
+#define TLS_ERR_CERT_WANTED	0x100a	/* asked for one, none configured */
+#define TLS_ERR_PLAIN_SMTP	0x100b	/* "220 " instead of a ServerHello */
+#define TLS_ERR_CUT		0x100c	/* closed mid-handshake, no alert */
 
 /* ---- tls_pem.c ---- */
 
@@ -79,9 +86,12 @@ struct tls_x509 {
 	int	 verify;
 	unsigned char ip[16];
 	size_t	 iplen;			/* > 0: the host is an IP literal */
-	const char *server_name;
+	char	 host[256];		/* the name checked, no trailing dot */
 	struct tls_chain_cert chain[TLS_CHAIN_MAX];
 	int	 nchain;
+	int	 path[TLS_CHAIN_MAX];	/* chain indices, leaf to the anchor */
+	int	 npath;			/* 0 until a path was built */
+	int	 bad;			/* chain index a failure is about */
 	int	 cur;			/* certificate being received, or -1 */
 	struct tls_anchors anchors;
 	int	 anchors_loaded;
@@ -93,13 +103,41 @@ struct tls_x509 {
 };
 
 /* Points x at p (kept, not copied) and installs our class; anchors
- * already loaded are kept for the next handshake. */
-void	 tls_x509_setup(struct tls_x509 *x, const struct tls_params *p);
+ * already loaded are kept for the next handshake. -1 if the host name
+ * is not one we can check (see tls_name_host). */
+int	 tls_x509_setup(struct tls_x509 *x, const struct tls_params *p);
 /* Frees the chain and the anchors. */
 void	 tls_x509_free(struct tls_x509 *x);
 /* "sha256/BASE64" of a SubjectPublicKeyInfo. */
 void	 tls_x509_pin(const unsigned char *spki, size_t len, char *out,
 	    size_t outlen);
+
+/* ---- tls_path.c ---- */
+
+/* Orders x->chain into x->path: from the leaf (chain[0]) through issuers
+ * the server sent to one whose issuer is a trust anchor, preferring
+ * certificates valid now; the longest path when no anchor is reached.
+ * Anchors must be loaded. */
+void	 tls_path_build(struct tls_x509 *x);
+/* Along the path: algorithms (TLS_ERR_WEAK_SIG, TLS_ERR_KEY_TYPE) and
+ * name constraints (TLS_ERR_NAME_CONSTRAINT); 0 if all pass. x->bad is
+ * the chain index of the certificate at fault. */
+unsigned tls_path_check(struct tls_x509 *x);
+/* The chain index of the first path certificate outside its dates, or 0. */
+int	 tls_path_out_of_dates(const struct tls_x509 *x);
+
+/* ---- tls_name.c ---- */
+
+struct der_cert;
+/* Copies host into out without one trailing dot. -1 if it is empty, too
+ * long, or not ASCII (an IDN must be written as its xn-- form). */
+int	 tls_name_host(const char *host, char *out, size_t outlen);
+/* 1 if the certificate is for host (dNSName SANs, else the CN). */
+int	 tls_name_check(const struct der_cert *dc, const char *host);
+/* 1 if every DNS and IP name of dc is allowed by the NameConstraints
+ * extension value nc of a CA above it. */
+int	 tls_name_constraints_ok(const unsigned char *nc, size_t nclen,
+	    const struct der_cert *dc);
 
 /* ---- tls_err.c ---- */
 

@@ -22,9 +22,11 @@ tls_x509_start_chain(const br_x509_class **ctx, const char *server_name)
 	for (i = 0; i < x->nchain; i++)
 		free(x->chain[i].der);
 	x->nchain = 0;
+	x->npath = 0;
+	x->bad = 0;
 	x->cur = -1;
 	x->err = 0;
-	x->server_name = server_name;
+	(void)server_name;	/* ours, normalised, is in x->host */
 }
 
 static void
@@ -93,11 +95,14 @@ tls_x509_load_anchors(struct tls_x509 *x)
 	return 0;
 }
 
-/* Validates the captured chain with the minimal engine. */
+/* Validates the path through the captured chain with the minimal
+ * engine, after our checks along it. BearSSL's own name check is off:
+ * tls_x509_policy makes it, by OpenSSL's rules. */
 static unsigned
 tls_x509_validate(struct tls_x509 *x)
 {
 	const br_x509_class **m = &x->minimal.vtable;
+	unsigned code;
 	int i;
 
 	if (x->nchain == 0)
@@ -107,13 +112,22 @@ tls_x509_validate(struct tls_x509 *x)
 			return BR_ERR_X509_LIMIT_EXCEEDED;
 	if (!x->anchors_loaded && tls_x509_load_anchors(x) == -1)
 		return TLS_ERR_CA_FILE;
-	(*m)->start_chain(m, x->server_name);
-	for (i = 0; i < x->nchain; i++) {
-		(*m)->start_cert(m, (uint32_t)x->chain[i].len);
-		(*m)->append(m, x->chain[i].der, x->chain[i].len);
+	tls_path_build(x);
+	if ((code = tls_path_check(x)) != 0)
+		return code;
+	(*m)->start_chain(m, NULL);
+	for (i = 0; i < x->npath; i++) {
+		const struct tls_chain_cert *c = &x->chain[x->path[i]];
+		(*m)->start_cert(m, (uint32_t)c->len);
+		(*m)->append(m, c->der, c->len);
 		(*m)->end_cert(m);
 	}
-	return (*m)->end_chain(m);
+	code = (*m)->end_chain(m);
+	if (code == BR_ERR_X509_EXPIRED)
+		x->bad = tls_path_out_of_dates(x);
+	else if (code == BR_ERR_X509_NOT_TRUSTED)
+		x->bad = x->path[x->npath - 1];
+	return code;
 }
 
 /* The end-entity key without any check (tls_verify = no), copied into
@@ -162,6 +176,9 @@ tls_x509_policy(struct tls_x509 *x)
 	    sizeof(x->server_pin));
 	if (x->verify && !der_eku_allows_server(dc.eku, dc.eku_len))
 		return TLS_ERR_NOT_SERVER;
+	if (x->verify && (x->iplen == 0 || p->verify_name != NULL) &&
+	    !tls_name_check(&dc, x->host))
+		return BR_ERR_X509_BAD_SERVER_NAME;
 	if (x->verify && x->iplen > 0 && p->verify_name == NULL &&
 	    !der_san_has_ip(dc.san, dc.san_len, x->ip, x->iplen))
 		return TLS_ERR_IP_MISMATCH;
@@ -212,7 +229,7 @@ static const br_x509_class tls_x509_vtable = {
 };
 
 /* see tls_int.h */
-void
+int
 tls_x509_setup(struct tls_x509 *x, const struct tls_params *p)
 {
 	unsigned char ip[16];
@@ -226,6 +243,8 @@ tls_x509_setup(struct tls_x509 *x, const struct tls_params *p)
 	else if (inet_pton(AF_INET6, p->host, ip) == 1)
 		x->iplen = 16;
 	memcpy(x->ip, ip, x->iplen);
+	return tls_name_host(p->verify_name ? p->verify_name : p->host,
+	    x->host, sizeof(x->host));
 }
 
 /* see tls_int.h */
