@@ -21,10 +21,15 @@ tls_low_read(void *ctx, unsigned char *buf, size_t len)
 	ssize_t n = t->lower.read(t->lower.ctx, buf, len);
 
 	if (n <= 0) {
+		t->eof = n == 0;
 		snprintf(t->err, sizeof(t->err), "%s", n == 0 ?
 		    "connection closed by the server" :
 		    t->lower.errstr(t->lower.ctx));
 		return -1;
+	}
+	while (t->nfirst < sizeof(t->first) && t->nfirst < (size_t)n) {
+		t->first[t->nfirst] = buf[t->nfirst];
+		t->nfirst++;
 	}
 	return (int)n;
 }
@@ -167,6 +172,28 @@ tls_engine_init(struct tls *t)
 	br_ssl_engine_set_x509(&cc->eng, &t->x.vtable);
 }
 
+/* The closest cause of a handshake the engine could only call an I/O
+ * error or an alert: an SMTP greeting where a ServerHello belongs, a
+ * CertificateRequest we could not answer, a close without an alert. */
+static int
+tls_handshake_cause(const struct tls *t, int code)
+{
+	const unsigned char *f = t->first;
+	int alert = code >= BR_ERR_RECV_FATAL_ALERT &&
+	    code < BR_ERR_SEND_FATAL_ALERT;
+
+	/* "220 " or "554-": three digits and a separator, not a record. */
+	if (t->nfirst == 4 && f[0] >= '1' && f[0] <= '5' &&
+	    f[1] >= '0' && f[1] <= '9' && f[2] >= '0' && f[2] <= '9' &&
+	    (f[3] == ' ' || f[3] == '-'))
+		return TLS_ERR_PLAIN_SMTP;
+	if (t->cc.asked && (alert || code == BR_ERR_IO || code == 0))
+		return TLS_ERR_CERT_WANTED;
+	if ((code == BR_ERR_IO || code == 0) && t->eof)
+		return t->nfirst == 0 ? TLS_ERR_CUT_HELLO : TLS_ERR_CUT;
+	return code;
+}
+
 /* The handshake stopped: the wrapper's verdict first, as BearSSL only
  * knows that the chain was refused. Returns -1. */
 static int
@@ -176,6 +203,8 @@ tls_handshake_failed(struct tls *t, char *err, size_t errlen)
 
 	if (t->x.err != 0)
 		code = (int)t->x.err;
+	else
+		code = tls_handshake_cause(t, code);
 	t->cls = tls_err_class(code);
 	if (code == BR_ERR_IO || code == 0)
 		return util_err(err, errlen, "TLS: handshake: %s",
@@ -206,6 +235,8 @@ tls_start(struct tls *t, const struct tls_params *p,
 
 	t->lower = *lower;
 	t->running = 0;
+	t->eof = 0;
+	t->nfirst = 0;
 	t->err[0] = '\0';
 	t->cls = ERR_NONE;
 	if (tls_x509_setup(&t->x, p) == -1) {
@@ -214,8 +245,10 @@ tls_start(struct tls *t, const struct tls_params *p,
 		return -1;
 	}
 	tls_engine_init(t);
-	if (p->cert_file != NULL && tls_cert_load(&t->cc, &t->sc,
-	    p->cert_file, p->key_file, err, errlen) == -1) {
+	if (p->cert_file == NULL)
+		tls_cert_none(&t->cc, &t->sc);
+	else if (tls_cert_load(&t->cc, &t->sc, p->cert_file, p->key_file,
+	    err, errlen) == -1) {
 		t->cls = ERR_CONFIG;
 		return -1;
 	}

@@ -84,9 +84,12 @@ static const struct {
 	    "set tls_cert_file and tls_key_file" },
 	{ TLS_ERR_PLAIN_SMTP, "the server speaks plain SMTP on this port: "
 	    "use tls = starttls (usually port 587)" },
+	{ TLS_ERR_CUT_HELLO, "the server closed the connection on our "
+	    "TLS hello without an alert: it may not speak TLS on this port, "
+	    "or accept none of our TLS 1.2 suites" },
 	{ TLS_ERR_CUT, "the server closed the connection during the "
-	    "handshake without an alert: it may not speak TLS on this port, "
-	    "or refuse every TLS 1.2 suite we offer" },
+	    "handshake without an alert: it may have refused our key "
+	    "exchange or our certificate" },
 };
 
 static const char *
@@ -252,8 +255,9 @@ tls_err_explain(const struct tls_x509 *x, int code, char *err,
 enum err_class
 tls_err_class(int code)
 {
-	if (code == 0 || code == BR_ERR_IO || code == TLS_ERR_CUT)
-		return ERR_TEMP;
+	if (code == 0 || code == BR_ERR_IO || code == TLS_ERR_CUT ||
+	    code == TLS_ERR_CUT_HELLO)
+		return ERR_TEMP;	/* a closed connection may pass */
 	/* Our own codes and X.509 failures: the chain does not satisfy
 	 * the settings (ca_file, tls_host, tls_pin, tls_verify). */
 	if (code >= 0x1000 ||

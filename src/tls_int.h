@@ -31,6 +31,7 @@
 #define TLS_ERR_CERT_WANTED	0x100a	/* asked for one, none configured */
 #define TLS_ERR_PLAIN_SMTP	0x100b	/* "220 " instead of a ServerHello */
 #define TLS_ERR_CUT		0x100c	/* closed mid-handshake, no alert */
+#define TLS_ERR_CUT_HELLO	0x100d	/* closed on our hello, no alert */
 
 /* ---- tls_pem.c ---- */
 
@@ -154,6 +155,8 @@ struct tls_client_cert {
 	br_x509_certificate chain[TLS_CHAIN_MAX];
 	size_t	 n;
 	br_skey_decoder_context skey;
+	const br_ssl_client_certificate_class *none;	/* see tls_cert_none */
+	int	 asked;			/* the server sent CertificateRequest */
 };
 
 /* Reads cert_file and key_file and hands them to the client context.
@@ -161,6 +164,9 @@ struct tls_client_cert {
 int	 tls_cert_load(struct tls_client_cert *c, br_ssl_client_context *sc,
 	    const char *cert_file, const char *key_file, char *err,
 	    size_t errlen);
+/* No certificate configured: answer a CertificateRequest with none,
+ * noting in c->asked that the server sent one. */
+void	 tls_cert_none(struct tls_client_cert *c, br_ssl_client_context *sc);
 void	 tls_cert_free(struct tls_client_cert *c);
 
 /* ---- tls.c ---- */
@@ -173,6 +179,9 @@ struct tls {
 	struct transport lower;
 	struct tls_client_cert cc;
 	int	 running;		/* client reset: close_notify possible */
+	int	 eof;			/* the server closed the connection */
+	unsigned char first[4];		/* its first bytes, for a diagnosis */
+	size_t	 nfirst;
 	enum err_class cls;		/* of tls_start's last failure */
 	char	 err[512];		/* the transport's reason */
 };

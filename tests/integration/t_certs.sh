@@ -55,18 +55,85 @@ printf 'Subject: c\n\nbody\n' | send b@example.net
 check no_plain_fallback [ "$(delivered)" -eq 1 ]
 check no_plain_fallback_queued [ "$(queued)" -eq 1 ]
 
+# openssl s_server as the peer, stopped on exit whatever happens.
+OSRV=
+trap 't_cleanup; [ -n "$OSRV" ] && kill "$OSRV" 2>/dev/null' EXIT
+ossl_start() {	# s_server options...
+	port=$(( ($(od -An -N2 -tu2 /dev/urandom) % 20000) + 30000 ))
+	openssl s_server -quiet -accept "127.0.0.1:$port" "$@" \
+	    >/dev/null 2>&1 &
+	OSRV=$!
+	i=0
+	while ! ss -ltn | grep -q "127.0.0.1:$port " && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1)); done
+}
+ossl_stop() {
+	kill "$OSRV" 2>/dev/null
+	wait "$OSRV" 2>/dev/null
+	OSRV=
+}
+says() { grep -qF -e "$1" "$T/err"; }
+
 # A server that speaks only TLS 1.3 (openssl s_server): refused, in words.
 rm -rf "$T/queue"
-port=$(( ($(od -An -N2 -tu2 /dev/urandom) % 20000) + 30000 ))
-openssl s_server -quiet -tls1_3 -accept "127.0.0.1:$port" \
-    -cert "$PKI/server.pem" -key "$PKI/server.key" >/dev/null 2>&1 &
-osrv=$!
-i=0
-while ! ss -ltn | grep -q "127.0.0.1:$port " && [ $i -lt 50 ]; do
-	sleep 0.1; i=$((i + 1)); done
+ossl_start -tls1_3 -cert "$PKI/server.pem" -key "$PKI/server.key"
 write_conf tls=tls host=127.0.0.1 "port=$port" user=
 printf 'Subject: c\n\nbody\n' | send -v b@example.net
-kill $osrv 2>/dev/null
-wait $osrv 2>/dev/null
+ossl_stop
 check tls13_only_queued [ "$(queued)" -eq 1 ]
 check tls13_only_says_why stderr_has 'no TLS version we accept'
+
+# A server that requires a client certificate, none configured.
+rm -rf "$T/queue"
+ossl_start -tls1_2 -Verify 1 -CAfile "$PKI/ca.pem" \
+    -cert "$PKI/server.pem" -key "$PKI/server.key"
+write_conf tls=tls host=127.0.0.1 "port=$port" user=
+printf 'Subject: c\n\nbody\n' | send -v b@example.net
+ossl_stop
+check cert_wanted_queued [ "$(queued)" -eq 1 ]
+check cert_wanted_says says "TLS: the server asks for a client certificate: set tls_cert_file and tls_key_file"
+
+# Plain SMTP where a TLS handshake was expected (tls = tls on 587).
+rm -rf "$T/queue"
+smarthost_stop
+rm -rf "$T/sh"; mkdir -p "$T/sh"
+smarthost_start "$T/sh" -m plain
+write_conf tls=tls user=
+printf 'Subject: c\n\nbody\n' | send -v b@example.net
+check plain_for_tls_queued [ "$(queued)" -eq 1 ]
+check plain_for_tls_says says "TLS: the server speaks plain SMTP on this port: use tls = starttls (usually port 587)"
+
+# A server that reads our hello and hangs up without an alert.
+rm -rf "$T/queue"
+smarthost_stop
+rm -rf "$T/sh"; mkdir -p "$T/sh"
+echo 'handshake cut' >"$T/script"
+smarthost_start "$T/sh" -m tls -c "$PKI/server.pem" -k "$PKI/server.key" -s "$T/script"
+write_conf tls=tls user=
+printf 'Subject: c\n\nbody\n' | send -v b@example.net
+check cut_queued [ "$(queued)" -eq 1 ]
+check cut_says says "TLS: the server closed the connection on our TLS hello without an alert: it may not speak TLS on this port, or accept none of our TLS 1.2 suites"
+
+# tls = starttls against implicit TLS: silence, then the hint (after the
+# step timeout here, after a few seconds on port 465 itself).
+rm -rf "$T/queue"
+smarthost_stop
+rm -rf "$T/sh"; mkdir -p "$T/sh"
+smarthost_start "$T/sh" -m tls -c "$PKI/server.pem" -k "$PKI/server.key"
+write_conf tls=starttls user= timeout=3
+printf 'Subject: c\n\nbody\n' | send -v b@example.net
+check silent_465_queued [ "$(queued)" -eq 1 ]
+check silent_465_says says "no greeting: if this is port 465, use tls = tls"
+smarthost_stop
+rm -rf "$T/sh" "$T/queue"; mkdir -p "$T/sh"
+if smarthost_start "$T/sh" -m tls -p 465 -c "$PKI/server.pem" \
+    -k "$PKI/server.key" 2>/dev/null; then
+	write_conf tls=starttls user= port=465 timeout=60
+	start=$(date +%s)
+	printf 'Subject: c\n\nbody\n' | send -v b@example.net
+	took=$(( $(date +%s) - start ))
+	check port_465_hint_fast [ "$took" -le 10 ]
+	check port_465_says says "no greeting: if this is port 465, use tls = tls"
+else
+	echo "skip t_certs: port 465 is busy or needs privileges"
+fi
