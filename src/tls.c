@@ -329,11 +329,41 @@ tls_version(const struct tls *t)
 }
 
 /* see tls.h */
+int
+tls_chain_verified(const struct tls *t)
+{
+	return t->x.verify && t->x.npath > 0 && t->x.err == 0;
+}
+
+/* see tls.h */
 const char *
 tls_cipher(const struct tls *t)
 {
+	static const struct {
+		uint16_t id;
+		const char *name;
+	} names[] = {
+		{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		    "ECDHE-ECDSA-AES128-GCM-SHA256" },
+		{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		    "ECDHE-RSA-AES128-GCM-SHA256" },
+		{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		    "ECDHE-ECDSA-AES256-GCM-SHA384" },
+		{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		    "ECDHE-RSA-AES256-GCM-SHA384" },
+		{ BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		    "ECDHE-ECDSA-CHACHA20-POLY1305" },
+		{ BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		    "ECDHE-RSA-CHACHA20-POLY1305" },
+		{ BR_TLS_RSA_WITH_AES_128_GCM_SHA256, "AES128-GCM-SHA256" },
+		{ BR_TLS_RSA_WITH_AES_256_GCM_SHA384, "AES256-GCM-SHA384" },
+	};
 	static char buf[16];
+	size_t i;
 
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].id == t->sc.eng.session.cipher_suite)
+			return names[i].name;
 	snprintf(buf, sizeof(buf), "suite 0x%04X",
 	    t->sc.eng.session.cipher_suite);
 	return buf;

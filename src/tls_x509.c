@@ -283,8 +283,13 @@ tls_cert_info(const struct tls *t, int index, struct tls_certinfo *ci)
 	struct der_cert dc;
 	char tmp[sizeof(ci->not_after)];
 
-	if (index < 0 || index >= x->nchain ||
-	    der_cert_parse(x->chain[index].der, x->chain[index].len, &dc) == -1)
+	/* The verified path when there is one, else what was sent. */
+	if (index < 0 || index >= (x->npath > 0 ? x->npath : x->nchain))
+		return -1;
+	if (x->npath > 0)
+		index = x->path[index];
+	if (der_cert_parse(x->chain[index].der, x->chain[index].len,
+	    &dc) == -1)
 		return -1;
 	der_name_string(dc.subject, dc.subject_len, ci->subject,
 	    sizeof(ci->subject));

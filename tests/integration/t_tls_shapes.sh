@@ -73,3 +73,24 @@ shape nc_ip_outside ncip \
 shape nc_excluded ncxbad \
     "TLS: certificate CN=bad.example.com names a host its CA may not certify (name constraints above CN=relaymail Excluding CA)" \
     tls_host=bad.example.com
+
+# -bt shows the verified path (not the order sent), the suite, and says
+# when the certificate is not what protects the session.
+bt() { "$SENDMAIL" -C "$T/conf" -bt >"$T/bt" 2>&1; }
+bt_has() { grep -qF -e "$1" "$T/bt"; }
+shape bt_setup reversed ok
+bt
+check bt_verified bt_has "  chain: verified, from the server to a trust anchor"
+check bt_leaf_first bt_has "  certificate 0: CN=localhost"
+check bt_intermediate_second bt_has "  certificate 1: CN=relaymail Intermediate"
+check bt_root_not_listed sh -c "! grep -q 'certificate 2' '$T/bt'"
+check bt_anchor bt_has "  trust anchor: CN=relaymail Test CA (from $PKI/ca.pem)"
+check bt_suite bt_has "TLS: TLS1.2, ECDHE-RSA-"
+write_conf tls_verify=no
+bt
+check bt_unverified bt_has "  chain: as the server sent it, not verified"
+check bt_warns_no_verify bt_has "  warning: tls_verify = no: the server is not checked; anyone between can read and change the mail"
+pin=$(grep -o 'sha256/[A-Za-z0-9+/=]*' "$T/bt" | head -n 1)
+write_conf tls_verify=no "tls_pin=$pin"
+bt
+check bt_warns_pin_only bt_has "  warning: tls_verify = no: the pin is the only check of the server"
