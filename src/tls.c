@@ -139,12 +139,8 @@ static const uint16_t tls_suites[] = {
 static void
 tls_engine_init(struct tls *t)
 {
-	static const br_hash_class *hashes[] = { &br_md5_vtable,
-	    &br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable,
-	    &br_sha384_vtable, &br_sha512_vtable };
 	br_ssl_client_context *cc = &t->sc;
 	br_x509_minimal_context *xc = &t->x.minimal;
-	int id;
 
 	br_ssl_client_zero(cc);
 	br_ssl_engine_set_versions(&cc->eng, BR_TLS12, BR_TLS12);
@@ -155,10 +151,14 @@ tls_engine_init(struct tls *t)
 	br_ssl_engine_set_default_ecdsa(&cc->eng);
 	br_x509_minimal_init(xc, &br_sha256_vtable, t->x.anchors.ta,
 	    t->x.anchors.n);
-	for (id = br_md5_ID; id <= br_sha512_ID; id++) {
-		br_ssl_engine_set_hash(&cc->eng, id, hashes[id - 1]);
-		br_x509_minimal_set_hash(xc, id, hashes[id - 1]);
-	}
+	/* Every handshake message goes through each hash set here: TLS
+	 * 1.2 needs SHA-256 and SHA-384 (PRF) and the signature hashes we
+	 * accept, and MD5, SHA-1 and SHA-224 are not among them (OpenSSL 3
+	 * refuses the first two too). The X.509 engine gets only the
+	 * hashes the path needs (tls_x509_validate). */
+	br_ssl_engine_set_hash(&cc->eng, br_sha256_ID, &br_sha256_vtable);
+	br_ssl_engine_set_hash(&cc->eng, br_sha384_ID, &br_sha384_vtable);
+	br_ssl_engine_set_hash(&cc->eng, br_sha512_ID, &br_sha512_vtable);
 	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(&cc->eng));
 	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(&cc->eng),
 	    br_ssl_engine_get_ecdsa(&cc->eng));
@@ -168,7 +168,8 @@ tls_engine_init(struct tls *t)
 	br_ssl_engine_set_default_chapol(&cc->eng);
 	/* RSA keys under 2048 bits are refused (NIST SP 800-131A). */
 	br_x509_minimal_set_minrsa(xc, 256);
-	br_ssl_engine_set_buffer(&cc->eng, t->iobuf, sizeof(t->iobuf), 1);
+	/* SMTP talks in turns: one buffer for both ways is enough. */
+	br_ssl_engine_set_buffer(&cc->eng, t->iobuf, sizeof(t->iobuf), 0);
 	br_ssl_engine_set_x509(&cc->eng, &t->x.vtable);
 }
 

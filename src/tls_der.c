@@ -91,6 +91,7 @@ der_time(const struct el *e)
 static const unsigned char oid_san[] = { 0x55, 0x1d, 0x11 };
 static const unsigned char oid_eku[] = { 0x55, 0x1d, 0x25 };
 static const unsigned char oid_nc[] = { 0x55, 0x1d, 0x1e };
+static const unsigned char oid_bc[] = { 0x55, 0x1d, 0x13 };
 
 /* The [3] extensions element: finds subjectAltName and extKeyUsage. */
 static int
@@ -112,7 +113,8 @@ der_cert_exts(const struct el *e, struct der_cert *c)
 			return -1;
 		if (oid.len != 3 || (memcmp(oid.val, oid_san, 3) != 0 &&
 		    memcmp(oid.val, oid_eku, 3) != 0 &&
-		    memcmp(oid.val, oid_nc, 3) != 0))
+		    memcmp(oid.val, oid_nc, 3) != 0 &&
+		    memcmp(oid.val, oid_bc, 3) != 0))
 			continue;
 		if (der_get(&y, ext.val + ext.len, &val) == -1)
 			return -1;
@@ -129,6 +131,15 @@ der_cert_exts(const struct el *e, struct der_cert *c)
 		} else if (oid.val[2] == oid_nc[2]) {
 			c->nc = val.val;
 			c->nc_len = val.len;
+		} else if (oid.val[2] == oid_bc[2]) {
+			/* SEQUENCE { cA BOOLEAN DEFAULT FALSE, ... } */
+			const unsigned char *b = val.val;
+			struct el bc, ca;
+			if (der_get(&b, val.val + val.len, &bc) == 0 &&
+			    bc.tag == 0x30 && (b = bc.val, der_get(&b,
+			    bc.val + bc.len, &ca) == 0) && ca.tag == 0x01 &&
+			    ca.len == 1 && ca.val[0] != 0)
+				c->ca = 1;
 		} else {
 			c->eku = val.val;
 			c->eku_len = val.len;

@@ -16,6 +16,7 @@ struct der_cert {
 	const unsigned char *sigalg, *keyalg;
 	size_t	 sigalg_len, keyalg_len;
 	time_t	 not_before, not_after;	/* (time_t)-1 if unreadable */
+	int	 ca;			/* basicConstraints cA is TRUE */
 };
 
 /* Finds the parts of a certificate. 0, or -1 if it does not parse. */

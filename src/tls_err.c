@@ -159,6 +159,21 @@ tls_err_dates(const struct tls_x509 *x, const struct tls_err_cert *c,
 	}
 }
 
+/* No anchor: the server's certificate, and the issuer found at the top
+ * of the path (c, the certificate x->bad) that is not in the CA file. */
+static void
+tls_err_untrusted(const struct tls_x509 *x, const struct tls_err_cert *c,
+    char *err, size_t errlen)
+{
+	struct tls_err_cert leaf;
+	const char *subject = c->subject;
+
+	if (x->bad != 0 && tls_err_cert(x, 0, &leaf) == 0)
+		subject = leaf.subject;
+	snprintf(err, errlen, "TLS: certificate for %s has an unknown "
+	    "issuer: %s (not in %s)", subject, c->issuer, x->p->ca_file);
+}
+
 /* A sentence naming the certificate at fault, for the codes that have
  * one. 1 if written, 0 if code is not one of them or there is no
  * certificate to name. */
@@ -178,9 +193,7 @@ tls_err_explain_cert(const struct tls_x509 *x, int code, char *err,
 		    c.names[0] ? c.names : c.subject, x->host[0] ? x->host :
 		    x->p->host);
 	else if (code == BR_ERR_X509_NOT_TRUSTED)
-		snprintf(err, errlen, "TLS: certificate for %s has an unknown "
-		    "issuer: %s (not in %s)", c.subject, c.issuer,
-		    x->p->ca_file);
+		tls_err_untrusted(x, &c, err, errlen);
 	else if (code == TLS_ERR_WEAK_SIG)
 		snprintf(err, errlen, "TLS: certificate %s is signed with "
 		    "MD5 or SHA-1, which is refused (issuer %s)", c.subject,

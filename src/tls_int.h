@@ -124,6 +124,9 @@ void	 tls_path_build(struct tls_x509 *x);
  * name constraints (TLS_ERR_NAME_CONSTRAINT); 0 if all pass. x->bad is
  * the chain index of the certificate at fault. */
 unsigned tls_path_check(struct tls_x509 *x);
+/* The hashes the path's signatures need, on x's minimal engine alone:
+ * each certificate is hashed only with what its signature uses. */
+void	 tls_path_hashes(struct tls_x509 *x);
 /* The chain index of the first path certificate outside its dates, or 0. */
 int	 tls_path_out_of_dates(const struct tls_x509 *x);
 
@@ -175,7 +178,7 @@ struct tls {
 	br_ssl_client_context sc;
 	struct tls_x509 x;
 	br_sslio_context io;
-	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
+	unsigned char iobuf[BR_SSL_BUFSIZE_MONO];	/* 16,709 bytes */
 	struct transport lower;
 	struct tls_client_cert cc;
 	int	 running;		/* client reset: close_notify possible */

@@ -179,6 +179,38 @@ tls_path_check(struct tls_x509 *x)
 	return 0;
 }
 
+/* The BearSSL hash id of a signature algorithm tls_path_algs accepted. */
+static int
+tls_path_hash_id(const struct der_cert *dc)
+{
+	const unsigned char *o = dc->sigalg;
+
+	if (dc->sigalg_len == 9)	/* RSA: 14 sha224, 11-13 sha256-512 */
+		return o[8] == 14 ? br_sha224_ID : br_sha256_ID + o[8] - 11;
+	return br_sha224_ID + o[7] - 1;	/* ECDSA 3.1-3.4 */
+}
+
+/* see tls_int.h */
+void
+tls_path_hashes(struct tls_x509 *x)
+{
+	static const br_hash_class *const hashes[] = { NULL, NULL, NULL,
+	    &br_sha224_vtable, &br_sha256_vtable, &br_sha384_vtable,
+	    &br_sha512_vtable };
+	struct der_cert dc;
+	int id, i;
+
+	for (id = br_md5_ID; id <= br_sha512_ID; id++)
+		br_x509_minimal_set_hash(&x->minimal, id, NULL);
+	for (i = 0; i < x->npath; i++)
+		if (der_cert_parse(x->chain[x->path[i]].der,
+		    x->chain[x->path[i]].len, &dc) == 0 &&
+		    tls_path_algs(&dc) == 0) {
+			id = tls_path_hash_id(&dc);
+			br_x509_minimal_set_hash(&x->minimal, id, hashes[id]);
+		}
+}
+
 /* see tls_int.h */
 int
 tls_path_out_of_dates(const struct tls_x509 *x)

@@ -115,6 +115,7 @@ tls_x509_validate(struct tls_x509 *x)
 	tls_path_build(x);
 	if ((code = tls_path_check(x)) != 0)
 		return code;
+	tls_path_hashes(x);
 	(*m)->start_chain(m, NULL);
 	for (i = 0; i < x->npath; i++) {
 		const struct tls_chain_cert *c = &x->chain[x->path[i]];

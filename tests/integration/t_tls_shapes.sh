@@ -34,6 +34,13 @@ shape reversed_with_root reversed ok
 shape unrelated_extras extra ok
 shape stale_cross_signed_first crossed ok
 
+# EC trust anchors, read without BearSSL's decoder.
+shape ec_p256_anchor ecleaf256 ok "tls_ca_file=$PKI/caec256.pem"
+shape ec_p384_anchor ecleaf384 ok "tls_ca_file=$PKI/caec384.pem"
+shape ec_wrong_anchor ecleaf384 \
+    "TLS: certificate for CN=localhost has an unknown issuer: CN=relaymail EC P-384 CA (not in $PKI/caec256.pem)" \
+    "tls_ca_file=$PKI/caec256.pem"
+
 # The expired intermediate is named, with its own date, not the leaf.
 shape expired_intermediate oldleaf \
     "TLS: intermediate certificate expired on 2020-01-02 00:00:00 UTC (CN=relaymail Old Intermediate, issuer CN=relaymail Test CA)"

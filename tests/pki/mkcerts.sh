@@ -121,6 +121,16 @@ inter oldinter "relaymail Old Intermediate" ca ca oldinter 20200101000000Z 20200
 inter ncinter "relaymail Constrained CA" ca nc
 inter ncxinter "relaymail Excluding CA" ca ncx
 inter nccinter "relaymail Critical Constraints CA" ca ncc
+# EC trust anchors (P-256, and P-384 signing with SHA-384).
+for c in P-256 P-384; do
+	n=caec$(echo $c | tr -d P-)
+	q openssl req -x509 -newkey ec -pkeyopt "ec_paramgen_curve:$c" -nodes \
+	    -keyout "$n.key" -out "$n.pem" -days 3650 -subj "/CN=relaymail EC $c CA" \
+	    -addext basicConstraints=critical,CA:TRUE \
+	    -addext keyUsage=critical,keyCertSign,cRLSign
+done
+leaf ecleaf256 ec:ec.param "$good" caec256
+MD=sha384 leaf ecleaf384 rsa:2048 "$good" caec384
 leaf chainleaf rsa:2048 "$good" inter
 leaf oldleaf rsa:2048 "$good" oldinter
 leaf ncok rsa:2048 "DNS:mail.example.com,IP:127.0.0.1" ncinter
