@@ -63,10 +63,10 @@ tls_anchor_rsa(br_x509_trust_anchor *ta, const unsigned char *key,
 	return ta->pkey.key.rsa.n && ta->pkey.key.rsa.e ? 0 : -1;
 }
 
-/* The key of a SubjectPublicKeyInfo into ta, which owns the copies:
- * read straight from the DER, as BearSSL's decoder would cost more than
- * the rest of the anchor work. 0, or -1 for a key we cannot use. */
-static int
+/* Read straight from the DER: BearSSL's decoder would cost more than the
+ * rest of the anchor work. */
+/* see tls_int.h */
+int
 tls_anchor_key(br_x509_trust_anchor *ta, const unsigned char *spki,
     size_t len)
 {
@@ -116,7 +116,8 @@ tls_anchor_key(br_x509_trust_anchor *ta, const unsigned char *spki,
 	return -1;
 }
 
-static void
+/* see tls_int.h */
+void
 tls_anchor_free_one(br_x509_trust_anchor *ta)
 {
 	free(ta->dn.data);

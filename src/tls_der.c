@@ -99,6 +99,7 @@ der_cert_exts(const struct el *e, struct der_cert *c)
 {
 	const unsigned char *x = e->val, *xend, *y;
 	struct el exts, ext, oid, val;
+	int crit;
 
 	if (der_get(&x, e->val + e->len, &exts) == -1 || exts.tag != 0x30)
 		return -1;
@@ -118,6 +119,7 @@ der_cert_exts(const struct el *e, struct der_cert *c)
 			continue;
 		if (der_get(&y, ext.val + ext.len, &val) == -1)
 			return -1;
+		crit = val.tag == 0x01 && val.len == 1 && val.val[0] != 0;
 		if (val.tag == 0x01 && der_get(&y, ext.val + ext.len,
 		    &val) == -1)	/* critical flag */
 			return -1;
@@ -131,6 +133,7 @@ der_cert_exts(const struct el *e, struct der_cert *c)
 		} else if (oid.val[2] == oid_nc[2]) {
 			c->nc = val.val;
 			c->nc_len = val.len;
+			c->nc_critical = crit;
 		} else if (oid.val[2] == oid_bc[2]) {
 			/* SEQUENCE { cA BOOLEAN DEFAULT FALSE, ... } */
 			const unsigned char *b = val.val;
@@ -178,6 +181,14 @@ der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
 	end = cert.val + cert.len;
 	if (der_get(&p, end, &tbs) == -1 || tbs.tag != 0x30)
 		return -1;
+	c->tbs = tbs.start;
+	c->tbs_len = tbs.total;
+	/* signatureAlgorithm, then the BIT STRING (no unused bits). */
+	if (der_get(&p, end, &e) == 0 && der_get(&p, end, &e) == 0 &&
+	    e.tag == 0x03 && e.len > 1 && e.val[0] == 0) {
+		c->sig = e.val + 1;
+		c->sig_len = e.len - 1;
+	}
 	q = tbs.val;
 	qend = tbs.val + tbs.len;
 	if (der_get(&q, qend, &e) == -1)

@@ -17,6 +17,10 @@ struct der_cert {
 	size_t	 sigalg_len, keyalg_len;
 	time_t	 not_before, not_after;	/* (time_t)-1 if unreadable */
 	int	 ca;			/* basicConstraints cA is TRUE */
+	int	 nc_critical;		/* nameConstraints marked critical */
+	/* The signed part (the whole TBSCertificate) and the signature. */
+	const unsigned char *tbs, *sig;
+	size_t	 tbs_len, sig_len;
 };
 
 /* Finds the parts of a certificate. 0, or -1 if it does not parse. */

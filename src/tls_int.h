@@ -2,16 +2,21 @@
  * Only tls_*.c (and t_tls.c) include this; the rest of relaymail sees tls.h.
  * struct tls is the engine (tls.c) holding one X.509 wrapper (tls_x509.c),
  * which holds the server's chain and the trust anchors (tls_anchor.c, read
- * through tls_pem.c); tls_cert.c keeps the client certificate and
- * tls_err.c turns a failure code into a sentence and a class. */
+ * through tls_pem.c), orders the path (tls_path.c), checks names
+ * (tls_name.c) and works around critical name constraints (tls_split.c);
+ * tls_cert.c keeps the client certificate and tls_err.c turns a failure
+ * code into a sentence and a class. */
 #ifndef TLS_INT_H
 #define TLS_INT_H
 
 #include <bearssl.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "relaymail.h"
 #include "tls.h"
+
+struct der_cert;	/* tls_der.h */
 
 #define TLS_CHAIN_MAX	8	/* certificates kept, each way */
 #define TLS_CERT_MAX	16384	/* bytes per kept server certificate */
@@ -66,6 +71,12 @@ struct tls_anchors {
  * file. */
 int	 tls_anchors_load(struct tls_anchors *a, const char *path, char *err,
 	    size_t errlen);
+/* The key of a SubjectPublicKeyInfo into ta->pkey, as copies ta owns.
+ * 0, or -1 for a key that is neither RSA nor EC on P-256/384/521. */
+int	 tls_anchor_key(br_x509_trust_anchor *ta, const unsigned char *spki,
+	    size_t len);
+/* Frees the copies one anchor owns (its name and key). */
+void	 tls_anchor_free_one(br_x509_trust_anchor *ta);
 /* Frees what tls_anchors_load added. */
 void	 tls_anchors_free(struct tls_anchors *a);
 
@@ -127,12 +138,31 @@ unsigned tls_path_check(struct tls_x509 *x);
 /* The hashes the path's signatures need, on x's minimal engine alone:
  * each certificate is hashed only with what its signature uses. */
 void	 tls_path_hashes(struct tls_x509 *x);
+/* The hash of dc's signature algorithm, or NULL if it is refused. */
+const br_hash_class *tls_path_hash(const struct der_cert *dc);
+/* Is now within dc's validity? */
+int	 tls_path_in_dates(const struct der_cert *dc, time_t now);
+
+/* ---- tls_split.c ---- */
+
+/* Runs the minimal engine over path[from..to-1] with the anchors ta[n];
+ * BearSSL's code (0 when valid). The last run is the one whose key the
+ * handshake uses. */
+unsigned tls_split_run(struct tls_x509 *x, int from, int to,
+	    const br_x509_trust_anchor *ta, size_t n);
+/* Validates a path with one CA (path index k) whose name constraints are
+ * critical, which BearSSL 0.6 cannot decode: below it with the CA as the
+ * anchor, above it as usual, the CA's own dates, flag and signature here.
+ * 0 or a BR_ERR_X509_* code. */
+unsigned tls_split_validate(struct tls_x509 *x, int k);
+/* The path index of the CA with critical name constraints, 0 if none,
+ * -1 if there are several. */
+int	 tls_split_at(const struct tls_x509 *x);
 /* The chain index of the first path certificate outside its dates, or 0. */
 int	 tls_path_out_of_dates(const struct tls_x509 *x);
 
 /* ---- tls_name.c ---- */
 
-struct der_cert;
 /* Copies host into out without one trailing dot. -1 if it is empty, too
  * long, or not ASCII (an IDN must be written as its xn-- form). */
 int	 tls_name_host(const char *host, char *out, size_t outlen);

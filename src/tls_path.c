@@ -36,7 +36,8 @@ tls_path_anchored(const struct tls_anchors *a, const unsigned char *name,
 	return 0;
 }
 
-static int
+/* see tls_int.h */
+int
 tls_path_in_dates(const struct der_cert *dc, time_t now)
 {
 	return dc->not_before != (time_t)-1 && dc->not_after != (time_t)-1 &&
@@ -179,24 +180,26 @@ tls_path_check(struct tls_x509 *x)
 	return 0;
 }
 
-/* The BearSSL hash id of a signature algorithm tls_path_algs accepted. */
-static int
-tls_path_hash_id(const struct der_cert *dc)
+/* see tls_int.h */
+const br_hash_class *
+tls_path_hash(const struct der_cert *dc)
 {
+	static const br_hash_class *const hashes[] = { &br_sha224_vtable,
+	    &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable };
 	const unsigned char *o = dc->sigalg;
 
+	if (tls_path_algs(dc) != 0)
+		return NULL;
 	if (dc->sigalg_len == 9)	/* RSA: 14 sha224, 11-13 sha256-512 */
-		return o[8] == 14 ? br_sha224_ID : br_sha256_ID + o[8] - 11;
-	return br_sha224_ID + o[7] - 1;	/* ECDSA 3.1-3.4 */
+		return hashes[o[8] == 14 ? 0 : o[8] - 10];
+	return hashes[o[7] - 1];	/* ECDSA 3.1-3.4 */
 }
 
 /* see tls_int.h */
 void
 tls_path_hashes(struct tls_x509 *x)
 {
-	static const br_hash_class *const hashes[] = { NULL, NULL, NULL,
-	    &br_sha224_vtable, &br_sha256_vtable, &br_sha384_vtable,
-	    &br_sha512_vtable };
+	const br_hash_class *h;
 	struct der_cert dc;
 	int id, i;
 
@@ -205,10 +208,9 @@ tls_path_hashes(struct tls_x509 *x)
 	for (i = 0; i < x->npath; i++)
 		if (der_cert_parse(x->chain[x->path[i]].der,
 		    x->chain[x->path[i]].len, &dc) == 0 &&
-		    tls_path_algs(&dc) == 0) {
-			id = tls_path_hash_id(&dc);
-			br_x509_minimal_set_hash(&x->minimal, id, hashes[id]);
-		}
+		    (h = tls_path_hash(&dc)) != NULL)
+			br_x509_minimal_set_hash(&x->minimal, (int)((h->desc >>
+			    BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK), h);
 }
 
 /* see tls_int.h */

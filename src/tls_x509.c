@@ -1,9 +1,10 @@
 /* relaymail: our X.509 class around BearSSL's minimal engine. ISC licence.
  * It keeps a copy of the chain the server sent (at most TLS_CHAIN_MAX
- * certificates of TLS_CERT_MAX bytes), validates it with the minimal
- * engine, then applies our policy: extended key usage, the iPAddress SAN
- * for an IP literal (minimal matches only DNS names), and SPKI pins. A
- * failure leaves its code in x->err for tls_err_explain to put in words. */
+ * certificates of TLS_CERT_MAX bytes), orders the path (tls_path.c),
+ * validates it with the minimal engine, then applies our policy: extended
+ * key usage, the host name by OpenSSL's rules or the iPAddress SAN for an
+ * IP literal, and SPKI pins. A failure leaves its code in x->err for
+ * tls_err_explain to put in words. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,9 +102,8 @@ tls_x509_load_anchors(struct tls_x509 *x)
 static unsigned
 tls_x509_validate(struct tls_x509 *x)
 {
-	const br_x509_class **m = &x->minimal.vtable;
 	unsigned code;
-	int i;
+	int i, k;
 
 	if (x->nchain == 0)
 		return BR_ERR_X509_EMPTY_CHAIN;
@@ -116,14 +116,12 @@ tls_x509_validate(struct tls_x509 *x)
 	if ((code = tls_path_check(x)) != 0)
 		return code;
 	tls_path_hashes(x);
-	(*m)->start_chain(m, NULL);
-	for (i = 0; i < x->npath; i++) {
-		const struct tls_chain_cert *c = &x->chain[x->path[i]];
-		(*m)->start_cert(m, (uint32_t)c->len);
-		(*m)->append(m, c->der, c->len);
-		(*m)->end_cert(m);
-	}
-	code = (*m)->end_chain(m);
+	if ((k = tls_split_at(x)) != 0)
+		code = k < 0 ? BR_ERR_X509_CRITICAL_EXTENSION :
+		    tls_split_validate(x, k);
+	else
+		code = tls_split_run(x, 0, x->npath, x->anchors.ta,
+		    x->anchors.n);
 	if (code == BR_ERR_X509_EXPIRED)
 		x->bad = tls_path_out_of_dates(x);
 	else if (code == BR_ERR_X509_NOT_TRUSTED)

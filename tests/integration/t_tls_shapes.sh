@@ -80,6 +80,15 @@ shape nc_ip_outside ncip \
 shape nc_excluded ncxbad \
     "TLS: certificate CN=bad.example.com names a host its CA may not certify (name constraints above CN=relaymail Excluding CA)" \
     tls_host=bad.example.com
+# Critical name constraints (BearSSL 0.6 cannot decode them): checked by
+# us, the path validated around that CA, under the anchor or deeper.
+shape nc_critical nccok ok tls_host=mail.example.com
+shape nc_critical_deep ncc2ok ok tls_host=mail.example.com
+shape nc_critical_outside nccbad \
+    "TLS: certificate CN=mail.example.org names a host its CA may not certify (name constraints above CN=relaymail Critical Constraints CA)" \
+    tls_host=mail.example.org
+shape nc_critical_forged evilleaf \
+    "TLS: bad signature in the certificate chain" tls_host=mail.example.com
 
 # -bt shows the verified path (not the order sent), the suite, and says
 # when the certificate is not what protects the session.

@@ -137,7 +137,14 @@ leaf ncok rsa:2048 "DNS:mail.example.com,IP:127.0.0.1" ncinter
 leaf ncbad rsa:2048 "DNS:mail.example.org" ncinter
 leaf ncip rsa:2048 "DNS:mail.example.com,IP:10.1.2.3" ncinter
 leaf ncxbad rsa:2048 "DNS:bad.example.com" ncxinter
+inter ncc2inter "relaymail Deep Critical CA" inter ncc
 leaf nccok rsa:2048 "DNS:mail.example.com" nccinter
+leaf nccbad rsa:2048 "DNS:mail.example.org" nccinter
+leaf ncc2ok rsa:2048 "DNS:mail.example.com" ncc2inter
+# A critical-constraints CA signed by an impostor of the test CA's name.
+ca evilca "relaymail Test CA"
+inter evilncc "relaymail Critical Constraints CA" evilca ncc
+leaf evilleaf rsa:2048 "DNS:mail.example.com" evilncc
 leaf wild rsa:2048 "DNS:*.example.com"
 leaf wildtld rsa:2048 "DNS:*.com"
 leaf partial rsa:2048 "DNS:m*.example.com"
@@ -153,5 +160,6 @@ rm -f cnonly.csr
 { first chainleaf.pem; cat stale.pem inter.pem; } >crossed.pem
 cp chainleaf.key reversed.key; cp chainleaf.key extra.key
 cp chainleaf.key crossed.key
+cat inter.pem >>ncc2ok.pem	# leaf, its critical CA, the intermediate
 rm -rf ca-db ca.cnf ec.param ext.cnf
 touch .done
