@@ -65,6 +65,25 @@ tls_name_match(const unsigned char *pat, size_t plen, const char *host)
 	return tls_name_eq(pat, plen, host, strlen(host));
 }
 
+/* The GeneralNames of dc's subjectAltName as [*p, *end): 0, or -1 when
+ * it has none. */
+static int
+tls_name_san(const struct der_cert *dc, const unsigned char **p,
+    const unsigned char **end)
+{
+	const unsigned char *val;
+	unsigned tag;
+	size_t len;
+
+	*p = dc->san;
+	if (dc->san == NULL || der_next(p, dc->san + dc->san_len, &tag, &val,
+	    &len) == -1 || tag != 0x30)
+		return -1;
+	*p = val;
+	*end = val + len;
+	return 0;
+}
+
 /* see tls_int.h */
 int
 tls_name_check(const struct der_cert *dc, const char *host)
@@ -74,12 +93,7 @@ tls_name_check(const struct der_cert *dc, const char *host)
 	size_t len;
 	int dns = 0;
 
-	p = dc->san;
-	end = dc->san ? dc->san + dc->san_len : NULL;
-	if (p != NULL && der_next(&p, end, &tag, &val, &len) == 0 &&
-	    tag == 0x30) {
-		p = val;
-		end = val + len;
+	if (tls_name_san(dc, &p, &end) == 0)
 		while (der_next(&p, end, &tag, &val, &len) == 0) {
 			if (tag != TLS_NAME_SAN_DNS)
 				continue;
@@ -87,7 +101,6 @@ tls_name_check(const struct der_cert *dc, const char *host)
 			if (tls_name_match(val, len, host))
 				return 1;
 		}
-	}
 	/* No dNSName at all: the CN is the name (RFC 6125 6.4.4). */
 	if (!dns && der_name_cn(dc->subject, dc->subject_len, &val,
 	    &len) == 0)
@@ -187,12 +200,7 @@ tls_name_constraints_ok(const unsigned char *nc, size_t nclen,
 	size_t len;
 	int dns = 0;
 
-	p = dc->san;
-	end = dc->san ? dc->san + dc->san_len : NULL;
-	if (p != NULL && der_next(&p, end, &tag, &val, &len) == 0 &&
-	    tag == 0x30) {
-		p = val;
-		end = val + len;
+	if (tls_name_san(dc, &p, &end) == 0)
 		while (der_next(&p, end, &tag, &val, &len) == 0) {
 			if (tag != TLS_NAME_SAN_DNS && tag != TLS_NAME_SAN_IP)
 				continue;
@@ -200,7 +208,6 @@ tls_name_constraints_ok(const unsigned char *nc, size_t nclen,
 			if (!tls_nc_name(nc, nclen, tag, val, len))
 				return 0;
 		}
-	}
 	/* A CN that serves as the host name is constrained too. */
 	if (!dns && der_name_cn(dc->subject, dc->subject_len, &val,
 	    &len) == 0 && memchr(val, '.', len) != NULL)

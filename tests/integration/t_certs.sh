@@ -3,12 +3,17 @@
 . "$TOP/tests/integration/lib.sh"
 t_setup
 
-bad_cert() {	# NAME CERTBASE "expected words"
-	name=$1 base=$2 words=$3
+# host_again ARGS: an empty queue and a fresh smart host.
+host_again() {
 	rm -rf "$T/queue"
 	[ -n "${SMARTHOST_PID:-}" ] && smarthost_stop
 	rm -rf "$T/sh"; mkdir -p "$T/sh"
-	smarthost_start "$T/sh" -c "$PKI/$base.pem" -k "$PKI/$base.key" -u alice:secret
+	smarthost_start "$T/sh" "$@"
+}
+
+bad_cert() {	# NAME CERTBASE "expected words"
+	name=$1 base=$2 words=$3
+	host_again -c "$PKI/$base.pem" -k "$PKI/$base.key" -u alice:secret
 	write_conf
 	printf 'Subject: c\n\nbody\n' | send -v b@example.net
 	check "${name}_exit_0" rc_is 0
@@ -31,10 +36,7 @@ printf 'Subject: c\n\nbody\n' | send b@example.net
 check verify_no_sends [ "$(delivered)" -eq 1 ]
 
 # The server only speaks TLS 1.1: refused, in words.
-rm -rf "$T/queue"
-smarthost_stop
-rm -rf "$T/sh"; mkdir -p "$T/sh"
-smarthost_start "$T/sh" -c "$PKI/server.pem" -k "$PKI/server.key" -u alice:secret -V 1.1
+host_again -c "$PKI/server.pem" -k "$PKI/server.key" -u alice:secret -V 1.1
 write_conf
 printf 'Subject: c\n\nbody\n' | send -v b@example.net
 check tls11_refused [ "$(delivered)" -eq 0 ]
@@ -43,10 +45,7 @@ check tls11_says_version stderr_has 'TLS 1.2'
 
 # Plaintext only when the config says tls = none (and then AUTH needs
 # auth_allow_plaintext).
-rm -rf "$T/queue"
-smarthost_stop
-rm -rf "$T/sh"; mkdir -p "$T/sh"
-smarthost_start "$T/sh" -m plain
+host_again -m plain
 write_conf tls=none user=
 printf 'Subject: c\n\nbody\n' | send b@example.net
 check plain_when_asked [ "$(delivered)" -eq 1 ]
@@ -94,21 +93,15 @@ check cert_wanted_queued [ "$(queued)" -eq 1 ]
 check cert_wanted_says says "TLS: the server asks for a client certificate: set tls_cert_file and tls_key_file"
 
 # Plain SMTP where a TLS handshake was expected (tls = tls on 587).
-rm -rf "$T/queue"
-smarthost_stop
-rm -rf "$T/sh"; mkdir -p "$T/sh"
-smarthost_start "$T/sh" -m plain
+host_again -m plain
 write_conf tls=tls user=
 printf 'Subject: c\n\nbody\n' | send -v b@example.net
 check plain_for_tls_queued [ "$(queued)" -eq 1 ]
 check plain_for_tls_says says "TLS: the server speaks plain SMTP on this port: use tls = starttls (usually port 587)"
 
 # A server that reads our hello and hangs up without an alert.
-rm -rf "$T/queue"
-smarthost_stop
-rm -rf "$T/sh"; mkdir -p "$T/sh"
 echo 'handshake cut' >"$T/script"
-smarthost_start "$T/sh" -m tls -c "$PKI/server.pem" -k "$PKI/server.key" -s "$T/script"
+host_again -m tls -c "$PKI/server.pem" -k "$PKI/server.key" -s "$T/script"
 write_conf tls=tls user=
 printf 'Subject: c\n\nbody\n' | send -v b@example.net
 check cut_queued [ "$(queued)" -eq 1 ]
@@ -116,17 +109,12 @@ check cut_says says "TLS: the server closed the connection on our TLS hello with
 
 # tls = starttls against implicit TLS: silence, then the hint (after the
 # step timeout here, after a few seconds on port 465 itself).
-rm -rf "$T/queue"
-smarthost_stop
-rm -rf "$T/sh"; mkdir -p "$T/sh"
-smarthost_start "$T/sh" -m tls -c "$PKI/server.pem" -k "$PKI/server.key"
+host_again -m tls -c "$PKI/server.pem" -k "$PKI/server.key"
 write_conf tls=starttls user= timeout=3
 printf 'Subject: c\n\nbody\n' | send -v b@example.net
 check silent_465_queued [ "$(queued)" -eq 1 ]
 check silent_465_says says "no greeting: if this is port 465, use tls = tls"
-smarthost_stop
-rm -rf "$T/sh" "$T/queue"; mkdir -p "$T/sh"
-if smarthost_start "$T/sh" -m tls -p 465 -c "$PKI/server.pem" \
+if host_again -m tls -p 465 -c "$PKI/server.pem" \
     -k "$PKI/server.key" 2>/dev/null; then
 	write_conf tls=starttls user= port=465 timeout=60
 	start=$(date +%s)
