@@ -50,6 +50,9 @@ shape sha1_leaf sha1 \
     "TLS: certificate CN=localhost is signed with MD5 or SHA-1, which is refused (issuer CN=relaymail Test CA)"
 shape rsa_pss pss \
     "TLS: the server's certificate or signature type is not supported (RSA PKCS#1 and ECDSA only)"
+shape ed25519 edleaf \
+    "TLS: the server's certificate or signature type is not supported (RSA PKCS#1 and ECDSA only)" \
+    "tls_ca_file=$PKI/caed.pem"
 
 # Wildcards: the whole left-most label, two labels after it.
 shape wildcard wild ok tls_host=mail.example.com

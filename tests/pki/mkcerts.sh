@@ -149,6 +149,18 @@ leaf wild rsa:2048 "DNS:*.example.com"
 leaf wildtld rsa:2048 "DNS:*.com"
 leaf partial rsa:2048 "DNS:m*.example.com"
 MD=sha1 leaf sha1 rsa:2048 "$good"
+# An RSA server key signed by an Ed25519 CA.
+q openssl req -x509 -newkey ed25519 -nodes -keyout caed.key -out caed.pem \
+    -days 3650 -subj "/CN=relaymail Ed25519 CA" \
+    -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign
+q openssl req -new -newkey rsa:2048 -nodes -keyout edleaf.key -out edleaf.csr \
+    -subj /CN=localhost -addext "subjectAltName=$good" \
+    -addext extendedKeyUsage=serverAuth
+q openssl x509 -req -in edleaf.csr -CA caed.pem -CAkey caed.key -days 825 \
+    -copy_extensions copy -out edleaf.crt
+cat edleaf.crt caed.pem >edleaf.pem
+rm -f edleaf.csr edleaf.crt
 SIGOPT=rsa_padding_mode:pss leaf pss rsa:2048 "$good"
 q openssl req -new -newkey rsa:2048 -nodes -keyout cnonly.key \
     -out cnonly.csr -subj "/CN=localhost"
