@@ -3,25 +3,40 @@
  * it reports is what a send would meet. */
 #include <stdio.h>
 
+#include "conf.h"
 #include "oauth.h"
 #include "probe.h"
 #include "tls.h"
 
+/* The chain (verified: from the server to the trust anchor), the suite,
+ * and a warning when the certificate is not what protects the session. */
 static void
 probe_certs(const struct session *s, FILE *fp)
 {
 	struct tls_certinfo ci;
-	int i;
+	int i, verified;
 
 	if (s->tls == NULL)
 		return;
+	verified = tls_chain_verified(s->tls);
 	fprintf(fp, "  TLS: %s, %s\n", tls_version(s->tls), tls_cipher(s->tls));
+	fprintf(fp, "  chain: %s\n", verified ? "verified, from the server "
+	    "to a trust anchor" : "as the server sent it, not verified");
 	for (i = 0; tls_cert_info(s->tls, i, &ci) == 0; i++) {
 		fprintf(fp, "  certificate %d: %s\n", i, ci.subject);
 		fprintf(fp, "    issuer:  %s\n", ci.issuer);
 		fprintf(fp, "    expires: %s\n", ci.not_after);
 		fprintf(fp, "    pin:     tls_pin = %s\n", ci.pin);
 	}
+	if (verified && i > 0)
+		fprintf(fp, "  trust anchor: %s (from %s)\n", ci.issuer,
+		    s->conf->tls_ca_file);
+	if (!s->conf->tls_verify && s->conf->ntls_pins > 0)
+		fprintf(fp, "  warning: tls_verify = no: the pin is the only "
+		    "check of the server\n");
+	else if (!s->conf->tls_verify)
+		fprintf(fp, "  warning: tls_verify = no: the server is not "
+		    "checked; anyone between can read and change the mail\n");
 }
 
 /* see probe.h */

@@ -2,6 +2,7 @@
  * The order is fixed: connect, implicit TLS, greeting, EHLO, STARTTLS,
  * EHLO, AUTH (smtp_open). A refused cached token is refetched and the same
  * host tried once more; any other failure moves on to the next host. */
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -138,6 +139,36 @@ session_class(const struct session *s, const struct smtp_result *res)
 	return ERR_TEMP;
 }
 
+/* Port 465 says nothing until the client speaks TLS: with tls =
+ * starttls there, a few seconds of silence are enough to say so. */
+#define SESSION_GREETING_HINT_S	5
+
+/* Waits for the first byte of the greeting: a few seconds on port 465,
+ * else the whole timeout. 0 when something came (smtp_open reads it), or
+ * -1 with the sentence in why: nothing came. */
+static int
+session_greeting_wait(struct session *s, char *why, size_t len,
+    enum err_class *class)
+{
+	struct pollfd pfd = { s->net.fd, POLLIN, 0 };
+	int smtps = strcmp(s->port, "465") == 0 ||
+	    strcmp(s->port, "smtps") == 0;
+	int wait = s->conf->timeout;
+
+	if (smtps && wait > SESSION_GREETING_HINT_S)
+		wait = SESSION_GREETING_HINT_S;
+	if (poll(&pfd, 1, wait * 1000) != 0)
+		return 0;	/* data, EOF or an error: smtp_open says */
+	*class = smtps ? ERR_CONFIG : ERR_TEMP;
+	s->down_stage = SMTP_GREETING;
+	s->down_code = 0;
+	util_err(why, len, "%s:%s: no greeting: if this is port 465, use "
+	    "tls = tls", session_host(s), s->port);
+	log_info("relay=%s:%s status=no-greeting", session_host(s), s->port);
+	session_close(s);
+	return -1;
+}
+
 /* One host: connect, TLS, smtp_open. 0, or -1 with why and the class. */
 static int
 session_try(struct session *s, char *why, size_t len, enum err_class *class)
@@ -174,6 +205,9 @@ session_try(struct session *s, char *why, size_t len, enum err_class *class)
 		session_close(s);
 		return util_err(why, len, "%s:%s: %s", name, s->port, err);
 	}
+	if (c->tls != CONF_TLS_IMPLICIT &&
+	    session_greeting_wait(s, why, len, class) == -1)
+		return -1;
 	session_params(s);
 	if (smtp_open(&s->smtp, &s->conn, &s->params, &res) == 0) {
 		s->open = 1;

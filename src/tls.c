@@ -21,10 +21,15 @@ tls_low_read(void *ctx, unsigned char *buf, size_t len)
 	ssize_t n = t->lower.read(t->lower.ctx, buf, len);
 
 	if (n <= 0) {
+		t->eof = n == 0;
 		snprintf(t->err, sizeof(t->err), "%s", n == 0 ?
 		    "connection closed by the server" :
 		    t->lower.errstr(t->lower.ctx));
 		return -1;
+	}
+	while (t->nfirst < sizeof(t->first) && t->nfirst < (size_t)n) {
+		t->first[t->nfirst] = buf[t->nfirst];
+		t->nfirst++;
 	}
 	return (int)n;
 }
@@ -134,12 +139,8 @@ static const uint16_t tls_suites[] = {
 static void
 tls_engine_init(struct tls *t)
 {
-	static const br_hash_class *hashes[] = { &br_md5_vtable,
-	    &br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable,
-	    &br_sha384_vtable, &br_sha512_vtable };
 	br_ssl_client_context *cc = &t->sc;
 	br_x509_minimal_context *xc = &t->x.minimal;
-	int id;
 
 	br_ssl_client_zero(cc);
 	br_ssl_engine_set_versions(&cc->eng, BR_TLS12, BR_TLS12);
@@ -150,10 +151,14 @@ tls_engine_init(struct tls *t)
 	br_ssl_engine_set_default_ecdsa(&cc->eng);
 	br_x509_minimal_init(xc, &br_sha256_vtable, t->x.anchors.ta,
 	    t->x.anchors.n);
-	for (id = br_md5_ID; id <= br_sha512_ID; id++) {
-		br_ssl_engine_set_hash(&cc->eng, id, hashes[id - 1]);
-		br_x509_minimal_set_hash(xc, id, hashes[id - 1]);
-	}
+	/* Every handshake message goes through each hash set here: TLS
+	 * 1.2 needs SHA-256 and SHA-384 (PRF) and the signature hashes we
+	 * accept, and MD5, SHA-1 and SHA-224 are not among them (OpenSSL 3
+	 * refuses the first two too). The X.509 engine gets only the
+	 * hashes the path needs (tls_x509_validate). */
+	br_ssl_engine_set_hash(&cc->eng, br_sha256_ID, &br_sha256_vtable);
+	br_ssl_engine_set_hash(&cc->eng, br_sha384_ID, &br_sha384_vtable);
+	br_ssl_engine_set_hash(&cc->eng, br_sha512_ID, &br_sha512_vtable);
 	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(&cc->eng));
 	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(&cc->eng),
 	    br_ssl_engine_get_ecdsa(&cc->eng));
@@ -163,8 +168,31 @@ tls_engine_init(struct tls *t)
 	br_ssl_engine_set_default_chapol(&cc->eng);
 	/* RSA keys under 2048 bits are refused (NIST SP 800-131A). */
 	br_x509_minimal_set_minrsa(xc, 256);
-	br_ssl_engine_set_buffer(&cc->eng, t->iobuf, sizeof(t->iobuf), 1);
+	/* SMTP talks in turns: one buffer for both ways is enough. */
+	br_ssl_engine_set_buffer(&cc->eng, t->iobuf, sizeof(t->iobuf), 0);
 	br_ssl_engine_set_x509(&cc->eng, &t->x.vtable);
+}
+
+/* The closest cause of a handshake the engine could only call an I/O
+ * error or an alert: an SMTP greeting where a ServerHello belongs, a
+ * CertificateRequest we could not answer, a close without an alert. */
+static int
+tls_handshake_cause(const struct tls *t, int code)
+{
+	const unsigned char *f = t->first;
+	int alert = code >= BR_ERR_RECV_FATAL_ALERT &&
+	    code < BR_ERR_SEND_FATAL_ALERT;
+
+	/* "220 " or "554-": three digits and a separator, not a record. */
+	if (t->nfirst == 4 && f[0] >= '1' && f[0] <= '5' &&
+	    f[1] >= '0' && f[1] <= '9' && f[2] >= '0' && f[2] <= '9' &&
+	    (f[3] == ' ' || f[3] == '-'))
+		return TLS_ERR_PLAIN_SMTP;
+	if (t->cc.asked && (alert || code == BR_ERR_IO || code == 0))
+		return TLS_ERR_CERT_WANTED;
+	if ((code == BR_ERR_IO || code == 0) && t->eof)
+		return t->nfirst == 0 ? TLS_ERR_CUT_HELLO : TLS_ERR_CUT;
+	return code;
 }
 
 /* The handshake stopped: the wrapper's verdict first, as BearSSL only
@@ -176,6 +204,8 @@ tls_handshake_failed(struct tls *t, char *err, size_t errlen)
 
 	if (t->x.err != 0)
 		code = (int)t->x.err;
+	else
+		code = tls_handshake_cause(t, code);
 	t->cls = tls_err_class(code);
 	if (code == BR_ERR_IO || code == 0)
 		return util_err(err, errlen, "TLS: handshake: %s",
@@ -202,24 +232,31 @@ int
 tls_start(struct tls *t, const struct tls_params *p,
     const struct transport *lower, char *err, size_t errlen)
 {
-	const char *name = p->verify_name ? p->verify_name : p->host;
 	int code;
 
 	t->lower = *lower;
 	t->running = 0;
+	t->eof = 0;
+	t->nfirst = 0;
 	t->err[0] = '\0';
 	t->cls = ERR_NONE;
-	tls_x509_setup(&t->x, p);
+	if (tls_x509_setup(&t->x, p) == -1) {
+		t->cls = ERR_CONFIG;
+		tls_err_explain(&t->x, TLS_ERR_BAD_HOST, err, errlen);
+		return -1;
+	}
 	tls_engine_init(t);
-	if (p->cert_file != NULL && tls_cert_load(&t->cc, &t->sc,
-	    p->cert_file, p->key_file, err, errlen) == -1) {
+	if (p->cert_file == NULL)
+		tls_cert_none(&t->cc, &t->sc);
+	else if (tls_cert_load(&t->cc, &t->sc, p->cert_file, p->key_file,
+	    err, errlen) == -1) {
 		t->cls = ERR_CONFIG;
 		return -1;
 	}
 	/* No SNI and no built-in name check for an IP literal: the
 	 * wrapper checks the iPAddress SAN instead (RFC 6066 3). */
 	if (!br_ssl_client_reset(&t->sc, t->x.iplen && !p->verify_name ?
-	    NULL : name, 0)) {
+	    NULL : t->x.host, 0)) {
 		code = br_ssl_engine_last_error(&t->sc.eng);
 		t->cls = tls_err_class(code);
 		tls_err_explain(&t->x, code, err, errlen);
@@ -293,11 +330,41 @@ tls_version(const struct tls *t)
 }
 
 /* see tls.h */
+int
+tls_chain_verified(const struct tls *t)
+{
+	return t->x.verify && t->x.npath > 0 && t->x.err == 0;
+}
+
+/* see tls.h */
 const char *
 tls_cipher(const struct tls *t)
 {
+	static const struct {
+		uint16_t id;
+		const char *name;
+	} names[] = {
+		{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		    "ECDHE-ECDSA-AES128-GCM-SHA256" },
+		{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		    "ECDHE-RSA-AES128-GCM-SHA256" },
+		{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		    "ECDHE-ECDSA-AES256-GCM-SHA384" },
+		{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		    "ECDHE-RSA-AES256-GCM-SHA384" },
+		{ BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		    "ECDHE-ECDSA-CHACHA20-POLY1305" },
+		{ BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+		    "ECDHE-RSA-CHACHA20-POLY1305" },
+		{ BR_TLS_RSA_WITH_AES_128_GCM_SHA256, "AES128-GCM-SHA256" },
+		{ BR_TLS_RSA_WITH_AES_256_GCM_SHA384, "AES256-GCM-SHA384" },
+	};
 	static char buf[16];
+	size_t i;
 
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].id == t->sc.eng.session.cipher_suite)
+			return names[i].name;
 	snprintf(buf, sizeof(buf), "suite 0x%04X",
 	    t->sc.eng.session.cipher_suite);
 	return buf;

@@ -49,7 +49,10 @@ void	 tls_free(struct tls *);
 
 /* After tls_start: describe the server's chain for the connection test,
  * one certificate per call (index 0 = server): subject, issuer, expiry
- * and the SPKI pin "sha256/BASE64". 0, or -1 when index is past the end. */
+ * and the SPKI pin "sha256/BASE64". With tls_verify, the verified path
+ * from the server to the trust anchor (the anchor itself is the last
+ * certificate's issuer); without, the chain as sent. 0, or -1 when index
+ * is past the end. */
 struct tls_certinfo {
 	char	 subject[256];
 	char	 issuer[256];
@@ -57,6 +60,9 @@ struct tls_certinfo {
 	char	 pin[64];		/* sha256/BASE64 */
 };
 int	 tls_cert_info(const struct tls *, int index, struct tls_certinfo *);
+
+/* 1 if the chain was verified up to a trust anchor (tls_verify = yes). */
+int	 tls_chain_verified(const struct tls *);
 
 /* Protocol version and cipher suite in words, for -v and the test. */
 const char *tls_version(const struct tls *);

@@ -4,6 +4,7 @@
  * client context. The certificates and the key stay in
  * struct tls_client_cert for the whole session: BearSSL only borrows
  * them. tls_cert_free releases the certificates. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,90 @@ tls_cert_load(struct tls_client_cert *c, br_ssl_client_context *sc,
 	else
 		tls_cert_set_ec(c, sc);
 	return 0;
+}
+
+/* With no certificate configured: a client-certificate class that only
+ * notes that the server asked (CertificateRequest) and sends none, so
+ * that a refusal can name the settings to change. */
+static void
+tls_cert_none_asked(const br_ssl_client_certificate_class **pctx)
+{
+	struct tls_client_cert *c = (struct tls_client_cert *)(void *)
+	    ((char *)pctx - offsetof(struct tls_client_cert, none));
+
+	c->asked = 1;
+}
+
+static void
+tls_cert_none_name(const br_ssl_client_certificate_class **pctx,
+    size_t len)
+{
+	(void)pctx;
+	(void)len;
+}
+
+static void
+tls_cert_none_append(const br_ssl_client_certificate_class **pctx,
+    const unsigned char *data, size_t len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+}
+
+static void
+tls_cert_none_end(const br_ssl_client_certificate_class **pctx)
+{
+	(void)pctx;
+}
+
+static void
+tls_cert_none_choose(const br_ssl_client_certificate_class **pctx,
+    const br_ssl_client_context *cc, uint32_t auth_types,
+    br_ssl_client_certificate *choices)
+{
+	(void)pctx;
+	(void)cc;
+	(void)auth_types;
+	memset(choices, 0, sizeof(*choices));	/* chain_len 0: none */
+}
+
+static uint32_t
+tls_cert_none_keyx(const br_ssl_client_certificate_class **pctx,
+    unsigned char *data, size_t *len)
+{
+	(void)pctx;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static size_t
+tls_cert_none_sign(const br_ssl_client_certificate_class **pctx,
+    int hash_id, size_t hv_len, unsigned char *data, size_t len)
+{
+	(void)pctx;
+	(void)hash_id;
+	(void)hv_len;
+	(void)data;
+	(void)len;
+	return 0;
+}
+
+static const br_ssl_client_certificate_class tls_cert_none_vtable = {
+	sizeof(struct tls_client_cert),
+	tls_cert_none_asked, tls_cert_none_name, tls_cert_none_append,
+	tls_cert_none_end, tls_cert_none_end, tls_cert_none_choose,
+	tls_cert_none_keyx, tls_cert_none_sign
+};
+
+/* see tls_int.h */
+void
+tls_cert_none(struct tls_client_cert *c, br_ssl_client_context *sc)
+{
+	c->none = &tls_cert_none_vtable;
+	c->asked = 0;
+	br_ssl_client_set_client_certificate(sc, &c->none);
 }
 
 /* see tls_int.h */

@@ -90,6 +90,8 @@ der_time(const struct el *e)
 
 static const unsigned char oid_san[] = { 0x55, 0x1d, 0x11 };
 static const unsigned char oid_eku[] = { 0x55, 0x1d, 0x25 };
+static const unsigned char oid_nc[] = { 0x55, 0x1d, 0x1e };
+static const unsigned char oid_bc[] = { 0x55, 0x1d, 0x13 };
 
 /* The [3] extensions element: finds subjectAltName and extKeyUsage. */
 static int
@@ -97,6 +99,7 @@ der_cert_exts(const struct el *e, struct der_cert *c)
 {
 	const unsigned char *x = e->val, *xend, *y;
 	struct el exts, ext, oid, val;
+	int crit;
 
 	if (der_get(&x, e->val + e->len, &exts) == -1 || exts.tag != 0x30)
 		return -1;
@@ -110,24 +113,56 @@ der_cert_exts(const struct el *e, struct der_cert *c)
 		    oid.tag != 0x06)
 			return -1;
 		if (oid.len != 3 || (memcmp(oid.val, oid_san, 3) != 0 &&
-		    memcmp(oid.val, oid_eku, 3) != 0))
+		    memcmp(oid.val, oid_eku, 3) != 0 &&
+		    memcmp(oid.val, oid_nc, 3) != 0 &&
+		    memcmp(oid.val, oid_bc, 3) != 0))
 			continue;
 		if (der_get(&y, ext.val + ext.len, &val) == -1)
 			return -1;
+		crit = val.tag == 0x01 && val.len == 1 && val.val[0] != 0;
 		if (val.tag == 0x01 && der_get(&y, ext.val + ext.len,
 		    &val) == -1)	/* critical flag */
 			return -1;
 		if (val.tag != 0x04)
 			return -1;
-		/* The value: a GeneralNames or KeyPurposeId SEQUENCE. */
+		/* The value: a GeneralNames, NameConstraints or
+		 * KeyPurposeId SEQUENCE. */
 		if (oid.val[2] == oid_san[2]) {
 			c->san = val.val;
 			c->san_len = val.len;
+		} else if (oid.val[2] == oid_nc[2]) {
+			c->nc = val.val;
+			c->nc_len = val.len;
+			c->nc_critical = crit;
+		} else if (oid.val[2] == oid_bc[2]) {
+			/* SEQUENCE { cA BOOLEAN DEFAULT FALSE, ... } */
+			const unsigned char *b = val.val;
+			struct el bc, ca;
+			if (der_get(&b, val.val + val.len, &bc) == 0 &&
+			    bc.tag == 0x30 && (b = bc.val, der_get(&b,
+			    bc.val + bc.len, &ca) == 0) && ca.tag == 0x01 &&
+			    ca.len == 1 && ca.val[0] != 0)
+				c->ca = 1;
 		} else {
 			c->eku = val.val;
 			c->eku_len = val.len;
 		}
 	}
+	return 0;
+}
+
+/* The OID of an AlgorithmIdentifier SEQUENCE. */
+static int
+der_alg_oid(const struct el *alg, const unsigned char **oid, size_t *len)
+{
+	const unsigned char *p = alg->val;
+	struct el o;
+
+	if (alg->tag != 0x30 || der_get(&p, alg->val + alg->len, &o) == -1 ||
+	    o.tag != 0x06)
+		return -1;
+	*oid = o.val;
+	*len = o.len;
 	return 0;
 }
 
@@ -146,6 +181,14 @@ der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
 	end = cert.val + cert.len;
 	if (der_get(&p, end, &tbs) == -1 || tbs.tag != 0x30)
 		return -1;
+	c->tbs = tbs.start;
+	c->tbs_len = tbs.total;
+	/* signatureAlgorithm, then the BIT STRING (no unused bits). */
+	if (der_get(&p, end, &e) == 0 && der_get(&p, end, &e) == 0 &&
+	    e.tag == 0x03 && e.len > 1 && e.val[0] == 0) {
+		c->sig = e.val + 1;
+		c->sig_len = e.len - 1;
+	}
 	q = tbs.val;
 	qend = tbs.val + tbs.len;
 	if (der_get(&q, qend, &e) == -1)
@@ -153,7 +196,8 @@ der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
 	if (e.tag == 0xa0 && der_get(&q, qend, &e) == -1)	/* version */
 		return -1;
 	/* e is the serial number; then signature, issuer, validity... */
-	if (der_get(&q, qend, &e) == -1)		/* signature alg */
+	if (der_get(&q, qend, &e) == -1 || der_alg_oid(&e, &c->sigalg,
+	    &c->sigalg_len) == -1)			/* signature alg */
 		return -1;
 	if (der_get(&q, qend, &e) == -1 || e.tag != 0x30)
 		return -1;
@@ -175,6 +219,10 @@ der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
 		return -1;
 	c->spki = e.start;
 	c->spki_len = e.total;
+	p = e.val;
+	if (der_get(&p, e.val + e.len, &t1) == -1 || der_alg_oid(&t1,
+	    &c->keyalg, &c->keyalg_len) == -1)
+		return -1;
 	while (q < qend) {
 		if (der_get(&q, qend, &e) == -1)
 			return -1;
@@ -182,6 +230,51 @@ der_cert_parse(const unsigned char *der, size_t len, struct der_cert *c)
 			return -1;
 	}
 	return 0;
+}
+
+/* see tls_der.h */
+int
+der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
+    const unsigned char **val, size_t *len)
+{
+	struct el e;
+
+	if (*p >= end || der_get(p, end, &e) == -1)
+		return -1;
+	*tag = e.tag;
+	*val = e.val;
+	*len = e.len;
+	return 0;
+}
+
+/* see tls_der.h */
+int
+der_name_cn(const unsigned char *name, size_t len,
+    const unsigned char **cn, size_t *cnlen)
+{
+	const unsigned char *p = name, *end = name + len, *q;
+	struct el seq, set, atv, oid, val;
+
+	*cn = NULL;
+	if (der_get(&p, end, &seq) == -1 || seq.tag != 0x30)
+		return -1;
+	p = seq.val;
+	end = seq.val + seq.len;
+	while (p < end && der_get(&p, end, &set) == 0) {
+		q = set.val;
+		if (der_get(&q, set.val + set.len, &atv) == -1)
+			return -1;
+		q = atv.val;
+		if (der_get(&q, atv.val + atv.len, &oid) == -1 ||
+		    der_get(&q, atv.val + atv.len, &val) == -1)
+			return -1;
+		/* 2.5.4.3; the last one is the most specific. */
+		if (oid.len == 3 && memcmp(oid.val, "\x55\x04\x03", 3) == 0) {
+			*cn = val.val;
+			*cnlen = val.len;
+		}
+	}
+	return *cn != NULL ? 0 : -1;
 }
 
 static void

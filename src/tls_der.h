@@ -10,14 +10,32 @@
 #include <time.h>
 
 struct der_cert {
-	const unsigned char *issuer, *subject, *spki, *san, *eku;
-	size_t	 issuer_len, subject_len, spki_len, san_len, eku_len;
+	const unsigned char *issuer, *subject, *spki, *san, *eku, *nc;
+	size_t	 issuer_len, subject_len, spki_len, san_len, eku_len, nc_len;
+	/* The OID contents of the signature and key algorithms. */
+	const unsigned char *sigalg, *keyalg;
+	size_t	 sigalg_len, keyalg_len;
 	time_t	 not_before, not_after;	/* (time_t)-1 if unreadable */
+	int	 ca;			/* basicConstraints cA is TRUE */
+	int	 nc_critical;		/* nameConstraints marked critical */
+	/* The signed part (the whole TBSCertificate) and the signature. */
+	const unsigned char *tbs, *sig;
+	size_t	 tbs_len, sig_len;
 };
 
 /* Finds the parts of a certificate. 0, or -1 if it does not parse. */
 int	 der_cert_parse(const unsigned char *der, size_t len,
 	    struct der_cert *out);
+
+/* One element of a run of DER elements: its tag and contents; *p moves
+ * past it. 0, or -1 at end or on a malformed element. */
+int	 der_next(const unsigned char **p, const unsigned char *end,
+	    unsigned *tag, const unsigned char **val, size_t *len);
+
+/* The last commonName of a Name (the whole SEQUENCE element). 0, or -1
+ * when there is none. */
+int	 der_name_cn(const unsigned char *name, size_t len,
+	    const unsigned char **cn, size_t *cnlen);
 
 /* "CN=x, O=y" from a Name (the whole SEQUENCE element). */
 void	 der_name_string(const unsigned char *name, size_t len, char *out,

@@ -78,6 +78,18 @@ static const struct {
 	{ TLS_ERR_NO_KEY, "the server's certificate could not be read" },
 	{ TLS_ERR_NOT_SERVER, "the certificate is not for a TLS server "
 	    "(extended key usage)" },
+	{ TLS_ERR_KEY_TYPE, "the server's certificate or signature type is "
+	    "not supported (RSA PKCS#1 and ECDSA only)" },
+	{ TLS_ERR_CERT_WANTED, "the server asks for a client certificate: "
+	    "set tls_cert_file and tls_key_file" },
+	{ TLS_ERR_PLAIN_SMTP, "the server speaks plain SMTP on this port: "
+	    "use tls = starttls (usually port 587)" },
+	{ TLS_ERR_CUT_HELLO, "the server closed the connection on our "
+	    "TLS hello without an alert: it may not speak TLS on this port, "
+	    "or accept none of our TLS 1.2 suites" },
+	{ TLS_ERR_CUT, "the server closed the connection during the "
+	    "handshake without an alert: it may have refused our key "
+	    "exchange or our certificate" },
 };
 
 static const char *
@@ -111,11 +123,12 @@ struct tls_err_cert {
 	char	 subject[256], issuer[256], names[256];
 };
 
+/* What chain[i] says. */
 static int
-tls_err_cert(const struct tls_x509 *x, struct tls_err_cert *c)
+tls_err_cert(const struct tls_x509 *x, int i, struct tls_err_cert *c)
 {
-	if (x->nchain == 0 || der_cert_parse(x->chain[0].der,
-	    x->chain[0].len, &c->dc) == -1)
+	if (i >= x->nchain || der_cert_parse(x->chain[i].der,
+	    x->chain[i].len, &c->dc) == -1)
 		return -1;
 	der_name_string(c->dc.subject, c->dc.subject_len, c->subject,
 	    sizeof(c->subject));
@@ -125,36 +138,70 @@ tls_err_cert(const struct tls_x509 *x, struct tls_err_cert *c)
 	return 0;
 }
 
-/* A sentence naming the server's certificate, for the codes that have
+/* Out of its dates: the certificate at fault (x->bad), with its own
+ * date; an intermediate says so, so that the leaf is not blamed. */
+static void
+tls_err_dates(const struct tls_x509 *x, const struct tls_err_cert *c,
+    char *err, size_t errlen)
+{
+	const char *which = x->bad > 0 ? "intermediate certificate" :
+	    "certificate";
+	char d[64];
+
+	if (c->dc.not_before != (time_t)-1 && time(NULL) < c->dc.not_before) {
+		der_time_string(c->dc.not_before, d, sizeof(d));
+		snprintf(err, errlen, "TLS: %s not valid until %s (%s, "
+		    "issuer %s)", which, d, c->subject, c->issuer);
+	} else {
+		der_time_string(c->dc.not_after, d, sizeof(d));
+		snprintf(err, errlen, "TLS: %s expired on %s (%s, issuer %s)",
+		    which, d, c->subject, c->issuer);
+	}
+}
+
+/* No anchor: the server's certificate, and the issuer found at the top
+ * of the path (c, the certificate x->bad) that is not in the CA file. */
+static void
+tls_err_untrusted(const struct tls_x509 *x, const struct tls_err_cert *c,
+    char *err, size_t errlen)
+{
+	struct tls_err_cert leaf;
+	const char *subject = c->subject;
+
+	if (x->bad != 0 && tls_err_cert(x, 0, &leaf) == 0)
+		subject = leaf.subject;
+	snprintf(err, errlen, "TLS: certificate for %s has an unknown "
+	    "issuer: %s (not in %s)", subject, c->issuer, x->p->ca_file);
+}
+
+/* A sentence naming the certificate at fault, for the codes that have
  * one. 1 if written, 0 if code is not one of them or there is no
  * certificate to name. */
 static int
 tls_err_explain_cert(const struct tls_x509 *x, int code, char *err,
     size_t errlen)
 {
-	const char *host = x->p->verify_name ? x->p->verify_name : x->p->host;
 	struct tls_err_cert c;
-	char d[64];
 
-	if (tls_err_cert(x, &c) == -1)
+	if (tls_err_cert(x, x->bad, &c) == -1)
 		return 0;
-	if (code == BR_ERR_X509_EXPIRED && c.dc.not_before != (time_t)-1 &&
-	    time(NULL) < c.dc.not_before) {
-		der_time_string(c.dc.not_before, d, sizeof(d));
-		snprintf(err, errlen, "TLS: certificate not valid until %s "
-		    "(%s, issuer %s)", d, c.subject, c.issuer);
-	} else if (code == BR_ERR_X509_EXPIRED) {
-		der_time_string(c.dc.not_after, d, sizeof(d));
-		snprintf(err, errlen, "TLS: certificate expired on %s (%s, "
-		    "issuer %s)", d, c.subject, c.issuer);
-	} else if (code == BR_ERR_X509_BAD_SERVER_NAME ||
+	if (code == BR_ERR_X509_EXPIRED)
+		tls_err_dates(x, &c, err, errlen);
+	else if (code == BR_ERR_X509_BAD_SERVER_NAME ||
 	    code == TLS_ERR_IP_MISMATCH)
 		snprintf(err, errlen, "TLS: certificate is for %s, not %s",
-		    c.names[0] ? c.names : c.subject, host);
+		    c.names[0] ? c.names : c.subject, x->host[0] ? x->host :
+		    x->p->host);
 	else if (code == BR_ERR_X509_NOT_TRUSTED)
-		snprintf(err, errlen, "TLS: certificate for %s has an unknown "
-		    "issuer: %s (not in %s)", c.subject, c.issuer,
-		    x->p->ca_file);
+		tls_err_untrusted(x, &c, err, errlen);
+	else if (code == TLS_ERR_WEAK_SIG)
+		snprintf(err, errlen, "TLS: certificate %s is signed with "
+		    "MD5 or SHA-1, which is refused (issuer %s)", c.subject,
+		    c.issuer);
+	else if (code == TLS_ERR_NAME_CONSTRAINT)
+		snprintf(err, errlen, "TLS: certificate %s names a host its "
+		    "CA may not certify (name constraints above %s)",
+		    c.subject, c.issuer);
 	else
 		return 0;
 	return 1;
@@ -189,6 +236,12 @@ tls_err_explain(const struct tls_x509 *x, int code, char *err,
 		snprintf(err, errlen, "%s", x->ca_err);
 		return;
 	}
+	if (code == TLS_ERR_BAD_HOST) {
+		snprintf(err, errlen, "TLS: the host name \"%s\" is not plain "
+		    "ASCII: write an international name in its xn-- form",
+		    x->p->verify_name ? x->p->verify_name : x->p->host);
+		return;
+	}
 	if (code == TLS_ERR_PIN_MISMATCH) {
 		snprintf(err, errlen, "TLS: public key pin mismatch: the "
 		    "server's pin is %s", x->server_pin);
@@ -215,8 +268,9 @@ tls_err_explain(const struct tls_x509 *x, int code, char *err,
 enum err_class
 tls_err_class(int code)
 {
-	if (code == 0 || code == BR_ERR_IO)
-		return ERR_TEMP;
+	if (code == 0 || code == BR_ERR_IO || code == TLS_ERR_CUT ||
+	    code == TLS_ERR_CUT_HELLO)
+		return ERR_TEMP;	/* a closed connection may pass */
 	/* Our own codes and X.509 failures: the chain does not satisfy
 	 * the settings (ca_file, tls_host, tls_pin, tls_verify). */
 	if (code >= 0x1000 ||

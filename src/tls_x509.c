@@ -1,9 +1,10 @@
 /* relaymail: our X.509 class around BearSSL's minimal engine. ISC licence.
  * It keeps a copy of the chain the server sent (at most TLS_CHAIN_MAX
- * certificates of TLS_CERT_MAX bytes), validates it with the minimal
- * engine, then applies our policy: extended key usage, the iPAddress SAN
- * for an IP literal (minimal matches only DNS names), and SPKI pins. A
- * failure leaves its code in x->err for tls_err_explain to put in words. */
+ * certificates of TLS_CERT_MAX bytes), orders the path (tls_path.c),
+ * validates it with the minimal engine, then applies our policy: extended
+ * key usage, the host name by OpenSSL's rules or the iPAddress SAN for an
+ * IP literal, and SPKI pins. A failure leaves its code in x->err for
+ * tls_err_explain to put in words. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,11 @@ tls_x509_start_chain(const br_x509_class **ctx, const char *server_name)
 	for (i = 0; i < x->nchain; i++)
 		free(x->chain[i].der);
 	x->nchain = 0;
+	x->npath = 0;
+	x->bad = 0;
 	x->cur = -1;
 	x->err = 0;
-	x->server_name = server_name;
+	(void)server_name;	/* ours, normalised, is in x->host */
 }
 
 static void
@@ -93,12 +96,14 @@ tls_x509_load_anchors(struct tls_x509 *x)
 	return 0;
 }
 
-/* Validates the captured chain with the minimal engine. */
+/* Validates the path through the captured chain with the minimal
+ * engine, after our checks along it. BearSSL's own name check is off:
+ * tls_x509_policy makes it, by OpenSSL's rules. */
 static unsigned
 tls_x509_validate(struct tls_x509 *x)
 {
-	const br_x509_class **m = &x->minimal.vtable;
-	int i;
+	unsigned code;
+	int i, k;
 
 	if (x->nchain == 0)
 		return BR_ERR_X509_EMPTY_CHAIN;
@@ -107,13 +112,21 @@ tls_x509_validate(struct tls_x509 *x)
 			return BR_ERR_X509_LIMIT_EXCEEDED;
 	if (!x->anchors_loaded && tls_x509_load_anchors(x) == -1)
 		return TLS_ERR_CA_FILE;
-	(*m)->start_chain(m, x->server_name);
-	for (i = 0; i < x->nchain; i++) {
-		(*m)->start_cert(m, (uint32_t)x->chain[i].len);
-		(*m)->append(m, x->chain[i].der, x->chain[i].len);
-		(*m)->end_cert(m);
-	}
-	return (*m)->end_chain(m);
+	tls_path_build(x);
+	if ((code = tls_path_check(x)) != 0)
+		return code;
+	tls_path_hashes(x);
+	if ((k = tls_split_at(x)) != 0)
+		code = k < 0 ? BR_ERR_X509_CRITICAL_EXTENSION :
+		    tls_split_validate(x, k);
+	else
+		code = tls_split_run(x, 0, x->npath, x->anchors.ta,
+		    x->anchors.n);
+	if (code == BR_ERR_X509_EXPIRED)
+		x->bad = tls_path_out_of_dates(x);
+	else if (code == BR_ERR_X509_NOT_TRUSTED)
+		x->bad = x->path[x->npath - 1];
+	return code;
 }
 
 /* The end-entity key without any check (tls_verify = no), copied into
@@ -162,6 +175,9 @@ tls_x509_policy(struct tls_x509 *x)
 	    sizeof(x->server_pin));
 	if (x->verify && !der_eku_allows_server(dc.eku, dc.eku_len))
 		return TLS_ERR_NOT_SERVER;
+	if (x->verify && (x->iplen == 0 || p->verify_name != NULL) &&
+	    !tls_name_check(&dc, x->host))
+		return BR_ERR_X509_BAD_SERVER_NAME;
 	if (x->verify && x->iplen > 0 && p->verify_name == NULL &&
 	    !der_san_has_ip(dc.san, dc.san_len, x->ip, x->iplen))
 		return TLS_ERR_IP_MISMATCH;
@@ -212,7 +228,7 @@ static const br_x509_class tls_x509_vtable = {
 };
 
 /* see tls_int.h */
-void
+int
 tls_x509_setup(struct tls_x509 *x, const struct tls_params *p)
 {
 	unsigned char ip[16];
@@ -226,6 +242,8 @@ tls_x509_setup(struct tls_x509 *x, const struct tls_params *p)
 	else if (inet_pton(AF_INET6, p->host, ip) == 1)
 		x->iplen = 16;
 	memcpy(x->ip, ip, x->iplen);
+	return tls_name_host(p->verify_name ? p->verify_name : p->host,
+	    x->host, sizeof(x->host));
 }
 
 /* see tls_int.h */
@@ -264,8 +282,13 @@ tls_cert_info(const struct tls *t, int index, struct tls_certinfo *ci)
 	struct der_cert dc;
 	char tmp[sizeof(ci->not_after)];
 
-	if (index < 0 || index >= x->nchain ||
-	    der_cert_parse(x->chain[index].der, x->chain[index].len, &dc) == -1)
+	/* The verified path when there is one, else what was sent. */
+	if (index < 0 || index >= (x->npath > 0 ? x->npath : x->nchain))
+		return -1;
+	if (x->npath > 0)
+		index = x->path[index];
+	if (der_cert_parse(x->chain[index].der, x->chain[index].len,
+	    &dc) == -1)
 		return -1;
 	der_name_string(dc.subject, dc.subject_len, ci->subject,
 	    sizeof(ci->subject));

@@ -29,7 +29,19 @@ if [ ! -x "$P/root/usr/bin/msmtp" ] && command -v apt-get >/dev/null; then
 	done
 	for d in *.deb; do dpkg -x "$d" root; done) 2>/dev/null
 fi
-MSMTP=""
+# dma, ssmtp and nullmailer each in its own tree: all three ship a
+# /usr/sbin/sendmail.
+for p in dma ssmtp nullmailer; do
+	[ -d "$P/$p/usr" ] || ! command -v apt-get >/dev/null ||
+	    (mkdir -p "$P/dl-$p" && cd "$P/dl-$p" && apt-get download "$p" &&
+	    dpkg -x ./*.deb "$P/$p") >/dev/null 2>&1
+done
+MSMTP="" SSMTP="" DMA="" NULLMAILER=""
+[ -x "$P/ssmtp/usr/sbin/ssmtp" ] && SSMTP=$P/ssmtp/usr/sbin/ssmtp
+if command -v unshare >/dev/null && [ "$(id -u)" = 0 ]; then
+	[ -x "$P/dma/usr/sbin/dma" ] && DMA=/usr/sbin/dma
+	[ -x "$P/nullmailer/usr/sbin/nullmailer-queue" ] && NULLMAILER=1
+fi
 if [ -x "$P/root/usr/bin/msmtp" ] &&
     LD_LIBRARY_PATH=$P/root/usr/lib/x86_64-linux-gnu "$P/root/usr/bin/msmtp" --version >/dev/null 2>&1; then
 	MSMTP=$P/root/usr/bin/msmtp
@@ -60,6 +72,43 @@ password secret
 from a@example.org
 CONF
 chmod 600 "$W/msmtprc"
+cat >"$W/ssmtp.conf" <<CONF
+mailhub=localhost:$SMARTHOST_PORT
+UseSTARTTLS=YES
+AuthUser=alice
+AuthPass=secret
+AuthMethod=PLAIN
+FromLineOverride=YES
+hostname=example.org
+CONF
+# dma: its own /etc/dma and spool, in a private namespace (see inns).
+mkdir -p "$W/dma/etc/dma" "$W/dma/var/spool/dma" "$W/dma/usr"
+chmod 1777 "$W/dma/var/spool/dma"	# dma leaves root for its own user
+cat >"$W/dma/etc/dma/dma.conf" <<CONF
+SMARTHOST localhost
+PORT $SMARTHOST_PORT
+AUTHPATH /etc/dma/auth.conf
+SECURETRANSFER
+STARTTLS
+SPOOLDIR /var/spool/dma
+MAILNAME example.org
+CONF
+echo "alice|localhost:secret" >"$W/dma/etc/dma/auth.conf"
+# nullmailer: /etc/nullmailer and its spool, sent by a one-shot
+# nullmailer-send after each queueing (both processes are counted).
+mkdir -p "$W/nm/etc/nullmailer" "$W/nm/usr" \
+    "$W/nm/var/spool/nullmailer/queue" "$W/nm/var/spool/nullmailer/tmp" \
+    "$W/nm/var/spool/nullmailer/failed"
+echo "localhost smtp --port=$SMARTHOST_PORT --starttls --user=alice --pass=secret --x509cafile=$W/bundle.pem" \
+    >"$W/nm/etc/nullmailer/remotes"
+echo example.org >"$W/nm/etc/nullmailer/me"
+echo example.org >"$W/nm/etc/mailname"
+echo 0 >"$W/nm/etc/nullmailer/pausetime"
+echo 1 >"$W/nm/etc/nullmailer/sendtimeout"
+mkfifo "$W/nm/var/spool/nullmailer/trigger"
+chmod -R 1777 "$W/nm/var/spool/nullmailer"
+printf '#!/bin/sh\n/usr/sbin/sendmail -f a@example.org b@example.net && exec /usr/sbin/nullmailer-send\n' \
+    >"$W/nm/send.sh"
 
 # A 2 KB and a 20 MiB message.
 { printf 'From: a@example.org\nTo: b@example.net\nSubject: bench\n\n'
@@ -73,28 +122,87 @@ measure() {
 	shift 2
 	i=0
 	: >"$W/times"
+	sent=$(smarthost_msgs "$W/sh")
 	while [ $i -lt "$RUNS" ]; do
-		"$W/runtime" "$@" <"$in" 2>>"$W/times" >/dev/null
+		if [ -n "${INNS:-}" ]; then
+			inns "$INNS" "$W/runtime" "$@" <"$in" 2>>"$W/times" >/dev/null
+		else
+			"$W/runtime" "$@" <"$in" 2>>"$W/times" >/dev/null
+		fi
 		i=$((i + 1))
 	done
 	# runtime prints its line last on stderr; the command's own stderr
 	# lines (if any) come before it.
 	awk 'NF == 3 && $1 + 0 == $1' "$W/times" >"$W/t" && mv "$W/t" "$W/times"
-	awk -v label="$label" '{ w[NR] = $1; c[NR] = $2; r[NR] = $3 }
+	sent=$(( $(smarthost_msgs "$W/sh") - sent ))
+	[ -s "$W/times" ] || { printf '%-34s did not run\n' "$label"; return; }
+	# A peer that did not deliver is not measured: it did less work.
+	if [ "$in" != /dev/null ] && [ "$sent" -lt "$RUNS" ]; then
+		printf '%-34s delivered %d of %d: not counted\n' "$label" "$sent" "$RUNS"
+		return
+	fi
+	awk -v label="$label" -v res="$W/res" '{ w[NR] = $1; c[NR] = $2; r[NR] = $3 }
 	    function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 	        if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } return a[int((n + 1) / 2)] }
 	    END { printf "%-34s wall %8.2f ms   cpu %7.2f ms   rss %6.2f MiB\n", label,
-	        med(w, NR), med(c, NR), med(r, NR) / 1024 }' "$W/times"
+	        med(w, NR), med(c, NR), med(r, NR) / 1024
+	        printf "%s\t%f\t%f\t%f\n", label, med(w, NR), med(c, NR), med(r, NR) >>res }' "$W/times"
+}
+
+# ratios: relaymail's medians over each peer's, from the last section.
+ratios() {
+	awk -F '\t' 'NR == 1 { w = $2; c = $3; r = $4; next }
+	    { printf "   relaymail / %-20s cpu %5.2f   wall %5.2f   rss %5.2f\n", $1,
+	        c / $3, w / $2, r / $4 }' "$W/res"
+	: >"$W/res"
+}
+
+# inns ROOT CMD...: CMD in a private mount namespace where ROOT/etc and
+# ROOT/var lie over the system's and the unpacked peers' /usr over /usr,
+# for the peers whose paths are compiled in (dma, nullmailer).
+inns() {
+	_r=$1
+	shift
+	mkdir -p "$_r/etc" "$_r/var" "$_r/usr" "$_r/w1" "$_r/w2" "$_r/w3"
+	unshare -m --propagation private sh -c '
+	    r=$1 p=$2; shift 2
+	    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$r/etc,workdir=$r/w1" /etc &&
+	    mount -t overlay overlay -o "lowerdir=/var,upperdir=$r/var,workdir=$r/w2" /var &&
+	    mount -t overlay overlay -o "lowerdir=$p/usr:/usr,upperdir=$r/usr,workdir=$r/w3" /usr ||
+	    exit 97
+	    exec "$@"' inns "$_r" "$INNS_PEER" "$@"
 }
 
 echo "relaymail benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), medians of $RUNS runs"
-echo "(the test smart host on loopback, STARTTLS + AUTH PLAIN, trust store of $(grep -c 'BEGIN CERT' "$W/bundle.pem") certificates)"
+echo "(the test smart host on loopback, STARTTLS + AUTH PLAIN; CPU and RSS of the whole process tree)"
 echo
-echo "1. one 2 KB message"
-measure "relaymail" "$W/small" "$SENDMAIL" -C "$W/conf" -f a@example.org b@example.net
-[ -n "$MSMTP" ] && LD_LIBRARY_PATH=$P/root/usr/lib/x86_64-linux-gnu \
-    measure "msmtp $("$MSMTP" --version 2>/dev/null | head -n 1 | awk '{print $3}')" "$W/small" \
-    "$MSMTP" -C "$W/msmtprc" b@example.net
+# small TRUST: the 2 KB send by each, trusting only the file TRUST
+# (ssmtp and dma check nothing, so they do not change).
+small() {
+	sed "s|^tls_ca_file = .*|tls_ca_file = $1|" "$W/conf" >"$W/conf.t"
+	sed "s|^tls_trust_file .*|tls_trust_file $1|" "$W/msmtprc" >"$W/msmtprc.t"
+	chmod 600 "$W/msmtprc.t"
+	sed -i "s|--x509cafile=[^ ]*|--x509cafile=$1|" "$W/nm/etc/nullmailer/remotes"
+	measure "relaymail" "$W/small" "$SENDMAIL" -C "$W/conf.t" -f a@example.org b@example.net
+	[ -n "$MSMTP" ] && LD_LIBRARY_PATH=$P/root/usr/lib/x86_64-linux-gnu \
+	    measure "msmtp $("$MSMTP" --version 2>/dev/null | head -n 1 | awk '{print $3}')" \
+	    "$W/small" "$MSMTP" -C "$W/msmtprc.t" b@example.net
+	[ -n "$SSMTP" ] && measure "ssmtp (CPU only: sleeps 1 s)" "$W/small" \
+	    "$SSMTP" -C "$W/ssmtp.conf" -f a@example.org b@example.net
+	INNS=$W/dma INNS_PEER=$P/dma
+	[ -n "$DMA" ] && measure "dma -D (verifies nothing)" "$W/small" \
+	    "$DMA" -D -f a@example.org b@example.net
+	INNS=$W/nm INNS_PEER=$P/nullmailer
+	[ -n "$NULLMAILER" ] && measure "nullmailer (queue + send)" "$W/small" \
+	    sh "$W/nm/send.sh"
+	INNS=
+	ratios
+}
+echo "1. one 2 KB message, trusting the test CA alone"
+small "$TOP/build/pki/ca.pem"
+echo
+echo "1b. the same with the system bundle ($(grep -c 'BEGIN CERT' "$W/bundle.pem") certificates)"
+small "$W/bundle.pem"
 echo
 echo "2. one 20 MiB message"
 RUNS=3 measure "relaymail" "$W/big" "$SENDMAIL" -C "$W/conf" -f a@example.org b@example.net
@@ -118,6 +226,5 @@ cp "$SENDMAIL" "$W/stripped" && strip "$W/stripped"
 echo "   relaymail: $(wc -c <"$W/stripped") bytes stripped; libraries: $(ldd "$SENDMAIL" | awk '{print $1}' | grep -v vdso | tr '\n' ' ')"
 [ -f sendmail-static ] && echo "   relaymail static (make static): $(wc -c <sendmail-static) bytes, $(file -b sendmail-static | cut -d, -f1-2)"
 [ -n "$MSMTP" ] && echo "   msmtp: $(wc -c <"$MSMTP") bytes; $(ldd "$MSMTP" 2>/dev/null | grep -c '=>') shared libraries"
-echo "   (dma, nullmailer and ssmtp are not measured: they need their own"
-echo "    system paths (/etc/dma, /var/spool/nullmailer + a daemon, /etc/ssmtp) and"
-echo "    would have to replace the system's sendmail to run.)"
+echo "   (dma and nullmailer run in a private mount namespace over their own"
+echo "    /etc, /var and /usr; without root or unshare they are left out.)"

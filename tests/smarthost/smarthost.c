@@ -369,6 +369,15 @@ int
 starttls(void)
 {
 	br_ssl_server_context *s = &sc;
+	const struct rule *r = find("handshake", NULL);
+
+	/* "handshake cut": read the ClientHello, close without an alert. */
+	if (r != NULL && strcmp(r->action, "cut") == 0) {
+		char b[1024];
+		if (read(fd, b, sizeof(b)) < 0)
+			exit(1);
+		exit(0);
+	}
 
 	if (br_skey_decoder_key_type(&skey) == BR_KEYTYPE_RSA)
 		br_ssl_server_init_full_rsa(s, chain, nchain,

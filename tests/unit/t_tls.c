@@ -298,6 +298,30 @@ TEST(error_classes)
 	T_EQ(tls_err_class(BR_ERR_SEND_FATAL_ALERT + 10), ERR_PROTO);
 	T_EQ(tls_err_class(BR_ERR_BAD_MAC), ERR_PROTO);
 	T_EQ(tls_err_class(BR_ERR_UNSUPPORTED_VERSION), ERR_PROTO);
+	/* The settings must change for these... */
+	T_EQ(tls_err_class(TLS_ERR_WEAK_SIG), ERR_CONFIG);
+	T_EQ(tls_err_class(TLS_ERR_KEY_TYPE), ERR_CONFIG);
+	T_EQ(tls_err_class(TLS_ERR_NAME_CONSTRAINT), ERR_CONFIG);
+	T_EQ(tls_err_class(TLS_ERR_BAD_HOST), ERR_CONFIG);
+	T_EQ(tls_err_class(TLS_ERR_CERT_WANTED), ERR_CONFIG);
+	T_EQ(tls_err_class(TLS_ERR_PLAIN_SMTP), ERR_CONFIG);
+	/* ...and a connection closed without a word may pass. */
+	T_EQ(tls_err_class(TLS_ERR_CUT), ERR_TEMP);
+	T_EQ(tls_err_class(TLS_ERR_CUT_HELLO), ERR_TEMP);
+}
+
+TEST(host_names)
+{
+	char h[20];
+
+	T_EQ(tls_name_host("mail.example.com.", h, sizeof(h)), 0);
+	T_STREQ(h, "mail.example.com");
+	T_EQ(tls_name_host("Mail.Example.COM", h, sizeof(h)), 0);
+	T_STREQ(h, "Mail.Example.COM");
+	T_EQ(tls_name_host("m\xc3\xa4il.example", h, sizeof(h)), -1);
+	T_EQ(tls_name_host("", h, sizeof(h)), -1);
+	T_EQ(tls_name_host("mail.example.community.example", h, sizeof(h)), -1);
+	T_EQ(tls_name_host("a b", h, sizeof(h)), -1);
 }
 
 TEST(error_sentences)
@@ -372,7 +396,10 @@ TEST(start_fails_on_closed_connection)
 	struct tls *t;
 
 	T_EQ(start_against("", &t), -1);
-	T_STREQ(err, "TLS: handshake: connection closed by the server");
+	/* Closed on our hello, with no alert: the closest cause. */
+	T_STREQ(err, "TLS: the server closed the connection on our TLS hello "
+	    "without an alert: it may not speak TLS on this port, or accept "
+	    "none of our TLS 1.2 suites");
 	T_EQ(tls_error_class(t), ERR_TEMP);
 	tls_free(t);
 }
@@ -384,9 +411,10 @@ TEST(start_fails_on_plain_text)
 	T_EQ(start_against("220 smtp.example.com ESMTP ready\r\n"
 	    "250 and more text so that a whole record header arrives\r\n",
 	    &t), -1);
-	T_STREQ(err, "TLS: the server offers no TLS version we accept "
-	    "(TLS 1.2 required)");
-	T_EQ(tls_error_class(t), ERR_PROTO);
+	/* An SMTP greeting where the ServerHello belongs: the settings. */
+	T_STREQ(err, "TLS: the server speaks plain SMTP on this port: use "
+	    "tls = starttls (usually port 587)");
+	T_EQ(tls_error_class(t), ERR_CONFIG);
 	tls_free(t);
 }
 
@@ -435,6 +463,7 @@ TEST_MAIN("t_tls", {
 	RUN(anchors_missing_file);
 	RUN(error_classes);
 	RUN(error_sentences);
+	RUN(host_names);
 	RUN(error_sentences_name_the_certificate);
 	RUN(start_fails_on_closed_connection);
 	RUN(start_fails_on_plain_text);
