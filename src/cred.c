@@ -1,16 +1,19 @@
 /* relaymail: the secret that AUTH sends. ISC licence, see LICENSE.
- * The token cache is "EXPIRY\nTOKEN\n" in DIR/.oauth-token, written and
- * read through spool.c; a token the server refuses is dropped at once.
+ * The token cache is "EXPIRY\nTOKEN\n" in DIR/.oauth-token, as shared
+ * as the queue (0640 in a group queue), written atomically and read through spool_own.c;
+ * a token the server refuses is dropped at once.
  * Every buffer that held a secret is wiped before it goes out of scope. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cred.h"
 #include "util.h"
 
 #define CRED_TOKEN_FILE	".oauth-token"
+
 
 /* see cred.h */
 void
@@ -21,13 +24,16 @@ cred_init(struct cred *c, const struct conf *conf, struct spool *spool)
 	c->spool = spool;
 }
 
-/* A token from password_command is cached; a password never is. */
+/* A token from password_command is cached; a password never is, and
+ * nothing is cached in a private spool (it is removed after one message,
+ * and lives in /tmp). */
 static int
 cred_is_oauth(const struct cred *c)
 {
 	const struct conf *conf = c->conf;
 
-	return c->spool != NULL && conf->password_command != NULL &&
+	return c->spool != NULL && !c->spool->private &&
+	    conf->password_command != NULL &&
 	    (conf->auth == CONF_AUTH_XOAUTH2 ||
 	    conf->auth == CONF_AUTH_OAUTHBEARER);
 }
@@ -51,6 +57,20 @@ cred_cache_read(struct cred *c)
 	return r;
 }
 
+/* As shared as the queue: in a group queue (2770, set-group-ID installs)
+ * every user's run and the group's own runs read one token, and the
+ * directory keeps everyone else out; elsewhere the owner's alone. */
+static mode_t
+cred_cache_mode(const struct cred *c)
+{
+	struct stat st;
+
+	if (fstat(c->spool->fd, &st) == 0 &&
+	    (st.st_mode & S_IRWXG) == S_IRWXG)
+		return 0640;
+	return 0600;
+}
+
 static void
 cred_cache_write(struct cred *c)
 {
@@ -61,7 +81,7 @@ cred_cache_write(struct cred *c)
 	    (long long)time(NULL) + CRED_TOKEN_S, c->secret);
 	if (n > 0 && (size_t)n < sizeof(buf))
 		spool_private_write(c->spool, CRED_TOKEN_FILE, buf, (size_t)n,
-		    0600);
+		    cred_cache_mode(c));
 	explicit_bzero(buf, sizeof(buf));
 }
 
