@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define CMD_TIMEOUT_S	30		/* the whole run */
-#define CMD_OUT_MAX	(64 * 1024)	/* stdout bytes read before we give up */
+#define CMD_OUT_MAX	(64 * 1024)	/* stdout bytes read, at most */
 #define CMD_PATH	"/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Runs cmd; the first line of its output (without the line end) into

@@ -13,8 +13,8 @@
 #define CONF_ALIASES_MAX	256
 #define CONF_LINE_MAX		199	/* Debian's inih cuts lines here */
 #define CONF_KEYS_MAX		32	/* entries of conf.c's key table */
-#define CONF_FROM_ENV		(-1)
-#define CONF_MAX_SIZE		(50L << 20)	/* [queue] max_size default */	/* set_on[]: set by the environment */
+#define CONF_FROM_ENV		(-1)	/* set_on[]: set by the environment */
+#define CONF_MAX_SIZE		(50L << 20)	/* [queue] max_size default */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };

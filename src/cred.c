@@ -1,7 +1,7 @@
 /* relaymail: the secret that AUTH sends. ISC licence, see LICENSE.
  * The token cache is "EXPIRY\nTOKEN\n" in DIR/.oauth-token, as shared
- * as the queue (0640 in a group queue), written atomically and read through spool_own.c;
- * a token the server refuses is dropped at once.
+ * as the queue (0640 in a group queue), written atomically and read
+ * through spool_own.c; a token the server refuses is dropped at once.
  * Every buffer that held a secret is wiped before it goes out of scope. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -419,7 +419,8 @@ spool_parse_uid(const char *v)
 	char *end;
 	long long n = strtoll(v, &end, 10);
 
-	if (end == v || *end != '\0' || n < 0 || n >= (long long)SPOOL_UID_UNKNOWN)
+	if (end == v || *end != '\0' || n < 0 ||
+	    n >= (long long)SPOOL_UID_UNKNOWN)
 		return SPOOL_UID_UNKNOWN;
 	return (uid_t)n;
 }

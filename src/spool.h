@@ -24,7 +24,7 @@ struct spool {
 	int	 qfd;		/* DIR/q */
 	int	 tmpfd;		/* DIR/tmp */
 	int	 failfd;	/* DIR/failed */
-	int	 private;	/* spool_open_private's: lives for one message */
+	int	 private;	/* spool_open_private's: for one message */
 };
 
 /* One message. It owns its envelope: the setters below copy what they
@@ -112,7 +112,8 @@ int	 spool_set_aside(struct spool *, const char *id);
 /* Small private files at the top of the queue directory (a token
  * cache), in spool_own.c: read up to len-1 bytes into buf,
  * NUL-terminated; the length or -1. Write replaces the file atomically (a
- * new file named for this process, fsync, rename) with exactly mode. Never follows a link. Remove deletes it. */
+ * new file named for this process, fsync, rename) with exactly mode.
+ * Never follows a link. Remove deletes it. */
 ssize_t	 spool_private_read(struct spool *, const char *name, char *buf,
 	    size_t len);
 int	 spool_private_write(struct spool *, const char *name, const void *buf,

@@ -4,7 +4,6 @@
  * files kept at the top of the queue (the token cache): written to a
  * name unique to this process, fsync'd and renamed, never through a
  * link, so two users' runs cannot tear or swap each other's copy. */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -46,21 +45,6 @@ spool_private_read(struct spool *s, const char *name, char *buf, size_t len)
 	return n;
 }
 
-static int
-spool_own_write(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* see spool.h */
 int
 spool_private_write(struct spool *s, const char *name, const void *buf,
@@ -77,8 +61,9 @@ spool_private_write(struct spool *s, const char *name, const void *buf,
 	    O_CLOEXEC, mode);
 	if (fd == -1)
 		return -1;
-	/* fchmod: the mode asked for, whatever the umask. */
-	if (fchmod(fd, mode) == 0 && spool_own_write(fd, buf, len) == 0 &&
+	/* fchmod: the mode asked for, whatever the umask. The file is
+	 * small: a short write is a failure, as a full disk would be. */
+	if (fchmod(fd, mode) == 0 && write(fd, buf, len) == (ssize_t)len &&
 	    fsync(fd) == 0 && renameat(s->fd, tmp, s->fd, name) == 0)
 		r = 0;
 	close(fd);

@@ -4,13 +4,22 @@
 # /etc/sendmail.conf exist only there, and are removed before it ends.
 . "$TOP/tests/integration/lib.sh"
 
-if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-    ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
+sg_skip() {
 	for n in log_symlink C_drops_groups password_command_group \
 	    queue_own_only root_delivers_all received_trace token_shared; do
-		echo "skip t_setgid: $n: needs root, unshare, setpriv, useradd"
+		echo "skip t_setgid: $n: $1"
 	done
 	exit 0
+}
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
+    ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
+	sg_skip "needs root, unshare, setpriv, useradd"
+fi
+# LeakSanitizer cannot stop the threads of a set-group-ID (non-dumpable)
+# process and dies at exit, and its runtime does not see ASAN_OPTIONS
+# there; the plain build runs these scenarios.
+if grep -q __asan_init "$SENDMAIL" 2>/dev/null; then
+	sg_skip "a sanitizer build cannot run set-group-ID (the plain build does)"
 fi
 if [ -z "${RMTEST_NS:-}" ]; then
 	RMTEST_NS=1 exec unshare -m --propagation private sh "$0" "$@"
@@ -77,12 +86,11 @@ sgconf() {
 }
 # as UID ARGS...: runs the installed binary as that user (no groups), with
 # a variable of the caller's own that must not reach password_command.
-# LeakSanitizer cannot stop the threads of a set-group-ID process.
 as() {
 	_u=$1
 	shift
 	setpriv --reuid="$_u" --regid="$GN" --clear-groups env -i \
-	    PATH=/usr/bin:/bin CALLER_SECRET=planted ASAN_OPTIONS=detect_leaks=0 \
+	    PATH=/usr/bin:/bin CALLER_SECRET=planted \
 	    "$SM" "$@" >"$T/out" 2>"$T/err"
 	echo $? >"$T/rc"
 }
@@ -140,12 +148,12 @@ sh -c 'exec 9<"$1" && flock 9 && exec sleep 30' sh "$(qfile_of "$UB")" &
 FL=$!
 bg $FL
 sleep 0.3
-ASAN_OPTIONS=detect_leaks=0 timeout 20 "$SM" -q >"$T/out" 2>"$T/err"
+timeout 20 "$SM" -q >"$T/out" 2>"$T/err"
 echo $? >"$T/rc"
 check root_skips_locked_exit_0 rc_is 0
 check root_skips_locked queued_for "$UB"
 bg_stop "$FL"
-ASAN_OPTIONS=detect_leaks=0 "$SM" -q >"$T/out" 2>"$T/err"
+"$SM" -q >"$T/out" 2>"$T/err"
 check root_delivers_all sh -c "! grep -qs '^uid $UB\$' '$T'/queue/q/*"
 check root_delivers_all_data grep -q 'Subject: from-b' "$(last_msg)/data"
 check received_names_b grep -q "^Received: by .* (relaymail, from userid $UB $B); " "$(last_msg)/data"
