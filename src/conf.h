@@ -107,7 +107,9 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
 int	 conf_finish(struct conf *c, char *err, size_t errlen);
 
 /* The password from password, password_file or password_command, into
- * buf (NUL-terminated). 0, or -1 with err. The caller wipes buf. */
+ * buf (NUL-terminated). 0, or -1 with err. On 0, err holds the first
+ * line password_command wrote to stderr (a warning to log), or "". The
+ * caller wipes buf. */
 int	 conf_password(const struct conf *c, char *buf, size_t buflen,
 	    char *err, size_t errlen);
 

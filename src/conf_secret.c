@@ -48,8 +48,12 @@ conf_password_command(const char *cmd, char *buf, size_t len, char *err,
 	char why[300], diag[300];
 
 	if (cmd_first_line(cmd, buf, len, diag, sizeof(diag), why,
-	    sizeof(why)) == 0)
+	    sizeof(why)) == 0) {
+		if (diag[0] != '\0')	/* a warning, for the log */
+			snprintf(err, errlen, "[relay] password_command: "
+			    "stderr: %s", diag);
 		return 0;
+	}
 	explicit_bzero(buf, len);
 	return util_err(err, errlen, "[relay] password_command: %s%s%s", why,
 	    diag[0] ? ": " : "", diag);
@@ -61,6 +65,8 @@ conf_password(const struct conf *c, char *buf, size_t len, char *err,
     size_t errlen)
 {
 	buf[0] = '\0';
+	if (errlen > 0)
+		err[0] = '\0';
 	if (c->password != NULL) {
 		if (util_strlcpy(buf, c->password, len) >= len) {
 			explicit_bzero(buf, len);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cred.h"
+#include "log.h"
 #include "util.h"
 
 #define CRED_TOKEN_FILE	".oauth-token"
@@ -98,6 +99,8 @@ cred_load(struct cred *c, char *why, size_t len)
 	if (conf_password(c->conf, c->secret, sizeof(c->secret), why,
 	    len) == -1)
 		return -1;
+	if (len > 0 && why[0] != '\0')
+		log_warn("%s", why);
 	c->have = 1;
 	if (cred_is_oauth(c))
 		cred_cache_write(c);

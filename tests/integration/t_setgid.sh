@@ -62,6 +62,7 @@ cat >"$T/pw" <<EOF
 #!/bin/sh
 { grep '^Gid:' /proc/self/status; env; } >"$T/probe/\$(id -u)"
 echo run >>"$T/probe/runs"
+echo "pw: a note" >&2
 cat "$T/secret"
 EOF
 chmod 755 "$T/pw"
@@ -183,6 +184,7 @@ SGEXTRA="[log]
 file = $T/rootlog" sgconf
 msg log2 | as "$UA" a@example.net
 check log_root_file grep -q "queued from uid=$UA " "$T/rootlog"
+check log_command_stderr grep -q "password_command: stderr: pw: a note" "$T/rootlog"
 SGEXTRA="[log]
 file = relaymail.log" sgconf
 msg rel | as "$UA" a@example.net

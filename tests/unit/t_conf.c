@@ -163,6 +163,12 @@ TEST(password_sources)
 	    "'tok\\nx'\n"), 0);
 	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
 	T_STREQ(buf, "tok");
+	T_STREQ(err, "");
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = echo tok; "
+	    "echo expires soon >&2\n"), 0);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
+	T_STREQ(buf, "tok");
+	T_STREQ(err, "[relay] password_command: stderr: expires soon");
 	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = exit 3\n"),
 	    0);
 	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
