@@ -16,6 +16,7 @@
 #include "aliases.h"
 #include "conf.h"
 #include "conf_int.h"
+#include "priv.h"
 #include "relaymail.h"
 #include "util.h"
 
@@ -89,6 +90,10 @@ conf_set_path(struct conf_ctx *x, const char *v, void *field)
 {
 	if (v[0] == '\0' && x->envvar == NULL)
 		return conf_bad(x, "not a path");
+	/* A relative path would follow the caller's working directory,
+	 * which a local user picks (set-group-ID). */
+	if (v[0] != '\0' && v[0] != '/')
+		return conf_bad(x, "must be an absolute path");
 	return conf_set_str(x, v, field);
 }
 
@@ -217,6 +222,27 @@ conf_set_age(struct conf_ctx *x, const char *v, void *field)
 	if (n < 0)
 		return conf_bad(x, CONF_DURATION_WHY, v);
 	*(long *)field = n;
+	return 0;
+}
+
+/* A size in bytes, with an optional K, M or G (powers of 1024); 0 is
+ * allowed (no limit). At most 1 TiB. */
+static int
+conf_set_size(struct conf_ctx *x, const char *v, void *field)
+{
+	char *end;
+	long n, unit = 1;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (end != v && end[0] != '\0' && end[1] == '\0')
+		unit = strchr("kK", *end) ? 1L << 10 : *end == 'M' ? 1L << 20 :
+		    *end == 'G' ? 1L << 30 : 0;
+	if (end == v || errno != 0 || n < 0 || unit == 0 ||
+	    (unit == 1 && *end != '\0') || n > (1L << 40) / unit)
+		return conf_bad(x, "not a size: \"%s\" (e.g. 0, 52428800, "
+		    "50M)", v);
+	*(long *)field = n * unit;
 	return 0;
 }
 
@@ -386,6 +412,8 @@ const struct conf_key conf_keys[] = {
 	{ "relay", "timeout", VAL(conf_set_timeout, timeout), 0 },
 	{ "queue", "dir", STR(conf_set_path, queue_dir), 0 },
 	{ "queue", "max_age", VAL(conf_set_age, max_age), 0 },
+	{ "queue", "failed_max_age", VAL(conf_set_age, failed_max_age), 0 },
+	{ "queue", "max_size", VAL(conf_set_size, max_size), 0 },
 	{ "queue", "bounce", VAL(conf_set_bool, bounce), 0 },
 	{ "queue", "bounce_to", STR(conf_set_str, bounce_to), 0 },
 	{ "message", "domain", STR(conf_set_helo, domain), 0 },
@@ -576,6 +604,8 @@ conf_defaults(struct conf *c)
 	c->timeout = 60;
 	c->queue_dir = strdup(RELAYMAIL_QUEUE);
 	c->max_age = 5L * 86400;
+	c->failed_max_age = 7L * 86400;
+	c->max_size = CONF_MAX_SIZE;
 	c->bounce = 1;
 }
 
@@ -727,15 +757,18 @@ conf_print(const struct conf *c, FILE *fp)
 	if (c->password_file)
 		fprintf(fp, "password_file = %s\n", c->password_file);
 	if (c->password_command)
-		fprintf(fp, "password_command = %s\n", c->password_command);
+		fprintf(fp, "password_command = %s\n", priv_outsider() ?
+		    "********" : c->password_command);
 	fprintf(fp, "auth = %s\nauth_allow_plaintext = %s\n",
 	    conf_auth_names[c->auth],
 	    c->auth_allow_plaintext ? "yes" : "no");
 	if (c->helo)
 		fprintf(fp, "helo = %s\n", c->helo);
 	fprintf(fp, "timeout = %d\n", c->timeout);
-	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\nbounce = %s\n",
-	    c->queue_dir, c->max_age, c->bounce ? "yes" : "no");
+	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\n"
+	    "failed_max_age = %lds\nmax_size = %ld\nbounce = %s\n",
+	    c->queue_dir, c->max_age, c->failed_max_age, c->max_size,
+	    c->bounce ? "yes" : "no");
 	if (c->bounce_to)
 		fprintf(fp, "bounce_to = %s\n", c->bounce_to);
 	fprintf(fp, "\n[message]\n");

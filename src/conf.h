@@ -12,8 +12,9 @@
 #define CONF_HOSTS_MAX		8
 #define CONF_ALIASES_MAX	256
 #define CONF_LINE_MAX		199	/* Debian's inih cuts lines here */
-#define CONF_KEYS_MAX		40	/* entries of conf.c's key table */
+#define CONF_KEYS_MAX		64	/* entries of conf.c's key table */
 #define CONF_FROM_ENV		(-1)	/* set_on[]: set by the environment */
+#define CONF_MAX_SIZE		(50L << 20)	/* [queue] max_size default */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
@@ -62,6 +63,9 @@ struct conf {
 	/* [queue] */
 	char	*queue_dir;		/* RELAYMAIL_QUEUE */
 	long	 max_age;		/* seconds; default 5 days */
+	long	 failed_max_age;	/* failed/ keeps a message; 7 days,
+					 * 0 = for ever */
+	long	 max_size;		/* message bytes; 0 = no limit */
 	int	 bounce;		/* yes */
 	char	*bounce_to;
 
@@ -125,7 +129,9 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
 int	 conf_finish(struct conf *c, char *err, size_t errlen);
 
 /* The password from password, password_file or password_command, into
- * buf (NUL-terminated). 0, or -1 with err. The caller wipes buf. */
+ * buf (NUL-terminated). 0, or -1 with err. On 0, err holds the first
+ * line password_command wrote to stderr (a warning to log), or "". The
+ * caller wipes buf. */
 int	 conf_password(const struct conf *c, char *buf, size_t buflen,
 	    char *err, size_t errlen);
 

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
+#include "cmd.h"
 #include "conf.h"
 #include "util.h"
 
@@ -45,27 +45,18 @@ static int
 conf_password_command(const char *cmd, char *buf, size_t len, char *err,
     size_t errlen)
 {
-	FILE *fp;
-	int r, st;
+	char why[300], diag[300];
 
-	fflush(NULL);
-	if ((fp = popen(cmd, "re")) == NULL)
-		return util_err(err, errlen, "[relay] password_command: %s",
-		    strerror(errno));
-	r = conf_first_line(fp, buf, len);
-	while (r == 0 && fgetc(fp) != EOF)
-		;	/* let the command finish writing */
-	st = pclose(fp);
-	if (st != 0) {
-		explicit_bzero(buf, len);
-		return util_err(err, errlen, "[relay] password_command: "
-		    "exited with status %d", WIFEXITED(st) ?
-		    WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	if (cmd_first_line(cmd, buf, len, diag, sizeof(diag), why,
+	    sizeof(why)) == 0) {
+		if (diag[0] != '\0')	/* a warning, for the log */
+			snprintf(err, errlen, "[relay] password_command: "
+			    "stderr: %s", diag);
+		return 0;
 	}
-	if (r == -1)
-		return util_err(err, errlen, "[relay] password_command: "
-		    "printed nothing");
-	return 0;
+	explicit_bzero(buf, len);
+	return util_err(err, errlen, "[relay] password_command: %s%s%s", why,
+	    diag[0] ? ": " : "", diag);
 }
 
 /* see conf.h */
@@ -74,6 +65,8 @@ conf_password(const struct conf *c, char *buf, size_t len, char *err,
     size_t errlen)
 {
 	buf[0] = '\0';
+	if (errlen > 0)
+		err[0] = '\0';
 	if (c->password != NULL) {
 		if (util_strlcpy(buf, c->password, len) >= len) {
 			explicit_bzero(buf, len);

@@ -1,17 +1,21 @@
 /* relaymail: the secret that AUTH sends. ISC licence, see LICENSE.
- * The token cache is "EXPIRY\nTOKEN\n" in DIR/.oauth-token, written and
- * read through spool.c; a token the server refuses is dropped at once.
+ * The token cache is "EXPIRY\nTOKEN\n" in DIR/.oauth-token, as shared
+ * as the queue (0640 in a group queue), written atomically and read
+ * through spool_own.c; a token the server refuses is dropped at once.
  * Every buffer that held a secret is wiped before it goes out of scope. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cred.h"
+#include "log.h"
 #include "oauth.h"
 #include "util.h"
 
 #define CRED_TOKEN_FILE	".oauth-token"
+
 
 /* see cred.h */
 void
@@ -22,13 +26,16 @@ cred_init(struct cred *c, const struct conf *conf, struct spool *spool)
 	c->spool = spool;
 }
 
-/* A token from password_command is cached; a password never is. */
+/* A token from password_command is cached; a password never is, and
+ * nothing is cached in a private spool (it is removed after one message,
+ * and lives in /tmp). */
 static int
 cred_is_oauth(const struct cred *c)
 {
 	const struct conf *conf = c->conf;
 
-	return c->spool != NULL && conf->password_command != NULL &&
+	return c->spool != NULL && !c->spool->private &&
+	    conf->password_command != NULL &&
 	    (conf->auth == CONF_AUTH_XOAUTH2 ||
 	    conf->auth == CONF_AUTH_OAUTHBEARER);
 }
@@ -52,6 +59,7 @@ cred_cache_read(struct cred *c)
 	return r;
 }
 
+
 static void
 cred_cache_write(struct cred *c)
 {
@@ -62,7 +70,7 @@ cred_cache_write(struct cred *c)
 	    (long long)time(NULL) + CRED_TOKEN_S, c->secret);
 	if (n > 0 && (size_t)n < sizeof(buf))
 		spool_private_write(c->spool, CRED_TOKEN_FILE, buf, (size_t)n,
-		    0600);
+		    spool_private_mode(c->spool));
 	explicit_bzero(buf, sizeof(buf));
 }
 
@@ -116,6 +124,8 @@ cred_load(struct cred *c, char *why, size_t len)
 	if (conf_password(c->conf, c->secret, sizeof(c->secret), why,
 	    len) == -1)
 		return -1;
+	if (len > 0 && why[0] != '\0')
+		log_warn("%s", why);
 	c->have = 1;
 	if (cred_is_oauth(c))
 		cred_cache_write(c);

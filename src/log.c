@@ -1,10 +1,16 @@
 /* relaymail: where words go. ISC licence, see LICENSE.
  * syslog is opened lazily, on the first line logged, so a run that has
- * nothing to say costs nothing. Lines are cut, never split, at 1 KB. */
+ * nothing to say costs nothing. Lines are cut, never split, at 1 KB.
+ * Set-group-ID, the [log] file is written only when it already exists,
+ * is a regular file owned by root with one link, and its last component
+ * is no symbolic link: a user can name or plant nothing we would open. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,22 +40,52 @@ log_is_verbose(void)
 	return verbose;
 }
 
-/* [log] file gets the line. "/dev/stderr" is descriptor 2 as it is:
- * reopening it fails for a user who does not own the pipe behind it, as
- * in a container running as a non-root uid. */
-static void
-log_to_file(const char *line)
+/* The [log] file opened for one line, or -1. Never created when the
+ * process holds a group or user its caller does not. */
+static int
+log_file_open(void)
 {
-	int err = strcmp(logfile, "/dev/stderr") == 0;
-	FILE *fp = err ? stderr : fopen(logfile, "ae");
-	char when[64];
+	int privileged = getegid() != getgid() || geteuid() != getuid();
+	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
+	struct stat st;
+	int fd;
 
-	if (fp == NULL)
+	if (logfile == NULL || logfile[0] != '/')
+		return -1;
+	if (!privileged)
+		return open(logfile, flags | O_CREAT, 0640);
+	/* O_NONBLOCK: a FIFO planted by a user must not stall us. */
+	if ((fd = open(logfile, flags | O_NONBLOCK)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    st.st_nlink != 1) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+log_file_write(const char *line)
+{
+	char buf[1200], when[64];
+	int fd, n;
+
+	/* "/dev/stderr" is descriptor 2 as it is: reopening it fails for a
+	 * user who does not own the pipe behind it (a container's uid). */
+	if (logfile != NULL && strcmp(logfile, "/dev/stderr") == 0)
+		fd = dup(2);
+	else
+		fd = log_file_open();
+	if (fd == -1)
 		return;
 	util_date(when, sizeof(when), time(NULL));
-	fprintf(fp, "%s relaymail[%ld]: %s\n", when, (long)getpid(), line);
-	if (!err)
-		fclose(fp);
+	n = snprintf(buf, sizeof(buf), "%s relaymail[%ld]: %s\n", when,
+	    (long)getpid(), line);
+	if (n > 0 && (size_t)n < sizeof(buf))
+		(void)!write(fd, buf, (size_t)n);	/* one append */
+	close(fd);
 }
 
 /* One finished line to syslog, the log file and (to_stderr) stderr. */
@@ -61,8 +97,7 @@ log_write(int prio, int to_stderr, const char *line)
 		opened = 1;
 	}
 	syslog(prio, "%s", line);
-	if (logfile != NULL)
-		log_to_file(line);
+	log_file_write(line);
 	if (to_stderr || all_to_stderr)
 		fprintf(stderr, "sendmail: %s\n", line);
 }

@@ -3,7 +3,6 @@
  * mode hands over to its module (submit, relay, mailq, bsmtp, probe).
  * Exit statuses come from policy.c's table and are returned only here.
  * Silent on success, queued included. */
-#define _GNU_SOURCE	/* setresgid, getresgid */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +25,7 @@
 #include "mailq.h"
 #include "oauth.h"
 #include "policy.h"
+#include "priv.h"
 #include "probe.h"
 #include "relay.h"
 #include "relaymail.h"
@@ -186,8 +186,10 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 		log_error("queue: %s", err);
 		return EX_CANTCREAT;
 	}
-	spool_clean_tmp(&s, 60);
-	admin_expire(&s, ADMIN_FAILED_MAX_AGE_S);
+	if (!priv_outsider()) {	/* a user touches only its own files */
+		spool_clean_tmp(&s, 60);
+		admin_expire(&s, conf->failed_max_age);
+	}
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
 	do {
@@ -272,30 +274,29 @@ env_has_config(void)
 static int
 main_privileges(const struct cli *cli)
 {
-	gid_t g = getgid(), rg, eg, sg;
-	uid_t u = getuid(), ru, eu, su;
+	char err[300];
+	int had_config;
 
-	if (getegid() == g && geteuid() == u)
+	if (!priv_elevated())
 		return 0;
 	if (cli->conf_path != NULL) {
-		/* All three ids, so that no later setegid() takes the group
-		 * back in a process that parses what the user chose. */
-		if (setresgid(g, g, g) == -1 || setresuid(u, u, u) == -1 ||
-		    getresgid(&rg, &eg, &sg) == -1 ||
-		    getresuid(&ru, &eu, &su) == -1 || rg != g || eg != g ||
-		    sg != g || ru != u || eu != u || su != u) {
-			log_error("-C: cannot drop privileges");
+		/* Before the file is read or a byte comes from the network:
+		 * the user picked both, so no parser runs with the group. */
+		if (priv_drop(err, sizeof(err)) == -1) {
+			log_error("-C: %s", err);
 			return -1;
 		}
 		return 0;
 	}
 	/* Nothing from the caller's environment may steer what runs with
-	 * the group (password_command). */
-	if (env_has_config())
-		log_warning("RELAYMAIL_* variables ignored: running set-group-ID "
-		    "(use -C, which drops the group)");
+	 * the group (password_command, TZ, locales): cleared before any
+	 * other work, the warning included. */
+	had_config = env_has_config();
 	clearenv();
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	if (had_config)
+		log_warning("RELAYMAIL_* variables ignored: running set-group-ID "
+		    "(use -C, which drops the group)");
 	return 1;
 }
 

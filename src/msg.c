@@ -502,6 +502,8 @@ msg_begin(int out, const struct msg_opts *o, struct msg_info *info,
 	m->first = 1;
 	m->in_header = 1;
 	hdr_init(&m->h);
+	if (o->trace != NULL)	/* RFC 5322 3.6.7: trace fields on top */
+		msg_emit_line(m, o->trace, strlen(o->trace));
 	return m;
 }
 

@@ -31,6 +31,7 @@ struct msg_opts {
 	int	 rewrite_local;	/* only when From: holds a bare local name */
 	const char *qualify;	/* [message] domain for header addresses */
 	const struct conf *aliases;	/* [aliases] for To/Cc, or NULL */
+	const char *trace;	/* a header field (no CRLF) written first */
 };
 
 struct msg_info {

@@ -1,9 +1,10 @@
 /* relaymail: OAuth 2.0 access tokens. ISC licence, see LICENSE.
  * The token endpoint's form POST and JSON reply, the grants that get an
  * access token, its cache in the queue directory ("EXPIRY\nID\nTOKEN\n",
- * 0640, written through spool.c), and the refresh token file, replaced
- * atomically when the provider rotates it and before the new access
- * token is used. Every buffer that held a secret is wiped. */
+ * as shared as the queue, written through spool.c), and the refresh
+ * token file, replaced atomically when the provider rotates it and
+ * before the new access token is used. Every buffer that held a secret
+ * is wiped. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -248,7 +249,7 @@ oauth_cache_write(struct spool *s, const char *id, const char *tok,
 	    id, tok);
 	if (n > 0 && (size_t)n < sizeof(buf))
 		spool_private_write(s, OAUTH_CACHE_FILE, buf, (size_t)n,
-		    OAUTH_CACHE_MODE);
+		    spool_private_mode(s));
 	explicit_bzero(buf, sizeof(buf));
 }
 

@@ -20,7 +20,6 @@
 #define OAUTH_MARGIN_S		60	/* renew this long before expiry */
 #define OAUTH_TIMEOUT_S		30	/* one exchange with the endpoint */
 #define OAUTH_CACHE_FILE	".oauth-access"
-#define OAUTH_CACHE_MODE	0640	/* the queue group may send too */
 
 /* The endpoints and scope the settings imply (the provider's presets
  * unless token_url, device_url or scope are set). scope "" sends none. */

@@ -12,6 +12,7 @@
 #include "bounce.h"
 #include "log.h"
 #include "policy.h"
+#include "priv.h"
 #include "relay.h"
 #include "util.h"
 
@@ -351,6 +352,21 @@ struct relay_flush_state {
 	int	 tried;
 };
 
+/* A local user outside the queue group delivers only what it submitted:
+ * the file's owner is checked before the lock (so such a run never holds
+ * another user's message), the envelope's uid after it. */
+static int
+relay_mine(struct relay *r, const char *id, const struct spool_msg *m)
+{
+	uid_t owner;
+
+	if (!priv_outsider())
+		return 1;
+	if (m != NULL)
+		return m->uid == getuid();
+	return spool_owner(r->spool, id, &owner) == 0 && owner == getuid();
+}
+
 static int
 relay_contains(const char *s, const char *sub)
 {
@@ -393,6 +409,8 @@ relay_flush_one(void *arg, const char *id)
 
 	if (f->deadline != 0 && conn_now_ms() >= f->deadline)
 		return 1;
+	if (!relay_mine(f->r, id, NULL))
+		return 0;
 	r = spool_load(f->r->spool, id, 0, &m, err, sizeof(err));
 	if (r == 1)
 		return 0;	/* someone else has it */
@@ -409,8 +427,8 @@ relay_flush_one(void *arg, const char *id)
 		spool_set_aside(f->r->spool, id);
 		return 0;
 	}
-	if (f->r->filter != NULL ? relay_wanted(f->r->filter, &m) :
-	    f->all || m.next_try <= time(NULL)) {
+	if ((f->r->filter != NULL ? relay_wanted(f->r->filter, &m) :
+	    f->all || m.next_try <= time(NULL)) && relay_mine(f->r, id, &m)) {
 		relay_message(f->r, &m, &rep);
 		f->tried++;
 	}

@@ -102,7 +102,10 @@ spool_open_private(struct spool *s, const char *base, char *dir,
 		return util_err(err, errlen, "%s: name too long", base);
 	if (mkdtemp(dir) == NULL)
 		return util_err(err, errlen, "%s: %s", dir, strerror(errno));
-	return spool_open(s, dir, 1, err, errlen);
+	if (spool_open(s, dir, 1, err, errlen) == -1)
+		return -1;
+	s->private = 1;
+	return 0;
 }
 
 /* see spool.h */
@@ -139,6 +142,7 @@ msg_reset(struct spool_msg *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
+	m->uid = SPOOL_UID_UNKNOWN;
 }
 
 /* An unnamed file in tmp/ (Linux O_TMPFILE): a writer killed before the
@@ -200,6 +204,7 @@ spool_create(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 	/* Locked before it is ever visible in q/: no flusher can take it. */
 	flock(m->fd, LOCK_EX);
 	m->arrival = tv.tv_sec;
+	m->uid = getuid();
 	return 0;
 }
 
@@ -418,57 +423,6 @@ spool_set_aside(struct spool *s, const char *id)
 	fsync(s->failfd);
 	fsync(s->qfd);
 	return 0;
-}
-
-/* see spool.h */
-ssize_t
-spool_private_read(struct spool *s, const char *name, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	if (len == 0)
-		return -1;
-	fd = openat(s->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
-
-/* see spool.h */
-int
-spool_private_write(struct spool *s, const char *name, const void *buf,
-    size_t len, mode_t mode)
-{
-	char tmp[256];
-	int fd, r = -1;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", name) >= sizeof(tmp))
-		return -1;
-	unlinkat(s->fd, tmp, 0);
-	fd = openat(s->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, mode);
-	if (fd == -1)
-		return -1;
-	if (spool_write_all(fd, buf, len) == 0 && fsync(fd) == 0 &&
-	    renameat(s->fd, tmp, s->fd, name) == 0)
-		r = 0;
-	close(fd);
-	if (r == -1)
-		unlinkat(s->fd, tmp, 0);
-	return r;
-}
-
-/* see spool.h */
-void
-spool_private_remove(struct spool *s, const char *name)
-{
-	unlinkat(s->fd, name, 0);
 }
 
 /* see spool.h */

@@ -18,6 +18,7 @@
 #define SPOOL_RCPT_MAX	1000
 /* A refused recipient's reply as kept in ID.st: one line, cut to fit. */
 #define SPOOL_REPLY_MAX	256
+#define SPOOL_UID_UNKNOWN ((uid_t)-1)	/* a queue file from before "uid" */
 
 struct spool {
 	char	 dir[512];
@@ -25,6 +26,7 @@ struct spool {
 	int	 qfd;		/* DIR/q */
 	int	 tmpfd;		/* DIR/tmp */
 	int	 failfd;	/* DIR/failed */
+	int	 private;	/* spool_open_private's: for one message */
 };
 
 /* One message. It owns its envelope: the setters below copy what they
@@ -45,6 +47,7 @@ struct spool_msg {
 						 * set by spool_refuse() */
 	int	 damaged;	/* spool_load: the file cannot be parsed */
 	time_t	 arrival;
+	uid_t	 uid;		/* who submitted it (envelope "uid N") */
 	int	 eightbit, utf8;
 	char	*notify, *ret, *envid;
 	off_t	 body_len;	/* the message bytes at offset 0 */
@@ -120,14 +123,21 @@ int	 spool_fail(struct spool *, struct spool_msg *m, const char *reason);
 int	 spool_set_aside(struct spool *, const char *id);
 
 /* Small private files at the top of the queue directory (a token
- * cache): read up to len-1 bytes into buf, NUL-terminated; the length or
- * -1. Write replaces the file atomically (a new file, fsync, rename) with
- * mode (under the umask). Never follows a link. Remove deletes it. */
+ * cache), in spool_own.c: read up to len-1 bytes into buf,
+ * NUL-terminated; the length or -1. Write replaces the file atomically (a
+ * new file named for this process, fsync, rename) with exactly mode.
+ * Never follows a link. Remove deletes it. */
 ssize_t	 spool_private_read(struct spool *, const char *name, char *buf,
 	    size_t len);
 int	 spool_private_write(struct spool *, const char *name, const void *buf,
 	    size_t len, mode_t mode);
 void	 spool_private_remove(struct spool *, const char *name);
+/* The mode for such a file: 0640 in a group queue (2770), else 0600. */
+mode_t	 spool_private_mode(struct spool *);
+
+/* The owner of q/ID as the file system records it (the user whose
+ * process created it), read without opening or locking it. 0 or -1. */
+int	 spool_owner(struct spool *, const char *id, uid_t *uid);
 
 /* Unlocks and frees what spool_load/create and the setters allocated. */
 void	 spool_release(struct spool_msg *m);

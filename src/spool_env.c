@@ -156,6 +156,19 @@ spool_env_rcpt(struct spool_msg *m, const char *line, off_t off)
 	return 1;
 }
 
+/* "uid N": the submitting user; -1 or junk: unknown. */
+static uid_t
+spool_parse_uid(const char *v)
+{
+	char *end;
+	long long n = strtoll(v, &end, 10);
+
+	if (end == v || *end != '\0' || n < 0 ||
+	    n >= (long long)SPOOL_UID_UNKNOWN)
+		return SPOOL_UID_UNKNOWN;
+	return (uid_t)n;
+}
+
 /* see spool_env.h */
 int
 spool_env_parse(struct spool_msg *m, char *env, off_t base, char *err,
@@ -191,6 +204,8 @@ spool_env_parse(struct spool_msg *m, char *env, off_t base, char *err,
 			m->eightbit = atoi(line + 5) != 0;
 		else if (strncmp(line, "utf8 ", 5) == 0)
 			m->utf8 = atoi(line + 5) != 0;
+		else if (strncmp(line, "uid ", 4) == 0)
+			m->uid = spool_parse_uid(line + 4);
 	}
 	if (m->from == NULL || m->nrcpts == 0)
 		return util_err(err, errlen, "damaged queue file: no %s",
@@ -231,7 +246,8 @@ spool_env_write(struct spool_msg *m)
 	if (lseek(m->fd, off, SEEK_SET) == -1 ||
 	    spool_env_line(m, &off, "from <%s>\narrival %lld\n8bit %d\n"
 	    "utf8 %d\n", m->from, (long long)m->arrival, m->eightbit,
-	    m->utf8) == -1)
+	    m->utf8) == -1 || spool_env_line(m, &off, "uid %lld\n", m->uid ==
+	    SPOOL_UID_UNKNOWN ? -1LL : (long long)m->uid) == -1)
 		return -1;
 	for (i = 0; i < m->nrcpts; i++) {
 		int st = m->rcpt_done[i] >= 0 && m->rcpt_done[i] <= 2 ?

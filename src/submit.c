@@ -3,11 +3,13 @@
  * configuration and the caller's flags, so the command line and -bs can
  * never write different bytes for the same input. Nothing is durable
  * before submit_commit returns 0; after it, nothing is lost. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -106,6 +108,29 @@ submit_fullname(struct submit *s, const char *given)
 	return s->fullname[0] ? s->fullname : NULL;
 }
 
+/* The trace of who submitted it, as Postfix and dma write one:
+ * "Received: by HOST (relaymail, from userid 1000 alice); DATE". The
+ * login comes from the password file; only name characters are kept. */
+static const char *
+submit_trace(struct submit *s)
+{
+	char login[64] = "", date[64];
+	struct passwd *pw = getpwuid(getuid());
+	size_t i, n = 0;
+
+	for (i = 0; pw != NULL && pw->pw_name[i] != '\0' &&
+	    n < sizeof(login) - 1; i++)
+		if (isalnum((unsigned char)pw->pw_name[i]) ||
+		    strchr("._-", pw->pw_name[i]) != NULL)
+			login[n++] = pw->pw_name[i];
+	login[n] = '\0';
+	util_date(date, sizeof(date), time(NULL));
+	snprintf(s->trace, sizeof(s->trace), "Received: by %.255s (relaymail, "
+	    "from userid %lu%s%s); %s", util_hostname(),
+	    (unsigned long)getuid(), n ? " " : "", login, date);
+	return s->trace;
+}
+
 /* What the copier does, from the settings and the caller's flags. */
 static void
 submit_msg_opts(struct submit *s)
@@ -122,6 +147,7 @@ submit_msg_opts(struct submit *s)
 	o->domain = conf->domain ? conf->domain : util_hostname();
 	o->qualify = conf->domain;
 	o->aliases = conf->naliases > 0 ? conf : NULL;
+	o->trace = submit_trace(s);
 	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
 		o->rewrite_from = conf->from;
 		o->rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;
@@ -142,6 +168,7 @@ submit_data(struct submit *s, const struct submit_opts *opts)
 	if (spool_create(s->spool, &s->msg, err, sizeof(err)) == -1)
 		return submit_fail(s, ERR_QUEUE, "queue: %s", err);
 	s->writing = 1;
+	s->fed = 0;
 	submit_msg_opts(s);
 	memset(&s->info, 0, sizeof(s->info));
 	s->info.to = &s->hdr_to;
@@ -153,11 +180,28 @@ submit_data(struct submit *s, const struct submit_opts *opts)
 	return 0;
 }
 
+/* [queue] max_size, counted on the bytes given while they are copied:
+ * a larger message is refused before the rest is read, nothing kept. */
+static int
+submit_too_big(struct submit *s, size_t len)
+{
+	long max = s->conf->max_size;
+
+	s->fed += (long long)len;
+	if (max <= 0 || s->fed <= max || s->class != ERR_NONE)
+		return s->class == ERR_QUEUE;
+	submit_fail(s, ERR_QUEUE, "message larger than [queue] max_size "
+	    "(%ld bytes): not queued", max);
+	return 1;
+}
+
 /* see submit.h */
 int
 submit_feed(struct submit *s, const void *buf, size_t len)
 {
 	if (s->copier == NULL)
+		return -1;
+	if (submit_too_big(s, len))
 		return -1;
 	return msg_feed(s->copier, buf, len);
 }
@@ -256,6 +300,9 @@ submit_commit(struct submit *s)
 	if (spool_commit(s->spool, &s->msg, err, sizeof(err)) == -1)
 		return submit_fail(s, ERR_IO, "queue: %s", err);
 	s->committed = 1;
+	log_info("id=%s: queued from uid=%lu size=%lld nrcpt=%d", s->msg.id,
+	    (unsigned long)getuid(), (long long)s->msg.body_len,
+	    s->msg.nrcpts);
 	return 0;
 }
 

@@ -36,6 +36,8 @@ struct submit {
 	struct rcpts hdr_to, hdr_resent;	/* -t */
 	char	 sender[ADDR_MAX + 1];
 	char	 fullname[256];
+	char	 trace[512];	/* Received: naming the submitting user */
+	long long fed;		/* message bytes given, for max_size */
 	int	 has_sender;
 	int	 writing;	/* msg is open in the spool, not committed */
 	int	 committed;	/* msg is durable in q/ */

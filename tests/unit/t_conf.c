@@ -164,10 +164,52 @@ TEST(password_sources)
 	    "'tok\\nx'\n"), 0);
 	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
 	T_STREQ(buf, "tok");
+	T_STREQ(err, "");
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = echo tok; "
+	    "echo expires soon >&2\n"), 0);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
+	T_STREQ(buf, "tok");
+	T_STREQ(err, "[relay] password_command: stderr: expires soon");
 	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = exit 3\n"),
 	    0);
 	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
 	T_OK(strstr(err, "status 3") != NULL);
+	/* its stderr is part of the reason; its stdout never is */
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = echo "
+	    "s3cret; echo no-token >&2; exit 2\n"), 0);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
+	T_STREQ(err, "[relay] password_command: exited with status 2: "
+	    "no-token");
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = head -c "
+	    "100000 /dev/zero\n"), 0);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
+	T_OK(strstr(err, "more than 65536 bytes") != NULL);
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = true\n"),
+	    0);
+	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
+	T_OK(strstr(err, "printed nothing") != NULL);
+}
+
+TEST(paths_absolute_and_sizes)
+{
+	T_EQ(load("[relay]\nhost = h\ntls_ca_file = ca.pem\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] tls_ca_file: must be an absolute "
+	    "path");
+	T_EQ(load("[relay]\nhost = h\n[log]\nfile = ./log\n"), -1);
+	T_STREQ(err, "x.conf:4: [log] file: must be an absolute path");
+	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_file = pw\n"), -1);
+	T_EQ(load("[relay]\nhost = h\n"), 0);
+	T_EQ(c.max_size, 50L << 20);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_size = 0\n"), 0);
+	T_EQ(c.max_size, 0);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_size = 10M\n"), 0);
+	T_EQ(c.max_size, 10L << 20);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_size = 2k\n"), 0);
+	T_EQ(c.max_size, 2048);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_size = 5X\n"), -1);
+	T_STREQ(err, "x.conf:4: [queue] max_size: not a size: \"5X\" (e.g. 0, "
+	    "52428800, 50M)");
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_size = -1\n"), -1);
 }
 
 TEST(environment)
@@ -338,6 +380,7 @@ TEST_MAIN("t_conf", {
 	RUN(cross_key_rules);
 	RUN(pins_aliases_message);
 	RUN(password_sources);
+	RUN(paths_absolute_and_sizes);
 	RUN(environment);
 	RUN(user_needs_a_password);
 	RUN(cross_key_errors_name_the_line);

@@ -14,6 +14,7 @@ static size_t out_len;
 static struct rcpts to, resent;
 static struct msg_info info;
 static char err[300];
+static const char *trace;	/* msg_opts.trace for the next copy */
 
 static int
 copy(const char *in, size_t len, int dots, int t)
@@ -35,6 +36,7 @@ copy(const char *in, size_t len, int dots, int t)
 	o.sender = "alice@example.org";
 	o.msgid = "ID1";
 	o.domain = "example.org";
+	o.trace = trace;
 	rcpts_free(&to);
 	rcpts_free(&resent);
 	rcpts_init(&to, NULL);
@@ -119,6 +121,18 @@ TEST(resent_headers)
 	T_STREQ(resent.v[0], "r@x");
 }
 
+TEST(trace_field_first)
+{
+	trace = "Received: by h (relaymail, from userid 7 bob); d";
+	/* first even before a leading mbox line, and counted in the size */
+	T_EQ(COPY("From bob Mon Jan  1 00:00:00 2024\n" FULL "\nb\n", 1, 0),
+	    0);
+	trace = NULL;
+	T_STREQ(out, "Received: by h (relaymail, from userid 7 bob); d\r\n"
+	    FULL "\r\nb\r\n");
+	T_EQ(info.size, (long long)out_len);
+}
+
 TEST(mbox_from_line_dropped)
 {
 	T_EQ(COPY("From alice@x Mon Jan  1 00:00:00 2024\n" FULL "\nb\n", 1,
@@ -193,6 +207,7 @@ TEST(giant_field_is_an_error)
 
 TEST_MAIN("t_msg", {
 	RUN(crlf_everywhere);
+	RUN(trace_field_first);
 	RUN(lone_dot_ends_without_i);
 	RUN(missing_headers_added);
 	RUN(no_header_at_all);

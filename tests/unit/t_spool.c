@@ -197,6 +197,7 @@ TEST(envelope_is_owned)
 	struct spool_msg m, l;
 	char from[] = "first@x", rcpt[] = "r@y";
 	char id[SPOOL_ID_MAX];
+	uid_t owner;
 
 	T_EQ(spool_create(&s, &m, err, sizeof(err)), 0);
 	T_EQ(write(m.fd, "x\r\n", 3), 3);
@@ -215,6 +216,10 @@ TEST(envelope_is_owned)
 	T_STREQ(l.notify, "SUCCESS");
 	T_STREQ(l.ret, "HDRS");
 	T_OK(l.envid == NULL);
+	T_EQ(l.uid, getuid());	/* the envelope's "uid N" */
+	T_EQ(spool_owner(&s, id, &owner), 0);
+	T_EQ(owner, getuid());
+	T_EQ(spool_owner(&s, "nosuch", &owner), -1);
 	T_EQ(spool_add_rcpt(&l, "bad\r\nrcpt <x@y>", err, sizeof(err)), -1);
 	spool_done(&s, &l);
 	spool_release(&l);
@@ -238,6 +243,10 @@ TEST(set_aside_and_private_files)
 	T_STREQ(buf, "hello\n");
 	T_EQ(fstatat(s.fd, ".t", &st, 0), 0);
 	T_EQ(st.st_mode & 0777, 0600);
+	/* the mode asked for, whatever the umask */
+	T_EQ(spool_private_write(&s, ".t", "again\n", 6, 0640), 0);
+	T_EQ(fstatat(s.fd, ".t", &st, 0), 0);
+	T_EQ(st.st_mode & 0777, 0640);
 	spool_private_remove(&s, ".t");
 	T_EQ(spool_private_read(&s, ".t", buf, sizeof(buf)), -1);
 	/* a planted link is never followed */

@@ -1,0 +1,210 @@
+/* relaymail: running password_command. ISC licence, see LICENSE.
+ * fork, set up the child's descriptors, ids and environment, execve
+ * /bin/sh; the parent polls both pipes until EOF or the deadline, keeps
+ * the first line of each, and reaps the child whatever happens. */
+#define _GNU_SOURCE	/* setresgid, pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conn.h"
+#include "priv.h"
+#include "util.h"
+
+extern char **environ;
+
+struct cmd_run {
+	char	 out[CMD_OUT_MAX];
+	size_t	 outn;
+	char	 diag[512];
+	size_t	 diagn;
+	int	 toomuch;
+};
+
+/* Closes every descriptor from fd up: the caller may have left some
+ * open for us, and the command is not theirs to hand them to. */
+static void
+cmd_close_from(int fd)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)fd, ~0U, 0) == 0)
+		return;
+#endif
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (; fd < max; fd++)
+		close(fd);
+}
+
+/* The child: never returns. */
+static void
+cmd_child(const char *cmd, int outfd, int errfd)
+{
+	static char *const fixed_env[] = { "PATH=" CMD_PATH, "HOME=/",
+	    "SHELL=/bin/sh", "LC_ALL=C", NULL };
+	char *argv[] = { "sh", "-p", "-c", (char *)cmd, NULL };
+	char *const *envp = environ;
+	int null = open("/dev/null", O_RDONLY);
+	gid_t eg = getegid();
+
+	if (null == -1 || dup2(null, 0) == -1 || dup2(outfd, 1) == -1 ||
+	    dup2(errfd, 2) == -1)
+		_exit(126);
+	cmd_close_from(3);
+	if (priv_elevated()) {
+		/* The group as all three ids: a shell or script the command
+		 * starts would otherwise drop it. */
+		if (setresgid(eg, eg, eg) == -1)
+			_exit(126);
+		envp = fixed_env;
+	}
+	if (chdir("/") == -1)
+		_exit(126);
+	signal(SIGPIPE, SIG_DFL);
+	execve("/bin/sh", argv, envp);
+	_exit(127);
+}
+
+/* Reads what is ready on fd into the run; 0 at EOF, else 1. */
+static int
+cmd_drain(struct cmd_run *r, int fd, int is_out)
+{
+	char junk[4096];
+	char *p = junk;
+	size_t room = sizeof(junk);
+	ssize_t n;
+
+	if (is_out && r->outn < sizeof(r->out) - 1) {
+		p = r->out + r->outn;
+		room = sizeof(r->out) - 1 - r->outn;
+	} else if (!is_out && r->diagn < sizeof(r->diag) - 1) {
+		p = r->diag + r->diagn;
+		room = sizeof(r->diag) - 1 - r->diagn;
+	}
+	n = read(fd, p, room);
+	if (n == -1)
+		return errno == EINTR || errno == EAGAIN ? 1 : 0;
+	if (n == 0)
+		return 0;
+	if (p == junk) {
+		if (is_out)
+			r->toomuch = 1;	/* over CMD_OUT_MAX: stop here */
+		explicit_bzero(junk, sizeof(junk));
+	} else if (is_out)
+		r->outn += (size_t)n;
+	else
+		r->diagn += (size_t)n;
+	return !r->toomuch;
+}
+
+/* Polls both pipes until both reach EOF; 0, or -1 on the deadline. */
+static int
+cmd_collect(struct cmd_run *r, int outfd, int errfd)
+{
+	struct pollfd p[2] = { { outfd, POLLIN, 0 }, { errfd, POLLIN, 0 } };
+	int64_t end = conn_now_ms() + CMD_TIMEOUT_S * 1000;
+	int i, open = 2;
+
+	while (open > 0 && !r->toomuch) {
+		int64_t left = end - conn_now_ms();
+		if (left <= 0)
+			return -1;
+		if (poll(p, 2, (int)left) == -1 && errno != EINTR)
+			return -1;
+		for (i = 0; i < 2; i++) {
+			if (p[i].fd == -1 || p[i].revents == 0)
+				continue;
+			if (cmd_drain(r, p[i].fd, i == 0) == 0) {
+				p[i].fd = -1;
+				open--;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The status in words, or NULL for a clean exit 0. */
+static const char *
+cmd_status(int st, char *buf, size_t len)
+{
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return NULL;
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
+	else
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(st));
+	return buf;
+}
+
+/* see cmd.h */
+int
+cmd_first_line(const char *cmd, char *out, size_t outlen, char *diag,
+    size_t diaglen, char *err, size_t errlen)
+{
+	struct cmd_run r;
+	int op[2], ep[2], st = 0, timedout, rv = -1;
+	char why[64];
+	const char *bad;
+	size_t len;
+	pid_t pid;
+
+	memset(&r, 0, sizeof(r));
+	out[0] = diag[0] = '\0';
+	if (pipe2(op, O_CLOEXEC) == -1)
+		return util_err(err, errlen, "pipe: %s", strerror(errno));
+	if (pipe2(ep, O_CLOEXEC) == -1) {
+		close(op[0]);
+		close(op[1]);
+		return util_err(err, errlen, "pipe: %s", strerror(errno));
+	}
+	fflush(NULL);
+	if ((pid = fork()) == 0)
+		cmd_child(cmd, op[1], ep[1]);
+	close(op[1]);
+	close(ep[1]);
+	if (pid == -1) {
+		util_err(err, errlen, "fork: %s", strerror(errno));
+		goto done;
+	}
+	timedout = cmd_collect(&r, op[0], ep[0]) == -1;
+	if (timedout || r.toomuch)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	r.diag[r.diagn] = '\0';
+	r.diag[strcspn(r.diag, "\r\n")] = '\0';
+	util_strlcpy(diag, r.diag, diaglen);
+	r.out[r.outn] = '\0';
+	len = strcspn(r.out, "\r\n");
+	if (timedout)
+		util_err(err, errlen, "timed out after %d s", CMD_TIMEOUT_S);
+	else if (r.toomuch)
+		util_err(err, errlen, "printed more than %d bytes",
+		    CMD_OUT_MAX);
+	else if ((bad = cmd_status(st, why, sizeof(why))) != NULL)
+		util_err(err, errlen, "%s", bad);
+	else if (len == 0)
+		util_err(err, errlen, "printed nothing");
+	else if (len >= outlen)
+		util_err(err, errlen, "first line longer than %zu bytes",
+		    outlen - 1);
+	else {
+		memcpy(out, r.out, len);
+		out[len] = '\0';
+		rv = 0;
+	}
+done:
+	explicit_bzero(&r, sizeof(r));
+	close(op[0]);
+	close(ep[0]);
+	return rv;
+}
