@@ -22,6 +22,24 @@ quota() {
 	check "${name}_text_kept" grep -q -e "$text" "$T/mailq"
 }
 
+# queue_down N: N messages queued while nothing listens.
+queue_down() {
+	rm -rf "$T/queue"
+	write_conf port=1
+	_i=0
+	while [ $_i -lt "$1" ]; do
+		printf 'Subject: q%s\n\nbody\n' $_i |
+		    send -f a@example.org b@example.net
+		_i=$((_i + 1))
+	done
+}
+
+# queue_run: one `sendmail -q`, its status in $T/rc.
+queue_run() {
+	"$SENDMAIL" -C "$T/conf" -q >"$T/out" 2>"$T/err"
+	echo $? >"$T/rc"
+}
+
 quota gmail_daily_mail 'mail 550 5.4.5 Daily user sending limit exceeded.' \
     'Daily user sending limit'
 quota gmail_daily_rcpt 'rcpt 550 5.4.5 Daily user sending limit exceeded.' \
@@ -45,15 +63,10 @@ quota any_4xx 'rcpt 451 4.7.1 try later' 'try later'
 # The same 5.4.5 in a queue run: deferred, no bounce to the sender, and
 # the run stops there (the next messages would meet the same limit).
 printf 'mail 550 5.4.5 Daily user sending limit exceeded.\n' >"$T/script"
-rm -rf "$T/queue"
-write_conf port=1
-for i in 1 2 3; do
-	printf 'Subject: q%s\n\nbody\n' $i | send -f a@example.org b@example.net
-done
+queue_down 3
 start_host -s "$T/script"
 write_conf
-"$SENDMAIL" -C "$T/conf" -q >"$T/out" 2>"$T/err"
-echo $? >"$T/rc"
+queue_run
 check quota_run_exit_0 rc_is 0
 check quota_run_all_queued [ "$(queued)" -eq 3 ]
 check quota_run_no_bounce [ "$(failed)" -eq 0 ]
@@ -71,17 +84,10 @@ check sendas_names_fix stderr_has 'set \[message\] from and rewrite_from'
 check sendas_keeps_reply stderr_has '5.2.252 SendAsDenied'
 
 # max_per_minute = 5: one -q run hands off exactly 5 of 8 queued.
-rm -rf "$T/queue"
-write_conf port=1
-i=0
-while [ $i -lt 8 ]; do
-	printf 'Subject: p%s\n\nbody\n' $i | send -f a@example.org b@example.net
-	i=$((i + 1))
-done
+queue_down 8
 start_host
 write_conf max_per_minute=5
-"$SENDMAIL" -C "$T/conf" -q >"$T/out" 2>"$T/err"
-echo $? >"$T/rc"
+queue_run
 check pace_exit_0 rc_is 0
 check pace_silent silent
 check pace_five_sent [ "$(delivered)" -eq 5 ]
