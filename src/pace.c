@@ -4,7 +4,6 @@
  * than a minute, and its time is its minute's end, so it errs towards
  * counting a send too long, never too briefly. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "pace.h"
