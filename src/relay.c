@@ -398,7 +398,7 @@ relay_paced(struct relay *r, const struct spool_msg *m, const char *why,
 	log_info("id=%s: %s", m->id, why);
 	r->throttled = 1;
 	r->deferred++;
-	snprintf(rep->text, sizeof(rep->text), "%s", why);
+	util_strlcpy(rep->text, why, sizeof(rep->text));
 	rep->out = OUT_DEFERRED;
 	return rep->out;
 }
