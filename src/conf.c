@@ -410,6 +410,15 @@ const struct conf_key conf_keys[] = {
 	    VAL(conf_set_bool, auth_allow_plaintext), 0 },
 	{ "relay", "helo", STR(conf_set_helo, helo), 0 },
 	{ "relay", "timeout", VAL(conf_set_timeout, timeout), 0 },
+	{ "relay", "data_timeout", VAL(conf_set_timeout, data_timeout), 0 },
+	{ "relay", "provider", VAL(conf_preset_set_provider, provider), 0 },
+	{ "relay", "region", STR(conf_set_helo, region), 0 },
+	{ "relay", "max_per_minute", VAL(conf_preset_set_limit,
+	    max_per_minute), 0 },
+	{ "relay", "max_per_hour", VAL(conf_preset_set_limit, max_per_hour), 0 },
+	{ "relay", "max_per_day", VAL(conf_preset_set_limit, max_per_day), 0 },
+	{ "relay", "max_recipients", VAL(conf_preset_set_limit,
+	    max_recipients), 0 },
 	{ "queue", "dir", STR(conf_set_path, queue_dir), 0 },
 	{ "queue", "max_age", VAL(conf_set_age, max_age), 0 },
 	{ "queue", "failed_max_age", VAL(conf_set_age, failed_max_age), 0 },
@@ -602,6 +611,7 @@ conf_defaults(struct conf *c)
 	c->tls_verify = 1;
 	c->tls_ca_file = strdup(RELAYMAIL_CA_FILE);
 	c->timeout = 60;
+	c->data_timeout = 600;
 	c->queue_dir = strdup(RELAYMAIL_QUEUE);
 	c->max_age = 5L * 86400;
 	c->failed_max_age = 7L * 86400;
@@ -692,6 +702,8 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	const struct conf_key *port = conf_key_find("relay", "port");
 
 	conf_ctx_init(&x, c, c->path ? c->path : "environment", err, errlen);
+	if (conf_preset_finish(&x) == -1)
+		return -1;
 	if (c->nhosts == 0)
 		return util_err(err, errlen, "no smart host configured: edit "
 		    "%s ([relay] host)", c->path ? c->path : RELAYMAIL_CONF);
@@ -765,6 +777,7 @@ conf_print(const struct conf *c, FILE *fp)
 	if (c->helo)
 		fprintf(fp, "helo = %s\n", c->helo);
 	fprintf(fp, "timeout = %d\n", c->timeout);
+	conf_preset_print(c, fp);
 	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\n"
 	    "failed_max_age = %lds\nmax_size = %ld\nbounce = %s\n",
 	    c->queue_dir, c->max_age, c->failed_max_age, c->max_size,

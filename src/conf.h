@@ -22,6 +22,10 @@ enum conf_auth { CONF_AUTH_AUTO, CONF_AUTH_PLAIN, CONF_AUTH_LOGIN,
 		 CONF_AUTH_CRAM_MD5, CONF_AUTH_XOAUTH2, CONF_AUTH_OAUTHBEARER };
 enum conf_oauth_provider { CONF_OAUTH_NONE, CONF_OAUTH_MICROSOFT,
 			   CONF_OAUTH_GOOGLE };
+enum conf_provider { CONF_PROVIDER_NONE, CONF_PROVIDER_MICROSOFT365,
+		     CONF_PROVIDER_GMAIL, CONF_PROVIDER_SES,
+		     CONF_PROVIDER_MAILGUN, CONF_PROVIDER_SENDGRID,
+		     CONF_PROVIDER_POSTMARK, CONF_PROVIDER_FASTMAIL };
 enum conf_oauth_grant { CONF_GRANT_REFRESH_TOKEN,
 			CONF_GRANT_CLIENT_CREDENTIALS };
 
@@ -59,6 +63,14 @@ struct conf {
 	int	 auth_allow_plaintext;	/* no */
 	char	*helo;			/* default: the host's FQDN */
 	int	 timeout;		/* seconds per step; default 60 */
+	int	 data_timeout;		/* seconds for the final dot's reply;
+					 * default 600 (RFC 5321 4.5.3.2.6) */
+	enum conf_provider provider;	/* fills the keys left unset */
+	char	*region;		/* ses: default us-east-1 */
+	int	 max_per_minute;	/* sends; 0: no limit */
+	int	 max_per_hour;
+	int	 max_per_day;
+	int	 max_recipients;	/* per transaction; 0: no limit */
 
 	/* [queue] */
 	char	*queue_dir;		/* RELAYMAIL_QUEUE */

@@ -81,6 +81,15 @@ int	 conf_oauth_set_tenant(struct conf_ctx *x, const char *v, void *f);
 int	 conf_oauth_finish(struct conf_ctx *x);
 void	 conf_oauth_print(const struct conf *c, FILE *fp);
 
+/* Provider presets (conf_preset.c): the setters of [relay] provider,
+ * region and the max_* limits; conf_preset_finish fills every key the
+ * preset knows and no source set (0, or -1 after conf_bad()); and its
+ * part of conf_print(). */
+int	 conf_preset_set_provider(struct conf_ctx *x, const char *v, void *f);
+int	 conf_preset_set_limit(struct conf_ctx *x, const char *v, void *f);
+int	 conf_preset_finish(struct conf_ctx *x);
+void	 conf_preset_print(const struct conf *c, FILE *fp);
+
 /* RELAYMAIL_<SECTION>_<KEY> of k, into buf (conf_env.c). */
 void	 conf_env_name(const struct conf_key *k, char *buf, size_t len);
 

@@ -2,6 +2,8 @@
  * Every decision about what an attempt means is made here, from values
  * alone, so that a table-driven unit test (tests/unit/t_policy.c) covers
  * it whole. A session-level refusal is never the message's fault. */
+#include <ctype.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "policy.h"
@@ -108,4 +110,107 @@ policy_backoff(int attempts, unsigned jitter)
 	/* Spread retries so that a queue does not come back at once. */
 	return delay + (long)(jitter % 65536) * (delay / 2) / 65535 -
 	    delay / 4;
+}
+
+/* Providers' quota and throttling replies, the most specific first. A row
+ * matches when code (0: any), the enhanced status code at the start of the
+ * text (NULL: any; a trailing '*' matches one digit 1-5) and the substring
+ * (NULL: any, ASCII case ignored) all do. delay 0 is a permanent refusal
+ * with a hint. Sources: sendmail(8) QUOTAS AND THROTTLING. */
+static const struct policy_quota_row {
+	int	 code;
+	const char *enh;
+	const char *substr;
+	long	 delay;		/* seconds; 0: permanent, see hint */
+	const char *hint;
+} policy_quota_rows[] = {
+	/* Microsoft 365: the mailbox may not send as this From. */
+	{ 0, "5.2.252", "SendAsDenied", 0, "the provider refuses this sender "
+	    "address: set [message] from and rewrite_from" },
+	/* Microsoft 365: 10,000 recipients a day, rolling. */
+	{ 0, "5.2.0", "SubmissionQuotaExceeded", 3600, NULL },
+	/* Microsoft 365: sender throttled after continuous errors. */
+	{ 0, "5.2.25*", NULL, 3600, NULL },
+	/* Microsoft 365: too many concurrent connections. */
+	{ 432, "4.3.2", NULL, 300, NULL },
+	/* Gmail: daily sending or relay limit (RFC 3463 X.4.5: congestion). */
+	{ 0, "5.4.5", NULL, 3600, NULL },
+	/* Amazon SES: daily quota, then the sending rate. */
+	{ 454, NULL, "Daily message quota exceeded", 3600, NULL },
+	{ 454, NULL, "Throttling failure", 60, NULL },
+};
+
+/* Case-insensitive substring test (pure; no locale). */
+static int
+policy_has(const char *s, const char *sub)
+{
+	size_t i, n = strlen(sub);
+
+	for (; *s != '\0'; s++) {
+		for (i = 0; i < n && s[i] != '\0' && tolower((unsigned char)
+		    s[i]) == tolower((unsigned char)sub[i]); i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does text start with the enhanced status code pattern enh, then a
+ * space or its end? */
+static int
+policy_enh(const char *text, const char *enh)
+{
+	size_t i;
+
+	for (i = 0; enh[i] != '\0'; i++) {
+		if (enh[i] == '*') {
+			if (text[i] < '1' || text[i] > '5')
+				return 0;
+		} else if (text[i] != enh[i])
+			return 0;
+	}
+	return text[i] == '\0' || text[i] == ' ';
+}
+
+static const struct policy_quota_row *
+policy_quota_find(int code, const char *text)
+{
+	size_t i;
+
+	if (text == NULL)
+		text = "";
+	for (i = 0; i < sizeof(policy_quota_rows) /
+	    sizeof(policy_quota_rows[0]); i++) {
+		const struct policy_quota_row *q = &policy_quota_rows[i];
+		if ((q->code == 0 || q->code == code) &&
+		    (q->enh == NULL || policy_enh(text, q->enh)) &&
+		    (q->substr == NULL || policy_has(text, q->substr)))
+			return q;
+	}
+	return NULL;
+}
+
+/* see policy.h */
+long
+policy_quota(int code, const char *text)
+{
+	const struct policy_quota_row *q;
+
+	if (code < 400 || code > 599)
+		return 0;
+	q = policy_quota_find(code, text);
+	return q != NULL ? q->delay : 0;
+}
+
+/* see policy.h */
+const char *
+policy_hint(int code, const char *text)
+{
+	const struct policy_quota_row *q;
+
+	if (code < 500 || code > 599)
+		return NULL;
+	q = policy_quota_find(code, text);
+	return q != NULL && q->delay == 0 ? q->hint : NULL;
 }

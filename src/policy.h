@@ -42,6 +42,17 @@ int	 policy_exit(enum err_class class);
  * doubling to an hour, then moved by jitter (0..65535) within +-25 %. */
 long	 policy_backoff(int attempts, unsigned jitter);
 
+/* A provider's quota or throttling reply (sendmail(8) QUOTAS AND
+ * THROTTLING): the delay in seconds before the limit can have reset, or
+ * 0 when the reply (code and text, the enhanced status code first) is
+ * none of the table's. Such a reply defers, whatever its class and stage:
+ * it is about the account's rate, not the message or a recipient. */
+long	 policy_quota(int code, const char *text);
+
+/* The sentence that names the fix for a known permanent provider
+ * refusal (Microsoft's 5.2.252 SendAsDenied), or NULL. */
+const char *policy_hint(int code, const char *text);
+
 #define POLICY_RETRY_MIN_S	60
 #define POLICY_RETRY_MAX_S	3600
 

@@ -185,7 +185,8 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 		r->sent++;
 		break;
 	case OUT_DEFERRED:
-		if (spool_defer(r->spool, m, relay_next_try(m->attempts),
+		if (spool_defer(r->spool, m, r->retry_after > 0 ?
+		    time(NULL) + r->retry_after : relay_next_try(m->attempts),
 		    why) == -1)
 			log_warn("id=%s: recording the retry state failed: "
 			    "%s", m->id, strerror(errno));
@@ -212,13 +213,18 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 /* The transaction's envelope: the recipients not yet done. */
 static int
 relay_envelope(const struct spool_msg *m, struct envelope *env,
-    struct smtp_rcpt *rcpts, int *idx)
+    struct smtp_rcpt *rcpts, int *idx, char *tried, int max)
 {
 	int i, n = 0;
 
-	for (i = 0; i < m->nrcpts; i++) {
-		if (m->rcpt_done[i] != 0)
+	/* RFC 5321 4.5.3.1.8 lets a server refuse more than 100; a provider
+	 * may refuse fewer (max_recipients): the rest go in the next
+	 * transaction. tried: those already in one this attempt. */
+	for (i = 0; i < m->nrcpts && (max <= 0 || n < max); i++) {
+		if (m->rcpt_done[i] != 0 || (tried != NULL && tried[i]))
 			continue;
+		if (tried != NULL)
+			tried[i] = 1;
 		memset(&rcpts[n], 0, sizeof(rcpts[n]));
 		rcpts[n].addr = m->rcpts[i];
 		idx[n++] = i;
@@ -238,21 +244,45 @@ relay_envelope(const struct spool_msg *m, struct envelope *env,
 	return n;
 }
 
+/* A quota reply: the delay to wait (the longest seen), and the rest of
+ * the run waits too. */
+static long
+relay_quota(struct relay *r, int code, const char *text)
+{
+	long q = policy_quota(code, text);
+
+	if (q > r->retry_after)
+		r->retry_after = q;
+	if (q > 0)
+		r->throttled = 1;
+	return q;
+}
+
 /* Each recipient's reply into its mark (2xx only when the transaction
- * ended with 250: delivered), the refused ones named in why. After a
- * protocol error no reply of the transaction can be trusted. */
-static void
+ * ended with 250: delivered), the refused ones named in why; a quota
+ * reply (policy_quota) leaves the recipient pending. Returns how many
+ * got one. After a protocol error no reply of the transaction can be
+ * trusted. */
+static int
 relay_mark(struct relay *r, struct spool_msg *m, const struct envelope *env,
     const int *idx, int delivered, char *why, size_t len)
 {
 	size_t o = strlen(why);
-	int i;
+	int i, quota = 0;
 
 	for (i = 0; i < env->nrcpts; i++) {
 		const struct smtp_rcpt *rc = &env->rcpts[i];
 		if (rc->code >= 200 && rc->code < 300 && delivered)
 			m->rcpt_done[idx[i]] = 1;
-		else if (rc->code >= 500) {
+		else if (rc->code >= 500 &&
+		    relay_quota(r, rc->code, rc->text) > 0) {
+			quota++;
+			if (o + 1 < len)
+				o += (size_t)snprintf(why + o, len - o,
+				    "%s%s: RCPT TO:<%s>: %d %s", o ? "; " : "",
+				    session_host(&r->sess), rc->addr,
+				    rc->code, rc->text);
+		} else if (rc->code >= 500) {
 			spool_refuse(m, idx[i], rc->code, rc->text);
 			if (o + 1 < len)
 				o += (size_t)snprintf(why + o, len - o,
@@ -261,6 +291,7 @@ relay_mark(struct relay *r, struct spool_msg *m, const struct envelope *env,
 				    rc->code, rc->text);
 		}
 	}
+	return quota;
 }
 
 /* A transaction the server ended before 250 at the end of data. */
@@ -271,14 +302,25 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m,
 {
 	struct policy_verdict va, v;
 	char why[700] = "";
-	int partial;
+	const char *hint;
+	int partial, quota = 0;
 
 	if (!r->sess.smtp.usable)
 		session_close(&r->sess);
 	va = policy_attempt(res->stage, res->code, res->class);
 	if (res->class != ERR_PROTO)
-		relay_mark(r, m, env, idx, 0, why, sizeof(why));
+		quota = relay_mark(r, m, env, idx, 0, why, sizeof(why));
+	/* A quota reply is about the account's rate, not the message: it
+	 * defers, and so does any refusal of its RCPT stage. */
+	if ((res->code != 0 && relay_quota(r, res->code, res->text) > 0) ||
+	    (quota > 0 && res->stage == SMTP_RCPT)) {
+		va.out = OUT_DEFERRED;
+		va.exit_status = 0;
+	}
 	relay_describe(why, sizeof(why), r, res);
+	if ((hint = policy_hint(res->code, res->text)) != NULL)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), " (%s)",
+		    hint);
 	if (va.out == OUT_FAILED)
 		relay_refuse_pending(m);
 	v = relay_verdict(m, &partial);
@@ -308,11 +350,93 @@ relay_pending_reason(struct relay *r, const struct envelope *env, char *why,
 		}
 }
 
+/* 1 when one more send now would pass a [relay] max_per_* limit, with
+ * the limit in why. The record is read from the queue once a run. */
+static int
+relay_pace_full(struct relay *r, char *why, size_t len)
+{
+	static char text[PACE_TEXT_MAX];
+	const struct conf *c = r->conf;
+
+	if (c->max_per_minute <= 0 && c->max_per_hour <= 0 &&
+	    c->max_per_day <= 0)
+		return 0;
+	if (!r->pace_loaded) {
+		r->pace.per_minute = c->max_per_minute;
+		r->pace.per_hour = c->max_per_hour;
+		r->pace.per_day = c->max_per_day;
+		if (spool_private_read(r->spool, PACE_FILE, text,
+		    sizeof(text)) < 0)
+			text[0] = '\0';	/* none yet */
+		pace_parse(&r->pace, text);
+		r->pace_loaded = 1;
+	}
+	return pace_wait(&r->pace, time(NULL), why, len) > 0;
+}
+
+/* Counts a message handed off, in the queue's record. */
+static void
+relay_pace_note(struct relay *r)
+{
+	static char text[PACE_TEXT_MAX];
+	size_t n;
+
+	if (!r->pace_loaded)
+		return;
+	pace_note(&r->pace, time(NULL));
+	n = pace_format(&r->pace, time(NULL), text, sizeof(text));
+	if (spool_private_write(r->spool, PACE_FILE, text, n, 0600) == -1)
+		log_warn("%s/%s: cannot record the send count: %s",
+		    r->conf->queue_dir, PACE_FILE, strerror(errno));
+}
+
+/* Over a max_per_* limit: the message stays in q/ as it is (no attempt
+ * counted), and the rest of the run waits. */
+static enum outcome
+relay_paced(struct relay *r, const struct spool_msg *m, const char *why,
+    struct relay_report *rep)
+{
+	log_info("id=%s: %s", m->id, why);
+	r->throttled = 1;
+	r->deferred++;
+	util_strlcpy(rep->text, why, sizeof(rep->text));
+	rep->out = OUT_DEFERRED;
+	return rep->out;
+}
+
+/* The transactions of one attempt, at most max_recipients recipients
+ * each, over one session. 0 when every one ended with 250; -1 with res
+ * (marks of earlier ones kept); 1 when progress could not be recorded. */
+static int
+relay_transactions(struct relay *r, struct spool_msg *m,
+    struct envelope *env, int *idx, struct smtp_result *res, char *why,
+    size_t len)
+{
+	static struct smtp_rcpt rcpts[SPOOL_RCPT_MAX];
+	static char tried[SPOOL_RCPT_MAX];
+	int handed = 0;
+
+	memset(tried, 0, sizeof(tried));
+	while (relay_envelope(m, env, rcpts, idx, tried,
+	    r->conf->max_recipients) > 0) {
+		/* Progress durable before the next transaction, so that a
+		 * crash cannot send it twice to the ones that have it. */
+		if (handed > 0 && spool_record(m) == -1)
+			return 1;
+		if (smtp_send(&r->sess.smtp, env, res) == -1)
+			return -1;
+		relay_mark(r, m, env, idx, 1, why, len);
+		if (handed++ == 0)
+			relay_pace_note(r);
+	}
+	return 0;
+}
+
 /* see relay.h */
 enum outcome
 relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 {
-	static struct smtp_rcpt rcpts[SPOOL_RCPT_MAX];
+	static struct smtp_rcpt none[1];
 	int idx[SPOOL_RCPT_MAX];
 	struct policy_verdict v;
 	struct envelope env;
@@ -321,11 +445,14 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 	int partial;
 
 	memset(rep, 0, sizeof(*rep));
-	if (relay_envelope(m, &env, rcpts, idx) == 0) {	/* a leftover */
+	r->retry_after = 0;
+	if (relay_envelope(m, &env, none, idx, NULL, 1) == 0) { /* leftover */
 		v = relay_verdict(m, &partial);
 		return relay_finish(r, m, v, partial, v.out == OUT_SENT ?
 		    "no recipient left" : m->last_error, rep);
 	}
+	if (relay_pace_full(r, why, sizeof(why)))
+		return relay_paced(r, m, why, rep);
 	if (session_open(&r->sess) == -1) {
 		relay_log_attempt(r, m, "deferred", r->sess.down_why);
 		v.out = OUT_DEFERRED;
@@ -333,9 +460,12 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 		rep->class = r->sess.down_class;
 		return relay_finish(r, m, v, 0, r->sess.down_why, rep);
 	}
-	if (smtp_send(&r->sess.smtp, &env, &res) == -1)
+	switch (relay_transactions(r, m, &env, idx, &res, why, sizeof(why))) {
+	case -1:
 		return relay_failed_attempt(r, m, &env, idx, &res, rep);
-	relay_mark(r, m, &env, idx, 1, why, sizeof(why));
+	case 1:
+		return relay_hold(r, m, why, rep);
+	}
 	v = relay_verdict(m, &partial);
 	if (v.out == OUT_DEFERRED && why[0] == '\0')
 		relay_pending_reason(r, &env, why, sizeof(why));
@@ -407,8 +537,9 @@ relay_flush_one(void *arg, const char *id)
 	char err[300];
 	int r;
 
-	if (f->deadline != 0 && conn_now_ms() >= f->deadline)
-		return 1;
+	if ((f->deadline != 0 && conn_now_ms() >= f->deadline) ||
+	    f->r->throttled)
+		return 1;	/* the rest waits for the next run */
 	if (!relay_mine(f->r, id, NULL))
 		return 0;
 	r = spool_load(f->r->spool, id, 0, &m, err, sizeof(err));

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "pace.h"
 #include "relaymail.h"
 #include "session.h"
 #include "spool.h"
@@ -42,6 +43,12 @@ struct relay {
 	int	 interactive;	/* the caller sees failures: no bounce */
 	const struct relay_filter *filter;	/* relay_flush: NULL = all */
 	int	 sent, deferred, failed;
+	long	 retry_after;	/* a quota reply's delay for the message
+				 * being finished, or 0: the backoff */
+	int	 throttled;	/* a quota reply or a max_per_* limit:
+				 * the rest of the run waits */
+	int	 pace_loaded;	/* pace read from the queue */
+	struct pace pace;	/* recent sends, for the max_per_* limits */
 };
 
 void	 relay_init(struct relay *, const struct conf *, struct spool *);

@@ -123,6 +123,7 @@ session_params(struct session *s)
 	p->auth_forced = c->auth == CONF_AUTH_AUTO ? 0 : 1u << (c->auth - 1);
 	p->auth_plaintext = c->auth_allow_plaintext;
 	p->timeout = c->timeout;
+	p->data_timeout = c->data_timeout;
 }
 
 /* The class of a failed smtp_open: what the person must fix, or what
@@ -193,8 +194,9 @@ session_try(struct session *s, char *why, size_t len, enum err_class *class)
 	s->tls_class = ERR_NONE;
 	net_transport(&s->net, &t);
 	conn_init(&s->conn, &t);
-	/* A whole session may take at most this long. */
-	conn_limit(&s->conn, c->timeout * 10);
+	/* A whole session may take at most this long, the wait for the
+	 * final dot's reply included. */
+	conn_limit(&s->conn, c->timeout * 10 + c->data_timeout);
 	if (c->tls == CONF_TLS_IMPLICIT &&
 	    session_start_tls(s, &s->conn, err, sizeof(err)) == -1) {
 		*class = s->tls_class;

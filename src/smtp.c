@@ -91,7 +91,8 @@ smtp_read_reply(struct smtp *s, enum smtp_stage st, struct smtp_result *res,
 	res->stage = st;
 	res->text[0] = '\0';
 	res->class = ERR_NONE;
-	conn_timeout(s->c, s->p->timeout);
+	conn_timeout(s->c, st == SMTP_EOM && s->p->data_timeout > 0 ?
+	    s->p->data_timeout : s->p->timeout);
 	for (n = 0;; n++) {
 		r = conn_getline(s->c, &line, &len);
 		if (r == 0)

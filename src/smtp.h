@@ -58,6 +58,8 @@ struct smtp_params {
 	unsigned auth_forced;	/* an AUTH_* bit, or 0 for automatic */
 	int	 auth_plaintext;	/* AUTH allowed without TLS */
 	int	 timeout;	/* seconds for each step */
+	int	 data_timeout;	/* seconds for the reply to the final dot
+				 * (RFC 5321 4.5.3.2.6: 10 min); 0: timeout */
 };
 
 struct smtp_rcpt {

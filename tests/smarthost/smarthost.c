@@ -242,7 +242,11 @@ say(const char *stage, const char *arg, const char *fmt, ...)
 		    r->arg[0] ? r->arg : "scripted reply");
 	if (r != NULL && strcmp(r->action, "drop") == 0)
 		exit(0);
-	if (r != NULL && (strcmp(r->action, "stall") == 0 ||
+	/* "stall N": N seconds late, then the usual reply. */
+	if (r != NULL && strcmp(r->action, "stall") == 0 &&
+	    isdigit((unsigned char)r->arg[0]))
+		sleep((unsigned)atoi(r->arg));
+	else if (r != NULL && (strcmp(r->action, "stall") == 0 ||
 	    strcmp(r->action, "noreply") == 0)) {
 		sleep(3600);
 		exit(0);

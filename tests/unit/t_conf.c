@@ -371,7 +371,69 @@ TEST(password_from_environment_only)
 	    "password_command");
 }
 
+
+/* [relay] provider fills what no source set; an explicit key wins
+ * wherever it stands, and the environment too. */
+TEST(provider_presets)
+{
+	char *env[] = { "RELAYMAIL_RELAY_MAX_PER_DAY=9", NULL };
+
+	T_EQ(load("[relay]\nprovider = microsoft365\n"), 0);
+	T_STREQ(c.hosts[0].name, "smtp.office365.com");
+	T_STREQ(c.port, "587");
+	T_EQ(c.tls, CONF_TLS_STARTTLS);
+	T_EQ(c.max_per_minute, 30);
+	T_EQ(c.max_per_day, 10000);
+	T_EQ(c.max_recipients, 500);
+	T_EQ(c.data_timeout, 600);
+	T_EQ(load("[relay]\nmax_recipients = 20\nprovider = gmail\n"
+	    "max_per_day = 2000\nhost = relay.example:2525\n"), 0);
+	T_STREQ(c.hosts[0].name, "relay.example");
+	T_EQ(c.nhosts, 1);
+	T_EQ(c.max_recipients, 20);
+	T_EQ(c.max_per_day, 2000);
+	T_EQ(load("[relay]\nprovider = fastmail\n"), 0);
+	T_STREQ(c.hosts[0].name, "smtp.fastmail.com");
+	T_EQ(c.tls, CONF_TLS_IMPLICIT);
+	T_STREQ(c.port, "465");
+	T_EQ(load("[relay]\nprovider = fastmail\ntls = starttls\n"), 0);
+	T_STREQ(c.port, "587");
+	T_EQ(load("[relay]\nprovider = ses\nregion = eu-west-1\n"), 0);
+	T_STREQ(c.hosts[0].name, "email-smtp.eu-west-1.amazonaws.com");
+	T_EQ(c.max_per_minute, 60);
+	T_EQ(c.max_per_day, 200);
+	T_EQ(load("[relay]\nprovider = ses\n"), 0);
+	T_STREQ(c.hosts[0].name, "email-smtp.us-east-1.amazonaws.com");
+	T_EQ(load("[relay]\nprovider = sendgrid\npassword = k\n"), 0);
+	T_STREQ(c.user, "apikey");
+	T_STREQ(c.hosts[0].name, "smtp.sendgrid.net");
+	T_EQ(load("[relay]\nprovider = sendgrid\nuser = me\n"
+	    "password = k\n"), 0);
+	T_STREQ(c.user, "me");
+	T_EQ(load("[relay]\nprovider = mailgun\n"), 0);
+	T_STREQ(c.hosts[0].name, "smtp.mailgun.org");
+	T_EQ(load("[relay]\nprovider = postmark\n"), 0);
+	T_STREQ(c.hosts[0].name, "smtp.postmarkapp.com");
+	T_EQ(c.max_recipients, 50);
+	T_EQ(load_env("[relay]\nprovider = microsoft365\n", env), 0);
+	T_EQ(c.max_per_day, 9);
+	T_EQ(load("[relay]\nprovider = yahoo\n"), -1);
+	T_STREQ(err, "x.conf:2: [relay] provider: must be microsoft365, "
+	    "gmail, ses, mailgun, sendgrid, postmark, fastmail or none, not "
+	    "\"yahoo\"");
+	T_EQ(load("[relay]\nhost = a\nregion = eu-west-1\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] region: only for provider = ses "
+	    "(set host for other providers)");
+	T_EQ(load("[relay]\nhost = a\nmax_per_minute = -1\n"), -1);
+	T_EQ(load("[relay]\nhost = a\ndata_timeout = 5\ntimeout = 7\n"),
+	    0);
+	T_EQ(c.data_timeout, 5);
+	T_EQ(c.timeout, 7);
+	T_EQ(load("[relay]\nhost = a\ndata_timeout = 0\n"), -1);
+}
+
 TEST_MAIN("t_conf", {
+	RUN(provider_presets);
 	RUN(password_from_environment_only);
 	RUN(minimal_and_defaults);
 	RUN(host_lists);

@@ -1,8 +1,10 @@
 /* relaymail: unit tests for the outcome table. ISC licence.
  * Every row of sendmail(8) DELIVERY POLICY, as (stage, code, class) ->
  * (outcome, exit status); the local exit map; the backoff bounds. */
+#include <string.h>
 #include <sysexits.h>
 
+#include "pace.h"
 #include "policy.h"
 #include "t.h"
 
@@ -123,7 +125,102 @@ TEST(backoff_bounds)
 	T_EQ(policy_backoff(100, 0), 2700);
 }
 
+
+/* sendmail(8) QUOTAS AND THROTTLING, row by row: a delay (defer), or 0. */
+static const struct qrow {
+	int	 code;
+	const char *text;
+	long	 delay;
+} qrows[] = {
+	{ 550, "5.4.5 Daily user sending limit exceeded. For more "
+	    "information visit https://support.google.com/", 3600 },
+	{ 550, "5.4.5 Daily SMTP relay limit exceeded for user", 3600 },
+	{ 554, "5.2.0 STOREDRV.Submission.Exception:"
+	    "SubmissionQuotaExceededException; Failed to process message",
+	    3600 },
+	{ 432, "4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded",
+	    300 },
+	{ 550, "5.2.251 Sender throttled due to continuous errors", 3600 },
+	{ 550, "5.2.253 Sender throttled due to continuous errors", 3600 },
+	{ 550, "5.2.255 Sender throttled due to continuous errors", 3600 },
+	{ 454, "Throttling failure: Maximum sending rate exceeded.", 60 },
+	{ 454, "Throttling failure: Daily message quota exceeded.", 3600 },
+	/* not quotas */
+	{ 554, "5.2.252 SendAsDenied; a@x not allowed to send as b@y", 0 },
+	{ 550, "5.1.1 no such user", 0 },
+	{ 550, "5.2.256 something else", 0 },
+	{ 550, "5.4.50 not this one", 0 },
+	{ 250, "5.4.5 a 250 is never a quota", 0 },
+	{ 454, "4.7.0 TLS not available", 0 },
+	{ 550, "", 0 },
+	{ 550, NULL, 0 },
+};
+
+TEST(quota_table)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(qrows) / sizeof(qrows[0]); i++) {
+		const struct qrow *q = &qrows[i];
+		T_EQ(policy_quota(q->code, q->text), q->delay);
+	}
+	T_STREQ(policy_hint(554, "5.2.252 SendAsDenied; a@x not allowed to "
+	    "send as b@y"), "the provider refuses this sender address: set "
+	    "[message] from and rewrite_from");
+	T_OK(policy_hint(550, "5.1.1 no such user") == NULL);
+	T_OK(policy_hint(550, "5.4.5 Daily user sending limit exceeded") ==
+	    NULL);
+}
+
+TEST(pace_windows)
+{
+	static struct pace p, q;
+	static char text[PACE_TEXT_MAX];
+	char why[128];
+	time_t now = 1800000000;
+	int i;
+
+	memset(&p, 0, sizeof(p));
+	p.per_minute = 5;
+	p.per_day = 7;
+	for (i = 0; i < 5; i++) {
+		T_EQ(pace_wait(&p, now, why, sizeof(why)), 0);
+		pace_note(&p, now);
+	}
+	T_OK(pace_wait(&p, now, why, sizeof(why)) == 60);
+	T_STREQ(why, "[relay] max_per_minute = 5 reached; stays queued");
+	T_EQ(pace_wait(&p, now + 60, why, sizeof(why)), 0);
+	/* Written and read back, merged into a bucket: the minute is free,
+	 * the day still counts all five. */
+	pace_format(&p, now + 61, text, sizeof(text));
+	memset(&q, 0, sizeof(q));
+	q.per_minute = 5;
+	q.per_day = 7;
+	pace_parse(&q, text);
+	T_EQ(q.count, 1);
+	T_EQ(pace_wait(&q, now + 61, why, sizeof(why)), 0);
+	pace_note(&q, now + 61);
+	pace_note(&q, now + 62);
+	T_OK(pace_wait(&q, now + 63, why, sizeof(why)) > 0);
+	T_STREQ(why, "[relay] max_per_day = 7 reached; stays queued");
+	T_EQ(pace_wait(&q, now + 86400 + 62, why, sizeof(why)), 0);
+	/* A damaged record loses a line, never stops delivery. */
+	pace_parse(&q, "x y\n1800000000 2 0\n\n-5\n");
+	T_EQ(q.count, 1);
+	/* Bounded: a day of one send a second stays within the cap. */
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < 86400; i += 7) {
+		pace_note(&p, now + i);
+		if (i % 700 == 0)
+			pace_format(&p, now + i, text, sizeof(text));
+	}
+	T_OK(p.count <= PACE_ENTRIES_MAX);
+	T_OK(pace_format(&p, now + i, text, sizeof(text)) < sizeof(text));
+}
+
 TEST_MAIN("t_policy", {
+	RUN(quota_table);
+	RUN(pace_windows);
 	RUN(attempt_table);
 	RUN(message_table);
 	RUN(local_exit_map);
