@@ -114,14 +114,14 @@ conf_set_bool(struct conf_ctx *x, const char *v, void *field)
 }
 
 /* The words of each enumerated key, in the order of its enum. */
-static const char *conf_tls_names[] = { "starttls", "tls", "none", NULL };
-static const char *conf_auth_names[] = { "auto", "plain", "login",
+const char *const conf_tls_names[] = { "starttls", "tls", "none", NULL };
+const char *const conf_auth_names[] = { "auto", "plain", "login",
     "cram-md5", "xoauth2", "oauthbearer", NULL };
-static const char *conf_rewrite_names[] = { "no", "local", "always", NULL };
+const char *const conf_rewrite_names[] = { "no", "local", "always", NULL };
 
 /* see conf_int.h */
 int
-conf_choice(const char *v, const char **names)
+conf_choice(const char *v, const char *const *names)
 {
 	int i;
 
@@ -740,71 +740,6 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	return aliases_load(c, err, errlen);
 }
 
-/* see conf.h */
-void
-conf_print(const struct conf *c, FILE *fp)
-{
-	int i;
-
-	fprintf(fp, "[relay]\nhost =");
-	for (i = 0; i < c->nhosts; i++)
-		fprintf(fp, "%s%s%s%s", i ? ", " : " ", c->hosts[i].name,
-		    c->hosts[i].port ? ":" : "",
-		    c->hosts[i].port ? c->hosts[i].port : "");
-	fprintf(fp, "\nport = %s\ntls = %s\ntls_verify = %s\n",
-	    c->port ? c->port : "", conf_tls_names[c->tls],
-	    c->tls_verify ? "yes" : "no");
-	fprintf(fp, "tls_ca_file = %s\n", c->tls_ca_file);
-	if (c->tls_host)
-		fprintf(fp, "tls_host = %s\n", c->tls_host);
-	for (i = 0; i < c->ntls_pins; i++)
-		fprintf(fp, "tls_pin = %s\n", c->tls_pins[i]);
-	if (c->tls_cert_file)
-		fprintf(fp, "tls_cert_file = %s\ntls_key_file = %s\n",
-		    c->tls_cert_file, c->tls_key_file);
-	if (c->user)
-		fprintf(fp, "user = %s\n", c->user);
-	if (c->password)
-		fprintf(fp, "password = ********\n");
-	if (c->password_file)
-		fprintf(fp, "password_file = %s\n", c->password_file);
-	if (c->password_command)
-		fprintf(fp, "password_command = %s\n", priv_outsider() ?
-		    "********" : c->password_command);
-	fprintf(fp, "auth = %s\nauth_allow_plaintext = %s\n",
-	    conf_auth_names[c->auth],
-	    c->auth_allow_plaintext ? "yes" : "no");
-	if (c->helo)
-		fprintf(fp, "helo = %s\n", c->helo);
-	fprintf(fp, "timeout = %d\n", c->timeout);
-	conf_preset_print(c, fp);
-	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\n"
-	    "failed_max_age = %lds\nmax_size = %ld\nbounce = %s\n",
-	    c->queue_dir, c->max_age, c->failed_max_age, c->max_size,
-	    c->bounce ? "yes" : "no");
-	if (c->bounce_to)
-		fprintf(fp, "bounce_to = %s\n", c->bounce_to);
-	fprintf(fp, "\n[message]\n");
-	if (c->domain)
-		fprintf(fp, "domain = %s\n", c->domain);
-	if (c->from)
-		fprintf(fp, "from = %s\n", c->from);
-	fprintf(fp, "rewrite_from = %s\n", conf_rewrite_names[c->rewrite_from]);
-	if (c->aliases_file)
-		fprintf(fp, "aliases_file = %s\n", c->aliases_file);
-	if (c->naliases > 0)
-		fprintf(fp, "\n[aliases]\n");
-	for (i = 0; i < c->naliases; i++)
-		fprintf(fp, "%s = %s\n", c->aliases[i].name,
-		    c->aliases[i].value);
-	if (c->log_file || c->log_stderr)
-		fprintf(fp, "\n[log]\n");
-	if (c->log_file)
-		fprintf(fp, "file = %s\n", c->log_file);
-	if (c->log_stderr)
-		fprintf(fp, "stderr = yes\n");
-	conf_oauth_print(c, fp);
-}
 
 /* see conf.h */
 void

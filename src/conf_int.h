@@ -70,7 +70,13 @@ struct conf_ctx *conf_at(struct conf_ctx *x, const char *section,
 	    const char *name);
 
 /* The index of v in the NULL-terminated names (case-insensitive), or -1. */
-int	 conf_choice(const char *v, const char **names);
+int	 conf_choice(const char *v, const char *const *names);
+
+/* The words of the enumerated keys, indexed by their enum value: one
+ * table for parsing and printing. */
+extern const char *const conf_tls_names[];
+extern const char *const conf_auth_names[];
+extern const char *const conf_rewrite_names[];
 
 /* [oauth] (conf_oauth.c): the setters of the table, the rules between
  * its keys and [relay]'s (0, or -1 after conf_bad()), and its part of
