@@ -208,6 +208,18 @@ conf_set_timeout(struct conf_ctx *x, const char *v, void *field)
 	return 0;
 }
 
+/* [relay] wait: 0 (never wait) is allowed. */
+static int
+conf_set_wait(struct conf_ctx *x, const char *v, void *field)
+{
+	long n = conf_number(v, 3600, 1);
+
+	if (n < 0)
+		return conf_bad(x, CONF_DURATION_WHY, v);
+	*(int *)field = (int)n;
+	return 0;
+}
+
 static int
 conf_set_age(struct conf_ctx *x, const char *v, void *field)
 {
@@ -383,6 +395,7 @@ const struct conf_key conf_keys[] = {
 	    VAL(conf_set_bool, auth_allow_plaintext), 0 },
 	{ "relay", "helo", STR(conf_set_helo, helo), 0 },
 	{ "relay", "timeout", VAL(conf_set_timeout, timeout), 0 },
+	{ "relay", "wait", VAL(conf_set_wait, wait), 0 },
 	{ "queue", "dir", STR(conf_set_path, queue_dir), 0 },
 	{ "queue", "max_age", VAL(conf_set_age, max_age), 0 },
 	{ "queue", "bounce", VAL(conf_set_bool, bounce), 0 },
@@ -572,6 +585,7 @@ conf_defaults(struct conf *c)
 	c->tls_verify = 1;
 	c->tls_ca_file = strdup(RELAYMAIL_CA_FILE);
 	c->timeout = 60;
+	c->wait = 5;
 	c->queue_dir = strdup(RELAYMAIL_QUEUE);
 	c->max_age = 5L * 86400;
 	c->bounce = 1;
@@ -731,7 +745,7 @@ conf_print(const struct conf *c, FILE *fp)
 	    c->auth_allow_plaintext ? "yes" : "no");
 	if (c->helo)
 		fprintf(fp, "helo = %s\n", c->helo);
-	fprintf(fp, "timeout = %d\n", c->timeout);
+	fprintf(fp, "timeout = %d\nwait = %d\n", c->timeout, c->wait);
 	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\nbounce = %s\n",
 	    c->queue_dir, c->max_age, c->bounce ? "yes" : "no");
 	if (c->bounce_to)

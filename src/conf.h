@@ -57,6 +57,8 @@ struct conf {
 	int	 auth_allow_plaintext;	/* no */
 	char	*helo;			/* default: the host's FQDN */
 	int	 timeout;		/* seconds per step; default 60 */
+	int	 wait;			/* seconds a caller waits on the
+					 * network at most; default 5 */
 
 	/* [queue] */
 	char	*queue_dir;		/* RELAYMAIL_QUEUE */
