@@ -93,12 +93,13 @@ write_conf
 msg | send a@example.net
 check ecdsa_server [ "$(delivered)" -eq 1 ]
 
-# Hostile replies end in a defined outcome, within the deadline.
+# Hostile replies end in a defined outcome, within the deadline. (wait =
+# 60: the session's own deadline, not the caller's bound, must end it.)
 hostile() {	# NAME "script line"
 	printf '%s\n' "$2" >"$T/script"
 	rm -rf "$T/queue"
 	start_host -s "$T/script"
-	write_conf timeout=2
+	write_conf timeout=2 wait=60
 	start=$(date +%s)
 	msg | send a@example.net
 	took=$(( $(date +%s) - start ))
