@@ -197,27 +197,29 @@ conf_set_port(struct conf_ctx *x, const char *v, void *field)
 
 #define CONF_DURATION_WHY	"not a duration: \"%s\" (e.g. 60, 30s, 5m, 5d)"
 
+/* A number of seconds (a unit may follow) from min to an hour. */
 static int
-conf_set_timeout(struct conf_ctx *x, const char *v, void *field)
+conf_seconds(struct conf_ctx *x, const char *v, void *field, long min)
 {
 	long n = conf_number(v, 3600, 1);
 
-	if (n < 1)
+	if (n < min)
 		return conf_bad(x, CONF_DURATION_WHY, v);
 	*(int *)field = (int)n;
 	return 0;
+}
+
+static int
+conf_set_timeout(struct conf_ctx *x, const char *v, void *field)
+{
+	return conf_seconds(x, v, field, 1);
 }
 
 /* [relay] wait: 0 (never wait) is allowed. */
 static int
 conf_set_wait(struct conf_ctx *x, const char *v, void *field)
 {
-	long n = conf_number(v, 3600, 1);
-
-	if (n < 0)
-		return conf_bad(x, CONF_DURATION_WHY, v);
-	*(int *)field = (int)n;
-	return 0;
+	return conf_seconds(x, v, field, 0);
 }
 
 static int
