@@ -75,10 +75,18 @@ check bs_250_queued grep -q '^250 2.0.0 Ok: queued as' "$T/bs"
 check bs_221 grep -q '^221' "$T/bs"
 check bs_queued [ "$(queued)" -eq 3 ]
 
+rm -rf "$T/queue"
+c0=$(connections)
 write_conf wait=0
 timed wait_0 send b@example.net <"$T/m"
 check wait0_returns_at_once [ "$TOOK" -lt 1000 ]
 check wait0_exit_0 rc_is 0
+# Its worker holds the message (stalled at the greeting): a queue run
+# leaves it alone, so the only connection is the worker's.
+timed queue_run_beside_worker run -q
+sleep 0.5
+check queue_run_skips_held [ "$(connections)" -eq $((c0 + 1)) ]
+check still_queued [ "$(queued)" -eq 1 ]
 
 # --- -odq: queued, no connection; the queue run delivers it.
 rm -rf "$T/queue"
@@ -122,6 +130,14 @@ check own_exit_0 rc_is 0
 check own_silent silent
 check all_51_arrive poll_delivered 51
 check own_delivered grep -rqs 'c@example.net' "$T"/sh/conn-*/msg-*/rcpt
+
+# --- The key: shown by -bP, a bad value refused.
+write_conf wait=2m
+run -bP
+check key_shown grep -q '^wait = 120$' "$T/out"
+write_conf wait=soon
+run -bP
+check key_bad_refused rc_is 78
 
 # --- No worker outlives its own deadlines (timeout = 5, the stalled
 # greetings above): all gone within 15 s of the last one.
