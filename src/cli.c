@@ -64,16 +64,29 @@ cli_mode_b(struct cli *c, const char *v, char *err, size_t errlen)
 	}
 }
 
+/* -od<mode> or DeliveryMode=<mode>: sendmail's letters. */
+static void
+cli_delivery(struct cli *c, char mode)
+{
+	switch (mode) {
+	case 'q': case 'Q': c->delivery = CLI_DELIVER_QUEUE; break;
+	case 'b': c->delivery = CLI_DELIVER_BACKGROUND; break;
+	case 'i': case 'd': c->delivery = CLI_DELIVER_WAIT; break;
+	}
+}
+
 /* -O opt[=val] (and -o's long form). */
 static void
 cli_long_option(struct cli *c, const char *v)
 {
+	if (strncasecmp(v, "DeliveryMode=", 13) == 0)
+		cli_delivery(c, v[13]);
 	if (strncasecmp(v, "IgnoreDots", 10) == 0) {
 		const char *val = v[10] == '=' ? v + 11 : "true";
 		c->ignore_dots = strcasecmp(val, "false") != 0 &&
 		    strcmp(val, "0") != 0 && strcasecmp(val, "f") != 0;
 	}
-	/* DeliveryMode, ErrorMode and the rest: accepted, ignored. */
+	/* ErrorMode and the rest: accepted, ignored. */
 }
 
 /* -o<letter><value> (sendmail's old form): only -oi means something. */
@@ -82,6 +95,8 @@ cli_dash_o(struct cli *c, const char *v)
 {
 	if (strcmp(v, "i") == 0)
 		c->ignore_dots = 1;
+	else if (v[0] == 'd')
+		cli_delivery(c, v[1]);
 	else if (strncmp(v, "IgnoreDots", 10) == 0)
 		cli_long_option(c, v);
 }

@@ -31,6 +31,13 @@ enum cli_msg_op {
 
 enum cli_body { CLI_BODY_UNSET, CLI_BODY_7BIT, CLI_BODY_8BITMIME };
 
+/* -od: how long the caller waits for the first attempt. */
+enum cli_delivery {
+	CLI_DELIVER_WAIT,	/* -odi, -odd, the default: [relay] wait */
+	CLI_DELIVER_BACKGROUND,	/* -odb: not at all */
+	CLI_DELIVER_QUEUE	/* -odq, -odQ: no attempt; the queue run */
+};
+
 struct cli {
 	enum cli_mode mode;
 	const char *progname;	/* basename of argv[0] */
@@ -42,6 +49,7 @@ struct cli {
 	int	 ignore_dots;	/* -i, -oi, -O IgnoreDots[=true] */
 	int	 verbose;	/* -v */
 	enum cli_body body;	/* -B */
+	enum cli_delivery delivery;	/* -od, -O DeliveryMode */
 	const char *dsn_notify;	/* -N, or NULL */
 	const char *dsn_ret;	/* -R, or NULL */
 	const char *dsn_envid;	/* -V, or NULL */

@@ -203,15 +203,29 @@ conf_set_port(struct conf_ctx *x, const char *v, void *field)
 
 #define CONF_DURATION_WHY	"not a duration: \"%s\" (e.g. 60, 30s, 5m, 5d)"
 
+/* A number of seconds (a unit may follow) from min to an hour. */
 static int
-conf_set_timeout(struct conf_ctx *x, const char *v, void *field)
+conf_seconds(struct conf_ctx *x, const char *v, void *field, long min)
 {
 	long n = conf_number(v, 3600, 1);
 
-	if (n < 1)
+	if (n < min)
 		return conf_bad(x, CONF_DURATION_WHY, v);
 	*(int *)field = (int)n;
 	return 0;
+}
+
+static int
+conf_set_timeout(struct conf_ctx *x, const char *v, void *field)
+{
+	return conf_seconds(x, v, field, 1);
+}
+
+/* [relay] wait: 0 (never wait) is allowed. */
+static int
+conf_set_wait(struct conf_ctx *x, const char *v, void *field)
+{
+	return conf_seconds(x, v, field, 0);
 }
 
 static int
@@ -419,6 +433,7 @@ const struct conf_key conf_keys[] = {
 	{ "relay", "max_per_day", VAL(conf_preset_set_limit, max_per_day), 0 },
 	{ "relay", "max_recipients", VAL(conf_preset_set_limit,
 	    max_recipients), 0 },
+	{ "relay", "wait", VAL(conf_set_wait, wait), 0 },
 	{ "queue", "dir", STR(conf_set_path, queue_dir), 0 },
 	{ "queue", "max_age", VAL(conf_set_age, max_age), 0 },
 	{ "queue", "failed_max_age", VAL(conf_set_age, failed_max_age), 0 },
@@ -612,6 +627,7 @@ conf_defaults(struct conf *c)
 	c->tls_ca_file = strdup(RELAYMAIL_CA_FILE);
 	c->timeout = 60;
 	c->data_timeout = 600;
+	c->wait = 5;
 	c->queue_dir = strdup(RELAYMAIL_QUEUE);
 	c->max_age = 5L * 86400;
 	c->failed_max_age = 7L * 86400;

@@ -71,6 +71,8 @@ struct conf {
 	int	 max_per_hour;
 	int	 max_per_day;
 	int	 max_recipients;	/* per transaction; 0: no limit */
+	int	 wait;			/* seconds a caller waits on the
+					 * network at most; default 5 */
 
 	/* [queue] */
 	char	*queue_dir;		/* RELAYMAIL_QUEUE */

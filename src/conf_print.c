@@ -46,7 +46,7 @@ conf_print(const struct conf *c, FILE *fp)
 	    c->auth_allow_plaintext ? "yes" : "no");
 	if (c->helo)
 		fprintf(fp, "helo = %s\n", c->helo);
-	fprintf(fp, "timeout = %d\n", c->timeout);
+	fprintf(fp, "timeout = %d\nwait = %d\n", c->timeout, c->wait);
 	conf_preset_print(c, fp);
 	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\n"
 	    "failed_max_age = %lds\nmax_size = %ld\nbounce = %s\n",

@@ -21,6 +21,7 @@
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
+#include "detach.h"
 #include "log.h"
 #include "mailq.h"
 #include "oauth.h"
@@ -106,6 +107,71 @@ send_outcome(const struct conf *conf, const char *id,
 	return rep->exit_status ? rep->exit_status : EX_UNAVAILABLE;
 }
 
+/* The first attempt, what the caller hears (through d when in a worker;
+ * an outcome nobody heard is the sender's: a bounce), then the other
+ * due messages over the warm connection. The exit status. */
+static int
+send_attempt(const struct conf *conf, struct submit *sub, struct detach *d,
+    int private)
+{
+	struct relay r;
+	struct relay_report rep;
+	struct detach_report dr;
+	char id[SPOOL_ID_MAX];
+	int code;
+
+	relay_init(&r, conf, sub->spool);
+	submit_relay(sub, &r, &rep);
+	util_strlcpy(id, submit_id(sub), sizeof(id));
+	code = send_outcome(conf, id, &rep, private);
+	if (d != NULL) {
+		memset(&dr, 0, sizeof(dr));
+		dr.out = rep.out;
+		dr.status = code;
+		if (detach_report(d, &dr) == -1 && rep.out == OUT_FAILED &&
+		    !rep.partial)
+			relay_bounce(&r, &sub->msg, rep.text);
+		detach_end(d);
+	}
+	submit_reset(sub);	/* unlocks it */
+	if (rep.out == OUT_SENT && !private)	/* the connection is warm */
+		relay_flush(&r, 0, conn_now_ms() + RELAY_OPPORTUNISTIC_S * 1000);
+	relay_end(&r);
+	return code;
+}
+
+/* A committed message, locked: the attempt goes on in a worker, and the
+ * caller waits for it at most [relay] wait (-odb: not at all). */
+static int
+send_detached(const struct cli *cli, const struct conf *conf,
+    struct submit *sub)
+{
+	struct detach d;
+	struct detach_report rep;
+	char id[SPOOL_ID_MAX], err[300];
+	int wait = cli->delivery == CLI_DELIVER_BACKGROUND ? 0 : conf->wait;
+
+	switch (detach_start(&d, err, sizeof(err))) {
+	case 0:
+		send_attempt(conf, sub, &d, 0);
+		return 0;
+	case -1:
+		log_warn("cannot deliver in the background (%s): delivering "
+		    "while the caller waits", err);
+		return send_attempt(conf, sub, NULL, 0);
+	}
+	util_strlcpy(id, submit_id(sub), sizeof(id));
+	/* Closes our descriptor only: the lock is the worker's now (flock
+	 * belongs to the open file, which the worker holds too). */
+	submit_reset(sub);
+	if (detach_wait(&d, wait, &rep) == 1) {
+		detach_end(&d);
+		return rep.status;
+	}
+	log_info("id=%s detached after %ds", id, wait);
+	return 0;
+}
+
 /* Reads, keeps and relays the message: the exit status. */
 static int
 send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
@@ -113,9 +179,6 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
 {
 	struct submit sub;
 	struct submit_opts o;
-	struct relay r;
-	struct relay_report rep;
-	char id[SPOOL_ID_MAX];
 	int i, code = 0;
 
 	submit_init(&sub, conf, s);
@@ -136,15 +199,15 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
 	    submit_commit(&sub) == -1)
 		goto fail;
 	/* The message is safe in the queue, and still locked. */
-	relay_init(&r, conf, s);
-	submit_relay(&sub, &r, &rep);
-	util_strlcpy(id, submit_id(&sub), sizeof(id));
-	submit_reset(&sub);	/* unlocks it */
-	code = send_outcome(conf, id, &rep, private);
-	if (rep.out == OUT_SENT && !private)	/* the connection is warm */
-		relay_flush(&r, 0, conn_now_ms() + RELAY_OPPORTUNISTIC_S * 1000);
-	relay_end(&r);
-	return code;
+	if (private)	/* nothing kept once we exit: the caller waits */
+		return send_attempt(conf, &sub, NULL, 1);
+	if (cli->delivery == CLI_DELIVER_QUEUE) {
+		log_info("id=%s: queued for the next queue run (-odq)",
+		    submit_id(&sub));
+		submit_reset(&sub);
+		return 0;
+	}
+	return send_detached(cli, conf, &sub);
 fail:
 	log_error("%s", sub.err);
 	code = policy_exit(sub.class);

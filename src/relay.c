@@ -67,8 +67,8 @@ relay_log_attempt(const struct relay *r, const struct spool_msg *m,
 	    reply);
 }
 
-/* Tells the sender of a message that failed for good. */
-static void
+/* see relay.h */
+void
 relay_bounce(struct relay *r, const struct spool_msg *m, const char *why)
 {
 	struct spool_msg b;

@@ -63,6 +63,11 @@ enum outcome relay_message(struct relay *, struct spool_msg *,
  * deadline_ms (CLOCK_MONOTONIC; 0 = none). Returns how many were tried. */
 int	 relay_flush(struct relay *, int all, int64_t deadline_ms);
 
+/* Tells the sender of m, which failed for good (moved to failed/),
+ * why: for a first attempt whose caller stopped waiting (detach.c). */
+void	 relay_bounce(struct relay *, const struct spool_msg *m,
+	    const char *why);
+
 /* QUIT, close, wipe the secret. */
 void	 relay_end(struct relay *);
 

@@ -116,7 +116,7 @@ check silent_465_queued [ "$(queued)" -eq 1 ]
 check silent_465_says says "no greeting: if this is port 465, use tls = tls"
 if host_again -m tls -p 465 -c "$PKI/server.pem" \
     -k "$PKI/server.key" 2>/dev/null; then
-	write_conf tls=starttls user= port=465 timeout=60
+	write_conf tls=starttls user= port=465 timeout=60 wait=60
 	start=$(date +%s)
 	printf 'Subject: c\n\nbody\n' | send -v b@example.net
 	took=$(( $(date +%s) - start ))

@@ -94,12 +94,13 @@ msg | send a@example.net
 check ecdsa_server [ "$(delivered)" -eq 1 ]
 
 # Hostile replies end in a defined outcome, within the deadlines
-# (timeout for each step, data_timeout for the final dot's reply).
+# (timeout for each step, data_timeout for the final dot's reply; wait =
+# 60: the session's own deadline, not the caller's bound, must end it).
 hostile() {	# NAME "script line"
 	printf '%s\n' "$2" >"$T/script"
 	rm -rf "$T/queue"
 	start_host -s "$T/script"
-	write_conf timeout=2 data_timeout=2
+	write_conf timeout=2 data_timeout=2 wait=60
 	start=$(date +%s)
 	msg | send a@example.net
 	took=$(( $(date +%s) - start ))

@@ -251,6 +251,8 @@ say(const char *stage, const char *arg, const char *fmt, ...)
 		sleep(3600);
 		exit(0);
 	}
+	if (r != NULL && strcmp(r->action, "delay") == 0)	/* "eom delay 200" */
+		usleep((useconds_t)atoi(r->arg) * 1000);
 	if (r != NULL && strcmp(r->action, "garbage") == 0)
 		n = snprintf(buf, sizeof(buf) - 2, "garbage");
 	if (r != NULL && strcmp(r->action, "badcode") == 0)
