@@ -82,3 +82,38 @@ wait "$KPID" 2>/dev/null
 check killed_nothing_in_tmp [ "$(find "$T/queue/tmp" -type f | wc -l)" -eq 0 ]
 check killed_nothing_in_q [ "$(find "$T/queue/q" -type f | wc -l)" -eq 0 ]
 check killed_nothing_delivered [ "$(delivered)" -eq "$before" ]
+
+# --- a server out of step: never a verdict, never counted as sent.
+# 354 and a stray 250 in one packet: the body is never sent.
+stepfault() {	# NAME "script line"
+	printf '%s\n' "$2" >"$T/script"
+	rm -rf "$T/queue"
+	start_host -s "$T/script"
+	write_conf
+	msg "$1" | send a@example.net
+	check "$1_exit_0" rc_is 0
+	check "$1_silent" silent
+	check "$1_queued" [ "$(queued)" -eq 1 ]
+	check "$1_not_failed" [ "$(failed)" -eq 0 ]
+}
+stepfault stray_after_354 'data stray'
+check stray_after_354_no_body [ "$(delivered)" -eq 0 ]
+# a reply of the wrong class: DATA answered 250, MAIL answered 354
+stepfault data_answered_250 'data 250 2.0.0 ok'
+stepfault mail_answered_354 'mail 354 go ahead'
+# two replies to the end of data: the message is not counted as sent,
+# and a flush goes on with each next message on a new connection
+stepfault double_reply_at_eom 'eom stray'
+"$SENDMAIL" -C "$T/conf" -bp >"$T/mailq" 2>&1
+check double_reply_mailq_says grep -q 'protocol error: the server sent more than its reply to end of data' "$T/mailq"
+write_conf port=1
+msg two | send b@example.net
+msg three | send c@example.net
+start_host -s "$T/script"
+write_conf
+"$SENDMAIL" -C "$T/conf" -q >"$T/out" 2>"$T/err"
+check double_reply_flush_none_failed [ "$(failed)" -eq 0 ]
+check double_reply_flush_all_queued [ "$(queued)" -eq 3 ]
+check double_reply_flush_new_connections [ "$(connections)" -eq 3 ]
+check double_reply_flush_tried_each [ "$(cat "$T"/sh/conn-*/msg-*/mail_from | wc -l)" -eq 3 ]
+check double_reply_flush_no_bounce [ "$(cat "$T"/sh/conn-*/msg-*/mail_from | grep -c '^<>$')" -eq 0 ]

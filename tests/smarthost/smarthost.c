@@ -288,6 +288,10 @@ say(const char *stage, const char *arg, const char *fmt, ...)
 		}
 		return;
 	}
+	/* "stray": a second reply nobody asked for, in the same packet. */
+	if (r != NULL && strcmp(r->action, "stray") == 0)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+		    "250 2.0.0 stray reply\r\n");
 	out_raw(buf, (size_t)n);
 	/* 4xx/5xx at the greeting: the session is over. */
 	if (strcmp(stage, "greeting") == 0 && buf[0] != '2')
