@@ -59,6 +59,7 @@ password = secret
 [queue]
 dir = $W/queue
 CONF
+chmod 600 "$W/conf"	# it holds a password: no warning on every run
 cat >"$W/msmtprc" <<CONF
 account default
 host localhost
@@ -211,6 +212,7 @@ RUNS=3 measure "relaymail" "$W/big" "$SENDMAIL" -C "$W/conf" -f a@example.org b@
 echo
 echo "3. flush of 200 queued messages"
 sed "s/^port = .*/port = 1/" "$W/conf" >"$W/down.conf"
+chmod 600 "$W/down.conf"	# it holds a password
 i=0
 while [ $i -lt 200 ]; do
 	"$SENDMAIL" -C "$W/down.conf" -f a@example.org b@example.net <"$W/small"
