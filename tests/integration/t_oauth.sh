@@ -152,3 +152,24 @@ tenant = contoso.onmicrosoft.com"
 write_conf
 run -bP
 check no_password_with_oauth stderr_has 'password: not with \[oauth\]'
+
+# A queue run that outlives its token logs in again, on a new connection,
+# with a new token (expires_in 4: renewed after 2 s; each message takes
+# 1.5 s at the end of data).
+rm -rf "$T/queue"
+printf 'eom delay 1500\n' >"$T/script"
+start_host -T "$IDP/tokens" -s "$T/script"
+echo 4 >"$IDP/expires_in"
+oauth_conf "grant = client_credentials
+client_secret = s3cret
+scope = https://outlook.office365.com/.default"
+for i in 1 2 3 4; do msg | send -odq "l$i@example.net"; done
+check long_flush_queued [ "$(queued)" -eq 4 ]
+before=$(requests grant_type=client_credentials)
+"$SENDMAIL" -C "$T/conf" -q >"$T/out" 2>"$T/err"
+check long_flush_all_sent [ "$(delivered)" -eq 4 ]
+check long_flush_none_left [ "$(queued)" -eq 0 ]
+check long_flush_new_token [ "$(requests grant_type=client_credentials)" -ge $((before + 2)) ]
+check long_flush_new_login [ "$(connections)" -ge 2 ]
+check long_flush_silent silent
+rm -f "$IDP/expires_in"
