@@ -547,33 +547,3 @@ out:
 	free(m);
 	return r;
 }
-
-/* see msg.h */
-int
-msg_copy(int in, int out, const struct msg_opts *o, struct msg_info *info,
-    enum err_class *class, char *err, size_t errlen)
-{
-	static unsigned char chunk[MSG_CHUNK];
-	struct msg_copier *m;
-	ssize_t n;
-
-	*class = ERR_NONE;
-	if ((m = msg_begin(out, o, info, err, errlen)) == NULL)
-		return -1;
-	for (;;) {
-		n = read(in, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			msg_fail(m, ERR_INPUT, "reading the message: %s",
-			    strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		/* After a lone dot, drain: the caller may still write. */
-		if (!m->done && msg_feed(m, chunk, (size_t)n) == -1)
-			break;
-	}
-	return msg_end(m, class);
-}

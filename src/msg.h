@@ -46,18 +46,13 @@ struct msg_info {
 	int	 has_resent;	/* a Resent-To/Cc/Bcc field exists */
 };
 
-/* Copies the message from fd in to fd out. info->to and info->resent
- * must be set (initialised lists) when opts->from_headers. 0, or -1 with
- * err and *class: ERR_INPUT "reading the message: ...", ERR_IO "writing
- * the queue file: ..." (disk full), ERR_DATA "header field To: longer
- * than 65536 bytes", a bad address... */
-int	 msg_copy(int in, int out, const struct msg_opts *,
-	    struct msg_info *, enum err_class *class, char *err,
-	    size_t errlen);
-
-/* The same, pushed a piece at a time (for -bs, where the SMTP dialogue
- * owns the input): begin, feed any number of times, end. end frees the
- * copier and returns 0 or -1 like msg_copy. */
+/* Copies the message into the spool file out, pushed a piece at a time
+ * (submit.c reads the caller's input; in -bs the dialogue owns it):
+ * begin, feed any number of times, end. info->to and info->resent must be
+ * set (initialised lists) when opts->from_headers. end frees the copier
+ * and returns 0, or -1 with err and *class: ERR_IO "writing the queue
+ * file: ..." (disk full), ERR_DATA "header field To: longer than 65536
+ * bytes", a bad address... (reading the input is the caller's job). */
 struct msg_copier;
 struct msg_copier *msg_begin(int out, const struct msg_opts *,
 	    struct msg_info *, char *err, size_t errlen);
