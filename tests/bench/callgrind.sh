@@ -18,7 +18,7 @@ cat >"$W/conf" <<CONF
 [relay]
 host = localhost
 port = $SMARTHOST_PORT
-tls_ca_file = $TOP/build/pki/ca.pem
+tls_ca_file = ${CG_TRUST:-$TOP/build/pki/ca.pem}
 user = alice
 password = secret
 [queue]
@@ -26,10 +26,23 @@ dir = $W/queue
 CONF
 { printf 'From: a@example.org\nTo: b@example.net\nSubject: bench\n\n'
   head -c 1500 /dev/zero | tr '\0' 'x' | fold -w 70; echo; } >"$W/small"
-valgrind --tool=callgrind --callgrind-out-file="$W/out" \
-    "$TOP/$B/sendmail" -C "$W/conf" -f a@example.org b@example.net \
+valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
+    --callgrind-out-file="$W/out.%p" \
+    "${CG_BIN:-$TOP/$B/sendmail}" -C "$W/conf" -f a@example.org b@example.net \
     <"$W/small" 2>"$W/vg" || { cat "$W/vg"; exit 1; }
-cp "$W/out" /tmp/cg.out 2>/dev/null; echo "instructions: $(sed -n 's/^summary: //p' "$W/out")"
-[ -n "${CG_TOP:-}" ] && callgrind_annotate "$W/out" 2>/dev/null |
+# The send runs in a detached worker that ends after the caller: wait
+# for every traced process of this run to write its file.
+i=0
+while pgrep -f "callgrind-out-file=$W/" >/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+n=0
+for f in "$W"/out.*; do
+	n=$((n + $(sed -n 's/^summary: //p' "$f")))
+done
+echo "instructions: $n (all processes of one send)"
+cat "$W"/out.* >/tmp/cg.all 2>/dev/null
+[ -n "${CG_TOP:-}" ] && for f in "$W"/out.*; do callgrind_annotate "$f"; done 2>/dev/null |
     sed -n '1,40p' | grep -v '^--'
 exit 0
