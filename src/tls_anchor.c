@@ -128,6 +128,36 @@ tls_anchor_free_one(br_x509_trust_anchor *ta)
 		free(ta->pkey.key.ec.q);
 }
 
+static int
+tls_anchor_label(const char *label)
+{
+	return strcmp(label, "CERTIFICATE") == 0 ||
+	    strcmp(label, "X509 CERTIFICATE") == 0;
+}
+
+/* A tls_pem_peek: decodes a certificate only as far as its subject, and
+ * the rest only if the subject is wanted. */
+static int
+tls_anchor_peek(void *arg, const char *label, const unsigned char *der,
+    size_t len)
+{
+	const struct tls_anchors *a = arg;
+	struct der_cert dc;
+
+	if (!tls_anchor_label(label))
+		return TLS_PEM_SKIP;
+	if (a->nwant == 0)
+		return TLS_PEM_KEEP;
+	switch (der_cert_subject(der, len, &dc.subject, &dc.subject_len)) {
+	case 0:
+		return TLS_PEM_MORE;
+	case 1:
+		return tls_anchor_wanted(a, &dc) ? TLS_PEM_KEEP : TLS_PEM_SKIP;
+	default:
+		return TLS_PEM_SKIP;
+	}
+}
+
 /* A tls_pem_cb: adds one certificate, if wanted, as an anchor. A
  * certificate that cannot be used is skipped, never an error. */
 static int
@@ -138,8 +168,7 @@ tls_anchor_add(void *arg, const char *label, const unsigned char *der,
 	br_x509_trust_anchor *ta;
 	struct der_cert dc;
 
-	if (strcmp(label, "CERTIFICATE") != 0 &&
-	    strcmp(label, "X509 CERTIFICATE") != 0)
+	if (!tls_anchor_label(label))
 		return 0;
 	if (a->n == TLS_ANCHORS_MAX || der_cert_parse(der, len, &dc) == -1 ||
 	    !tls_anchor_wanted(a, &dc))
@@ -174,7 +203,8 @@ tls_anchors_load(struct tls_anchors *a, const char *path, char *err,
 	char file[1024];
 
 	if (d == NULL)
-		return tls_pem_each(path, tls_anchor_add, a, err, errlen);
+		return tls_pem_each_peek(path, tls_anchor_peek, tls_anchor_add,
+		    a, err, errlen);
 	while ((de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
 		if (n < 5 || (strcmp(de->d_name + n - 4, ".pem") != 0 &&
@@ -182,7 +212,8 @@ tls_anchors_load(struct tls_anchors *a, const char *path, char *err,
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
 		/* One unreadable file does not spoil the directory. */
-		tls_pem_each(file, tls_anchor_add, a, NULL, 0);
+		tls_pem_each_peek(file, tls_anchor_peek, tls_anchor_add, a,
+		    NULL, 0);
 	}
 	closedir(d);
 	return 0;

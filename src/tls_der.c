@@ -46,6 +46,72 @@ der_get(const unsigned char **p, const unsigned char *end, struct el *e)
 	return 0;
 }
 
+/* The tag and length of the element at *p when its contents may run past
+ * end (a certificate read so far): *p moves to its contents. 0, 1 when
+ * more bytes are needed to read the header, -1 when it is malformed. */
+static int
+der_head(const unsigned char **p, const unsigned char *end, unsigned *tag,
+    size_t *len)
+{
+	const unsigned char *q = *p;
+	size_t n, i;
+
+	if (end - q < 2)
+		return 1;
+	*tag = *q++;
+	if ((*tag & 0x1f) == 0x1f)
+		return -1;
+	*len = 0;
+	if (*q < 0x80)
+		*len = *q++;
+	else {
+		n = *q++ & 0x7f;
+		if (n == 0 || n > 4)
+			return -1;
+		if ((size_t)(end - q) < n)
+			return 1;
+		for (i = 0; i < n; i++)
+			*len = (*len << 8) | *q++;
+	}
+	*p = q;
+	return 0;
+}
+
+/* see tls_der.h */
+int
+der_cert_subject(const unsigned char *der, size_t len,
+    const unsigned char **subject, size_t *subject_len)
+{
+	const unsigned char *p = der, *end = der + len, *start;
+	unsigned tag;
+	size_t elen;
+	int i, r;
+
+	/* Certificate, then TBSCertificate: their headers only. */
+	for (i = 0; i < 2; i++)
+		if ((r = der_head(&p, end, &tag, &elen)) != 0 || tag != 0x30)
+			return r == 1 ? 0 : -1;
+	/* [0] version, serial, signature, issuer, validity, subject. */
+	for (i = 0; i < 6; i++) {
+		start = p;
+		if ((r = der_head(&p, end, &tag, &elen)) != 0)
+			return r == 1 ? 0 : -1;
+		if (i == 0 && tag != 0xa0)
+			i++;		/* v1: no version, this is the serial */
+		if ((size_t)(end - p) < elen)
+			return 0;
+		p += elen;
+		if (i == 5) {
+			if (tag != 0x30)
+				return -1;
+			*subject = start;
+			*subject_len = (size_t)(p - start);
+			return 1;
+		}
+	}
+	return -1;
+}
+
 /* YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ to time_t (UTC). */
 static time_t
 der_time(const struct el *e)

@@ -27,6 +27,12 @@ struct der_cert {
 int	 der_cert_parse(const unsigned char *der, size_t len,
 	    struct der_cert *out);
 
+/* The subject Name (the whole SEQUENCE element) of a certificate of which
+ * only the first len bytes are known: 1 when found, 0 when more bytes are
+ * needed, -1 when they cannot begin a certificate. */
+int	 der_cert_subject(const unsigned char *der, size_t len,
+	    const unsigned char **subject, size_t *subject_len);
+
 /* One element of a run of DER elements: its tag and contents; *p moves
  * past it. 0, or -1 at end or on a malformed element. */
 int	 der_next(const unsigned char **p, const unsigned char *end,

@@ -53,6 +53,20 @@ typedef int (*tls_pem_cb)(void *arg, const char *label,
 int	 tls_pem_each(const char *path, tls_pem_cb cb, void *arg, char *err,
 	    size_t errlen);
 
+/* Called after each line of an object's base64 with the bytes decoded so
+ * far: TLS_PEM_MORE to be asked again after the next line, TLS_PEM_KEEP
+ * to decode the rest and hand it to cb, TLS_PEM_SKIP to drop the object
+ * without decoding the rest of it. */
+#define TLS_PEM_MORE	0
+#define TLS_PEM_KEEP	1
+#define TLS_PEM_SKIP	2
+typedef int (*tls_pem_peek)(void *arg, const char *label,
+    const unsigned char *der, size_t len);
+
+/* tls_pem_each, with peek (or NULL) deciding which objects to decode. */
+int	 tls_pem_each_peek(const char *path, tls_pem_peek peek,
+	    tls_pem_cb cb, void *arg, char *err, size_t errlen);
+
 /* ---- tls_anchor.c ---- */
 
 struct tls_anchors {

@@ -1,13 +1,17 @@
 /* relaymail: PEM files read as a stream. ISC licence, see LICENSE.
- * A PEM file is read line by line and each object's base64 is decoded as
- * it arrives (util_b64_push), so memory is one line plus one object of at
- * most TLS_PEM_OBJ_MAX bytes, whatever the size of the bundle. BearSSL's
- * own PEM decoder is a small interpreter, about a hundred times slower:
- * with a 140-certificate bundle it was most of a send's CPU time. */
+ * A PEM file is read in 16 KB blocks and split into lines, and each
+ * object's base64 is decoded as it arrives (util_b64_push), so memory is
+ * one block plus one object of at most TLS_PEM_OBJ_MAX bytes, whatever
+ * the size of the bundle. A peek callback may look at an object's first
+ * bytes and skip the rest undecoded: the trust store needs only the
+ * subject of each of its 140 certificates, at the start of each. BearSSL's
+ * own PEM decoder is a small interpreter, about a hundred times slower. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tls_int.h"
 #include "util.h"
@@ -19,7 +23,54 @@ struct tls_pem_object {
 	size_t	 len, cap;
 	struct util_b64 b64;
 	int	 open;			/* inside BEGIN..END, still good */
+	int	 peeking;		/* the peek callback still decides */
 };
+
+/* The file being read, a block at a time. */
+struct tls_pem_reader {
+	int	 fd;
+	char	 buf[16384];
+	size_t	 off, len;		/* unread: buf[off .. len) */
+	int	 eof;
+};
+
+/* The next line (its newline kept, then a NUL) at *line, or NULL at the
+ * end of the file. A line longer than the block comes in pieces. */
+static char *
+tls_pem_line(struct tls_pem_reader *r)
+{
+	char *nl, *line;
+	ssize_t n;
+
+	for (;;) {
+		nl = memchr(r->buf + r->off, '\n', r->len - r->off);
+		if (nl == NULL && r->off > 0 && !r->eof) {
+			memmove(r->buf, r->buf + r->off, r->len - r->off);
+			r->len -= r->off;
+			r->off = 0;
+		}
+		if (nl == NULL && !r->eof && r->len < sizeof(r->buf) - 1) {
+			n = read(r->fd, r->buf + r->len,
+			    sizeof(r->buf) - 1 - r->len);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				r->eof = 1;
+			else
+				r->len += (size_t)n;
+			continue;
+		}
+		if (r->off == r->len)
+			return NULL;
+		line = r->buf + r->off;
+		if (nl == NULL)
+			nl = r->buf + r->len - 1;	/* a piece, or the end */
+		/* The byte after the line is the next one's first, or spare
+		 * room: keep it, and put the NUL there only for this call. */
+		r->off = (size_t)(nl + 1 - r->buf);
+		return line;
+	}
+}
 
 static void
 tls_pem_begin(struct tls_pem_object *o, const char *line)
@@ -31,6 +82,7 @@ tls_pem_begin(struct tls_pem_object *o, const char *line)
 	o->len = 0;
 	o->b64 = zero;
 	o->open = 1;
+	o->peeking = 1;
 }
 
 /* Makes room for the bytes n more base64 characters can give; 0, or -1
@@ -60,9 +112,8 @@ tls_pem_room(struct tls_pem_object *o, size_t n)
 
 /* One line of base64; an object that fails to decode is dropped. */
 static void
-tls_pem_body(struct tls_pem_object *o, const char *line)
+tls_pem_body(struct tls_pem_object *o, const char *line, size_t n)
 {
-	size_t n = strlen(line);
 	long k;
 
 	if (tls_pem_room(o, n) == -1 || (k = util_b64_push(&o->b64, line, n,
@@ -75,31 +126,61 @@ tls_pem_body(struct tls_pem_object *o, const char *line)
 
 /* see tls_int.h */
 int
-tls_pem_each(const char *path, tls_pem_cb cb, void *arg, char *err,
-    size_t errlen)
+tls_pem_each_peek(const char *path, tls_pem_peek peek, tls_pem_cb cb,
+    void *arg, char *err, size_t errlen)
 {
+	struct tls_pem_reader *rd;
 	struct tls_pem_object o;
-	char line[512];
+	char *line, save;
+	size_t n;
 	int r = 0;
-	FILE *fp;
 
-	if ((fp = fopen(path, "re")) == NULL)
+	if ((rd = malloc(sizeof(*rd))) == NULL)
 		return util_err(err, errlen, "%s: %s", path, strerror(errno));
+	if ((rd->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		free(rd);
+		return util_err(err, errlen, "%s: %s", path, strerror(errno));
+	}
+	rd->off = rd->len = 0;
+	rd->eof = 0;
 	memset(&o, 0, sizeof(o));
-	while (r == 0 && fgets(line, sizeof(line), fp) != NULL) {
-		if (strncmp(line, "-----BEGIN ", 11) == 0)
+	while (r == 0 && (line = tls_pem_line(rd)) != NULL) {
+		n = (size_t)(rd->buf + rd->off - line);
+		save = line[n];
+		line[n] = '\0';
+		if (n > 11 && strncmp(line, "-----BEGIN ", 11) == 0)
 			tls_pem_begin(&o, line);
-		else if (strncmp(line, "-----END ", 9) == 0) {
+		else if (n > 9 && strncmp(line, "-----END ", 9) == 0) {
 			if (o.open && o.len > 0)
 				r = cb(arg, o.label, o.der, o.len);
 			o.open = 0;
-		} else if (o.open)
-			tls_pem_body(&o, line);
+		} else if (o.open) {
+			tls_pem_body(&o, line, n);
+			if (o.open && o.peeking && peek != NULL)
+				switch (peek(arg, o.label, o.der, o.len)) {
+				case TLS_PEM_SKIP:
+					o.open = 0;
+					break;
+				case TLS_PEM_KEEP:
+					o.peeking = 0;
+					break;
+				}
+		}
+		line[n] = save;
 	}
-	fclose(fp);
+	close(rd->fd);
+	free(rd);
 	if (o.der != NULL) {
 		explicit_bzero(o.der, o.cap);	/* it may be a private key */
 		free(o.der);
 	}
 	return r < 0 ? -1 : r;
+}
+
+/* see tls_int.h */
+int
+tls_pem_each(const char *path, tls_pem_cb cb, void *arg, char *err,
+    size_t errlen)
+{
+	return tls_pem_each_peek(path, NULL, cb, arg, err, errlen);
 }

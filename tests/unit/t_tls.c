@@ -154,6 +154,91 @@ TEST(b64_push_refuses_bad_input)
 	T_EQ(util_b64_push(&s, "aGVsbG8=", 8, out, 3), -1);
 }
 
+TEST(b64_push_any_split)
+{
+	static unsigned char raw[3000], out[3000];
+	static char text[4200];
+	struct util_b64 st;
+	unsigned seed = 7;
+	size_t i, at, n, piece;
+	long k, got;
+
+	for (i = 0; i < sizeof(raw); i++)
+		raw[i] = (unsigned char)((seed = seed * 1103515245 + 12345) >> 16);
+	n = (size_t)util_b64_encode(raw, sizeof(raw), text, sizeof(text));
+	for (piece = 1; piece < 80; piece += 3) {
+		struct util_b64 z = UTIL_B64_ZERO;
+
+		st = z;
+		got = 0;
+		for (at = 0; at < n; at += piece) {
+			k = util_b64_push(&st, text + at, n - at < piece ?
+			    n - at : piece, out + got, sizeof(out) - (size_t)got);
+			T_OK(k >= 0);
+			if (k < 0)
+				break;
+			got += k;
+		}
+		T_MEMEQ(out, (size_t)got, raw, sizeof(raw));
+	}
+}
+
+TEST(subject_from_a_prefix)
+{
+	unsigned char der[2048];
+	size_t len = der_of(alpha_pem, der, sizeof(der)), i;
+	const unsigned char *subj = NULL;
+	size_t subjlen = 0;
+	struct der_cert dc;
+	int r, found = 0;
+
+	T_EQ(der_cert_parse(der, len, &dc), 0);
+	for (i = 0; i <= len; i++) {
+		r = der_cert_subject(der, i, &subj, &subjlen);
+		T_OK(r == 0 || r == 1);
+		if (r == 1 && !found) {
+			found = 1;
+			/* Found exactly when the subject is complete. */
+			T_EQ(i, (size_t)(dc.subject - der) + dc.subject_len);
+			T_MEMEQ(subj, subjlen, dc.subject, dc.subject_len);
+		}
+		if (found)
+			T_EQ(r, 1);
+	}
+	T_OK(found);
+	T_EQ(der_cert_subject((const unsigned char *)"\x04\x02" "ab", 4, &subj,
+	    &subjlen), -1);
+	T_EQ(der_cert_subject((const unsigned char *)"\x30\x85", 2, &subj,
+	    &subjlen), -1);
+}
+
+TEST(pem_long_lines_and_crlf)
+{
+	static struct seen s;
+	static char text[40000];
+	unsigned char der[2048];
+	size_t n = 0, len = der_of(beta_pem, der, sizeof(der));
+	const char *p;
+
+	/* A comment line longer than the reader's block, then the
+	 * certificate with CR LF line ends. */
+	text[n++] = '#';
+	while (n < 20000)
+		text[n++] = 'x';
+	text[n++] = '\n';
+	for (p = beta_pem; *p != '\0'; p++) {
+		if (*p == '\n')
+			text[n++] = '\r';
+		text[n++] = *p;
+	}
+	text[n] = '\0';
+	memset(&s, 0, sizeof(s));
+	T_EQ(tls_pem_each(file("long.pem", text), collect, &s, err,
+	    sizeof(err)), 0);
+	T_EQ(s.n, 1);
+	T_MEMEQ(s.der[0], s.len[0], der, len);
+}
+
 TEST(pem_reads_objects_in_order)
 {
 	static struct seen s;
@@ -454,6 +539,9 @@ TEST_MAIN("t_tls", {
 	RUN(b64_strict_refuses_blanks);
 	RUN(b64_push_in_pieces);
 	RUN(b64_push_refuses_bad_input);
+	RUN(b64_push_any_split);
+	RUN(subject_from_a_prefix);
+	RUN(pem_long_lines_and_crlf);
 	RUN(pem_reads_objects_in_order);
 	RUN(pem_skips_bad_and_huge_objects);
 	RUN(pem_stops_when_asked);
