@@ -22,6 +22,7 @@ SANFLAGS =
 endif
 
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(SANFLAGS) -Isrc
+STATIC_INC = build-static/include
 
 # Every module but main.c goes into a library the tests link.
 LIBSRCS	= $(filter-out src/main.c src/fortify_shim.c src/sanitize.c,\
@@ -42,9 +43,31 @@ endif
 sendmail: $(B)/sendmail
 	cp $(B)/sendmail $@
 
+# The binary that ships and that the suite runs: linked statically with
+# musl (musl-tools), BearSSL and inih when musl-gcc is there. A send then
+# costs about a third less CPU and a fifth of the memory of the same code
+# on glibc's dynamic loader (README, "Speed"). Without musl-gcc, and for
+# the sanitizer build, it is the usual dynamic glibc binary.
+ifeq ($(SANITIZE),1)
 $(B)/sendmail: $(B)/main.o $(B)/sanitize.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(B)/sanitize.o \
 	    $(LIB) $(LDLIBS)
+else
+$(B)/sendmail: src/main.c $(LIBSRCS) src/fortify_shim.c src/*.h $(B)/main.o $(LIB)
+	@if command -v musl-gcc >/dev/null 2>&1; then \
+	    mkdir -p $(STATIC_INC) && \
+	    cp -r /usr/include/bearssl.h /usr/include/bearssl \
+	        /usr/include/ini.h $(STATIC_INC)/ && \
+	    echo "musl-gcc -static -o $@ (src/*.c, libbearssl.a, libinih.a)" && \
+	    musl-gcc -static $(CFLAGS) $(WFLAGS) -Isrc -I$(STATIC_INC) \
+	        $(LDFLAGS) -o $@ src/main.c $(LIBSRCS) src/fortify_shim.c \
+	        /usr/lib/$$(gcc -print-multiarch)/libbearssl.a \
+	        /usr/lib/$$(gcc -print-multiarch)/libinih.a; \
+	else \
+	    echo "$(CC) -o $@ (dynamic: no musl-gcc)" && \
+	    $(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(LIB) $(LDLIBS); \
+	fi
+endif
 
 $(B)/%.o: src/%.c src/*.h | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -117,12 +140,21 @@ uninstall:
 	$(INSTALL_ENV) sh pkg/install.sh uninstall sendmail
 
 # relaymail_VERSION_ARCH.deb with dpkg-deb (pkg/deb/build.sh).
-deb: all
-	sh pkg/deb/build.sh sendmail
+# The Debian package links libc, BearSSL and inih dynamically, as Debian
+# wants: their security updates then reach it without a rebuild.
+ifeq ($(SANITIZE),1)
+$(B)/sendmail-dynamic: $(B)/sendmail
+	cp $(B)/sendmail $@
+else
+$(B)/sendmail-dynamic: $(B)/main.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(LIB) $(LDLIBS)
+endif
+
+deb: all $(B)/sendmail-dynamic
+	sh pkg/deb/build.sh $(B)/sendmail-dynamic
 
 # One self-contained binary: musl (from musl-tools), BearSSL and inih
 # linked statically; name resolution needs no NSS modules.
-STATIC_INC = build-static/include
 static: deps sendmail-static
 	@ls -l sendmail-static
 

@@ -6,15 +6,27 @@ set -u
 need=""
 [ -f /usr/include/bearssl.h ] || need="$need libbearssl-dev"
 [ -f /usr/include/ini.h ] || need="$need libinih-dev"
+# musl-tools: the shipped binary is linked statically with musl when it
+# is there (the Makefile falls back to glibc's dynamic linking).
+want=""
+command -v musl-gcc >/dev/null 2>&1 || want=" musl-tools"
 if [ "${1:-build}" = static ]; then
-	command -v musl-gcc >/dev/null 2>&1 || need="$need musl-tools"
+	need="$need$want"
+	want=""
 fi
 if [ "${1:-build}" = check ]; then
 	command -v openssl >/dev/null 2>&1 || need="$need openssl"
 	# Fault injection (t_faults); without it that test is skipped.
 	command -v strace >/dev/null 2>&1 || need="$need strace"
-	# For the static-binary test; without it that test is skipped.
-	command -v musl-gcc >/dev/null 2>&1 || need="$need musl-tools"
+fi
+if [ -n "$want" ] && [ "$(id -u)" = 0 ] &&
+    command -v apt-get >/dev/null 2>&1; then
+	echo "relaymail: installing$want (for the static binary)" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $want \
+	    >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1;
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $want \
+	    >/dev/null 2>&1; } || echo "relaymail: no$want: building" \
+	    "with glibc's dynamic linking" >&2
 fi
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

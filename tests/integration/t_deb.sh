@@ -6,7 +6,7 @@
 . "$TOP/tests/integration/troot.sh"
 t_setup
 command -v dpkg-deb >/dev/null 2>&1 || { echo "skip $TNAME: no dpkg-deb (not Debian)"; exit 0; }
-(cd "$TOP" && sh pkg/deb/build.sh "$TOP/$BUILD/sendmail" "$T" "$T/deb-build") >"$T/build.out" 2>&1
+(cd "$TOP" && make -s $([ "$BUILD" = build-san ] && echo SANITIZE=1) "$BUILD/sendmail-dynamic" >/dev/null && sh pkg/deb/build.sh "$TOP/$BUILD/sendmail-dynamic" "$T" "$T/deb-build") >"$T/build.out" 2>&1
 check deb_built [ $? -eq 0 ]
 DEB=$(ls "$T"/relaymail_*_*.deb 2>/dev/null | head -n 1)
 VERSION=$(sed -n 's/^#define RELAYMAIL_VERSION[[:space:]]*"\(.*\)"/\1/p' "$TOP/src/relaymail.h")

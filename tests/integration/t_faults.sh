@@ -10,8 +10,10 @@ fi
 msg() { printf 'Subject: %s\n\nbody\n' "${1:-x}"; }
 # A send hands its attempt to a worker process (sendmail(8), WHAT A
 # CALLER CAN RELY ON); with fork failing it makes the attempt itself, in
-# the one process whose calls are counted here.
-NOFORK="-e inject=clone:error=EAGAIN -e inject=clone3:error=EAGAIN"
+# the one process whose calls are counted here. glibc forks with clone,
+# musl (the static binary) with fork.
+NOFORK="-e inject=clone:error=EAGAIN -e inject=clone3:error=EAGAIN
+    -e inject=fork:error=EAGAIN"
 # (LeakSanitizer needs clone for its exit-time check: off under NOFORK.)
 NOLSAN="env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
@@ -51,14 +53,14 @@ printf 'rcpt:later 450 4.2.1 busy\n' >"$T/script"
 start_host -s "$T/script"
 write_conf
 rm -rf "$T/queue"
-$NOLSAN strace -e trace=openat,clone,clone3 $NOFORK -o "$T/trace" "$SENDMAIL" -C "$T/conf" -f s@example.org ok@example.net later@example.net </dev/null >/dev/null 2>&1
+$NOLSAN strace -e trace=openat,clone,clone3,fork $NOFORK -o "$T/trace" "$SENDMAIL" -C "$T/conf" -f s@example.org ok@example.net later@example.net </dev/null >/dev/null 2>&1
 calls "$T/trace"
 N=$(nth_call "$T/trace" '\.st\.new"')
 rm -rf "$T/queue"
 start_host -s "$T/script"
 write_conf
 if [ -n "$N" ]; then
-	msg enospc | $NOLSAN strace -e trace=openat,clone,clone3 -o /dev/null $NOFORK \
+	msg enospc | $NOLSAN strace -e trace=openat,clone,clone3,fork -o /dev/null $NOFORK \
 	    -e inject=openat:error=ENOSPC:when="$N" \
 	    "$SENDMAIL" -C "$T/conf" -f s@example.org ok@example.net later@example.net \
 	    >"$T/out" 2>"$T/err"
@@ -80,7 +82,7 @@ fi
 rm -rf "$T/queue"
 start_host -s "$T/script"
 write_conf
-msg held | $NOLSAN strace -e trace=pwrite64,clone,clone3 -o /dev/null $NOFORK \
+msg held | $NOLSAN strace -e trace=pwrite64,clone,clone3,fork -o /dev/null $NOFORK \
     -e inject=pwrite64:error=ENOSPC \
     "$SENDMAIL" -C "$T/conf" -f s@example.org ok@example.net later@example.net \
     >"$T/out" 2>"$T/err"
