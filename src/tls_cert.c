@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tls_int.h"
+#include "tls_x25519.h"
 #include "util.h"
 
 /* A tls_pem_cb: keeps each CERTIFICATE, in file order. */
@@ -58,7 +59,7 @@ tls_cert_set_ec(struct tls_client_cert *c, br_ssl_client_context *sc)
 	br_ssl_client_set_single_ec(sc, c->chain, c->n,
 	    br_skey_decoder_get_ec(&c->skey),
 	    BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN, (unsigned)issuer,
-	    br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
+	    &tls_ec_impl, br_ecdsa_sign_asn1_get_default());
 }
 
 /* see tls_int.h */

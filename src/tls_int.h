@@ -5,7 +5,8 @@
  * through tls_pem.c), orders the path (tls_path.c), checks names
  * (tls_name.c) and works around critical name constraints (tls_split.c);
  * tls_cert.c keeps the client certificate and tls_err.c turns a failure
- * code into a sentence and a class. */
+ * code into a sentence and a class. Every EC operation goes through
+ * tls_x25519.c's tls_ec_impl (its own X25519, BearSSL's other curves). */
 #ifndef TLS_INT_H
 #define TLS_INT_H
 

@@ -10,6 +10,7 @@
 
 #include "tls_der.h"
 #include "tls_int.h"
+#include "tls_x25519.h"
 
 /* see tls_int.h */
 unsigned
@@ -74,7 +75,7 @@ tls_split_signed(const struct der_cert *dc, const br_x509_pkey *pk)
 		    oids[id], hlen, &pk->key.rsa, out) == 1 &&
 		    memcmp(out, hv, hlen) == 0;
 	if (dc->sigalg_len != 9 && pk->key_type == BR_KEYTYPE_EC)
-		return br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(),
+		return br_ecdsa_vrfy_asn1_get_default()(&tls_ec_impl,
 		    hv, hlen, &pk->key.ec, dc->sig, dc->sig_len) == 1;
 	return 0;
 }

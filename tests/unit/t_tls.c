@@ -12,6 +12,7 @@
 #include "t.h"
 #include "tls_der.h"
 #include "tls_int.h"
+#include "tls_x25519.h"
 #include "util.h"
 
 static const char alpha_pem[] =
@@ -489,6 +490,17 @@ TEST(start_fails_on_closed_connection)
 	tls_free(t);
 }
 
+/* The engine and its X.509 engine do EC with tls_ec_impl (our X25519). */
+TEST(start_sets_our_ec)
+{
+	struct tls *t;
+
+	T_EQ(start_against("", &t), -1);
+	T_OK(br_ssl_engine_get_ec(&t->sc.eng) == &tls_ec_impl);
+	T_OK(t->x.minimal.iec == &tls_ec_impl);
+	tls_free(t);
+}
+
 TEST(start_fails_on_plain_text)
 {
 	struct tls *t;
@@ -554,6 +566,7 @@ TEST_MAIN("t_tls", {
 	RUN(host_names);
 	RUN(error_sentences_name_the_certificate);
 	RUN(start_fails_on_closed_connection);
+	RUN(start_sets_our_ec);
 	RUN(start_fails_on_plain_text);
 	RUN(start_fails_on_client_certificate);
 	{
