@@ -46,15 +46,16 @@ sendmail: $(B)/sendmail
 # The binary that ships and that the suite runs: linked statically with
 # musl (musl-tools), BearSSL and inih when musl-gcc is there. A send then
 # costs about a third less CPU and a fifth of the memory of the same code
-# on glibc's dynamic loader (README, "Speed"). Without musl-gcc, and for
-# the sanitizer build, it is the usual dynamic glibc binary.
+# on glibc's dynamic loader (README, "Building and installing"). Without
+# musl-gcc, with MUSL=no, and for the sanitizer build, it is the usual
+# dynamic glibc binary.
 ifeq ($(SANITIZE),1)
 $(B)/sendmail: $(B)/main.o $(B)/sanitize.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(B)/sanitize.o \
 	    $(LIB) $(LDLIBS)
 else
 $(B)/sendmail: src/main.c $(LIBSRCS) src/fortify_shim.c src/*.h $(B)/main.o $(LIB)
-	@if command -v musl-gcc >/dev/null 2>&1; then \
+	@if [ "$(MUSL)" != no ] && command -v musl-gcc >/dev/null 2>&1; then \
 	    mkdir -p $(STATIC_INC) && \
 	    cp -r /usr/include/bearssl.h /usr/include/bearssl \
 	        /usr/include/ini.h $(STATIC_INC)/ && \

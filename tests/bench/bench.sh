@@ -158,6 +158,33 @@ ratios() {
 	: >"$W/res"
 }
 
+# instr LABEL FILE CMD...: user-space instructions of one run (valgrind's
+# callgrind, children and forks included: --dump-before='*fork' starts a
+# forked child from zero), a figure that does not depend on how busy the
+# machine is; appended to $W/ires.
+instr() {
+	label=$1 in=$2
+	shift 2
+	command -v valgrind >/dev/null || return 0
+	rm -rf "$W/cg" && mkdir -p "$W/cg"
+	set -- valgrind --tool=callgrind --trace-children=yes \
+	    --dump-before='*fork' --callgrind-out-file="$W/cg/out.%p" "$@"
+	if [ -n "${INNS:-}" ]; then
+		inns "$INNS" "$@" <"$in" >/dev/null 2>&1
+	else
+		"$@" <"$in" >/dev/null 2>&1
+	fi
+	i=0	# a detached worker writes its counts when it ends
+	while pgrep -f "callgrind-out-file=$W/cg/" >/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	n=$(cat "$W"/cg/out.* 2>/dev/null | sed -n 's/^summary: //p' |
+	    awk '{ n += $1 } END { print n + 0 }')
+	printf '%-34s %12d instructions\n' "$label" "$n"
+	printf '%s\t%s\n' "$label" "$n" >>"$W/ires"
+}
+
 # inns ROOT CMD...: CMD in a private mount namespace where ROOT/etc and
 # ROOT/var lie over the system's and the unpacked peers' /usr over /usr,
 # for the peers whose paths are compiled in (dma, nullmailer).
@@ -179,11 +206,15 @@ echo "(the test smart host on loopback, STARTTLS + AUTH PLAIN; CPU and RSS of th
 echo
 # small TRUST: the 2 KB send by each, trusting only the file TRUST
 # (ssmtp and dma check nothing, so they do not change).
-small() {
+small_conf() {
 	sed "s|^tls_ca_file = .*|tls_ca_file = $1|" "$W/conf" >"$W/conf.t"
+	chmod 600 "$W/conf.t"
 	sed "s|^tls_trust_file .*|tls_trust_file $1|" "$W/msmtprc" >"$W/msmtprc.t"
 	chmod 600 "$W/msmtprc.t"
 	sed -i "s|--x509cafile=[^ ]*|--x509cafile=$1|" "$W/nm/etc/nullmailer/remotes"
+}
+small() {
+	small_conf "$1"
 	measure "relaymail" "$W/small" "$SENDMAIL" -C "$W/conf.t" -f a@example.org b@example.net
 	[ -n "$MSMTP" ] && LD_LIBRARY_PATH=$P/root/usr/lib/x86_64-linux-gnu \
 	    measure "msmtp $("$MSMTP" --version 2>/dev/null | head -n 1 | awk '{print $3}')" \
@@ -223,7 +254,23 @@ RUNS=1 measure "relaymail -q (200 messages)" /dev/null "$SENDMAIL" -C "$W/conf" 
 after=$(ls -d "$W"/sh/conn-* | wc -l)
 echo "   connections opened: $((after - before)), left in queue: $(ls "$W/queue/q" | grep -vc '\.')"
 echo
-echo "4. footprint"
+echo "4. user-space instructions of one 2 KB send (callgrind), the system bundle"
+: >"$W/ires"
+small_conf "$W/bundle.pem"
+instr "relaymail" "$W/small" "$SENDMAIL" -C "$W/conf.t" -f a@example.org b@example.net
+[ -n "$MSMTP" ] && LD_LIBRARY_PATH=$P/root/usr/lib/x86_64-linux-gnu \
+    instr "msmtp" "$W/small" "$MSMTP" -C "$W/msmtprc.t" b@example.net
+[ -n "$SSMTP" ] && instr "ssmtp" "$W/small" \
+    "$SSMTP" -C "$W/ssmtp.conf" -f a@example.org b@example.net
+INNS=$W/dma INNS_PEER=$P/dma
+[ -n "$DMA" ] && instr "dma -D" "$W/small" "$DMA" -D -f a@example.org b@example.net
+INNS=$W/nm INNS_PEER=$P/nullmailer
+[ -n "$NULLMAILER" ] && instr "nullmailer (queue + send)" "$W/small" sh "$W/nm/send.sh"
+INNS=
+awk -F '\t' 'NR == 1 { n = $2; next } $2 > 0 { printf "   relaymail / %-20s instructions %5.2f\n", $1, n / $2 }' "$W/ires"
+echo
+
+echo "5. footprint"
 cp "$SENDMAIL" "$W/stripped" && strip "$W/stripped"
 echo "   relaymail: $(wc -c <"$W/stripped") bytes stripped; libraries: $(ldd "$SENDMAIL" | awk '{print $1}' | grep -v vdso | tr '\n' ' ')"
 [ -f sendmail-static ] && echo "   relaymail static (make static): $(wc -c <sendmail-static) bytes, $(file -b sendmail-static | cut -d, -f1-2)"

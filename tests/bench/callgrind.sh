@@ -26,27 +26,22 @@ dir = $W/queue
 CONF
 { printf 'From: a@example.org\nTo: b@example.net\nSubject: bench\n\n'
   head -c 1500 /dev/zero | tr '\0' 'x' | fold -w 70; echo; } >"$W/small"
+# --dump-before='*fork': each process writes its counts and starts from
+# zero before every fork, so a forked child's counts are its own (not its
+# parent's too) and the sum over every file is the send's total.
 valgrind --tool=callgrind --compress-strings=no --compress-pos=no \
-    --callgrind-out-file="$W/out.%p" \
+    --dump-before='*fork' --callgrind-out-file="$W/out.%p" \
     "${CG_BIN:-$TOP/$B/sendmail}" -C "$W/conf" -f a@example.org b@example.net \
     <"$W/small" 2>"$W/vg" || { cat "$W/vg"; exit 1; }
-# The send runs in a detached worker that ends after the caller: wait
-# for every traced process of this run to write its file.
+# The send ends in a detached worker that outlives the caller: wait for
+# every traced process of this run to write its file.
 i=0
 while pgrep -f "callgrind-out-file=$W/" >/dev/null && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-# Three processes: the caller, a short-lived middle child and the worker
-# (detach.c). A child's counts start from its parent's at the fork, so
-# the worker's file holds everything done before it too; what the caller
-# did after the fork is its count less the middle child's.
-set -- $(for f in "$W"/out.*; do sed -n 's/^summary: //p' "$f"; done | sort -n)
-if [ $# -eq 3 ]; then
-	echo "instructions: $(($3 + $2 - $1)) (caller, middle child, worker)"
-else
-	echo "instructions: ${3:-${1:-?}} ($# processes)"
-fi
+echo "instructions: $(cat "$W"/out.* | sed -n 's/^summary: //p' |
+    awk '{ n += $1 } END { print n }')"
 cat "$W"/out.* >/tmp/cg.all 2>/dev/null
 [ -n "${CG_TOP:-}" ] && for f in "$W"/out.*; do callgrind_annotate "$f"; done 2>/dev/null |
     sed -n '1,40p' | grep -v '^--'
