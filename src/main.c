@@ -121,6 +121,7 @@ send_attempt(const struct conf *conf, struct submit *sub, struct detach *d,
 	int code;
 
 	relay_init(&r, conf, sub->spool);
+	r.defer_sync = d != NULL;	/* the caller's answer first */
 	submit_relay(sub, &r, &rep);
 	util_strlcpy(id, submit_id(sub), sizeof(id));
 	code = send_outcome(conf, id, &rep, private);
@@ -133,6 +134,7 @@ send_attempt(const struct conf *conf, struct submit *sub, struct detach *d,
 			relay_bounce(&r, &sub->msg, rep.text);
 		detach_end(d);
 	}
+	relay_sync(&r);
 	submit_reset(sub);	/* unlocks it */
 	if (rep.out == OUT_SENT && !private)	/* the connection is warm */
 		relay_flush(&r, 0, conn_now_ms() + RELAY_OPPORTUNISTIC_S * 1000);

@@ -156,6 +156,38 @@ relay_refused_text(const struct spool_msg *m, char *buf, size_t len)
 	return buf;
 }
 
+/* Sent to everyone: the removal is the record. The marks go in first,
+ * so that a file that cannot be removed is not sent again; the removal
+ * is made durable now, or, for the message a caller waits for, as soon
+ * as it has its answer (relay_sync): it need not wait for the disk when
+ * the smart host has the message. A crash in between can at worst send
+ * it again, as one between the 250 and an fsync of the marks could. */
+static int
+relay_remove_sent(struct relay *r, struct spool_msg *m)
+{
+	if (spool_mark(m) == 0 && spool_done(r->spool, m) == 0) {
+		r->sync_due = 1 + m->failed;
+		if (!r->defer_sync)
+			relay_sync(r);
+		return 0;
+	}
+	log_warn("id=%s: delivered, but removing the queue file failed: %s",
+	    m->id, strerror(errno));
+	return spool_record(m);
+}
+
+/* see relay.h */
+void
+relay_sync(struct relay *r)
+{
+	r->defer_sync = 0;
+	if (r->sync_due == 0)
+		return;
+	if (spool_sync_dir(r->spool, r->sync_due - 1) == -1)
+		log_warn("%s: fsync: %s", r->conf->queue_dir, strerror(errno));
+	r->sync_due = 0;
+}
+
 /* Applies an outcome to the queue: the recipient marks first (durable
  * before anything else), then removal, retry state or failed/. */
 static enum outcome
@@ -173,15 +205,15 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 		relay_refuse_pending(m);
 		v = relay_verdict(m, &partial);
 	}
-	if (spool_record(m) == -1)
+	if (v.out == OUT_SENT) {
+		if (relay_remove_sent(r, m) == -1)
+			return relay_hold(r, m, why, rep);
+	} else if (spool_record(m) == -1)
 		return relay_hold(r, m, why, rep);
 	if (v.out == OUT_FAILED && partial)
 		why = relay_refused_text(m, refused, sizeof(refused));
 	switch (v.out) {
 	case OUT_SENT:
-		if (spool_done(r->spool, m) == -1)
-			log_warn("id=%s: delivered, but removing the queue "
-			    "file failed: %s", m->id, strerror(errno));
 		r->sent++;
 		break;
 	case OUT_DEFERRED:
@@ -581,5 +613,6 @@ relay_flush(struct relay *r, int all, int64_t deadline_ms)
 void
 relay_end(struct relay *r)
 {
+	relay_sync(r);
 	session_end(&r->sess);
 }

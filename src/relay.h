@@ -48,6 +48,9 @@ struct relay {
 	int	 throttled;	/* a quota reply or a max_per_* limit:
 				 * the rest of the run waits */
 	int	 pace_loaded;	/* pace read from the queue */
+	int	 defer_sync;	/* a caller waits: removals are made durable
+				 * after it has its answer (relay_sync) */
+	int	 sync_due;	/* 1 + failed: a removal not yet durable */
 	struct pace pace;	/* recent sends, for the max_per_* limits */
 };
 
@@ -67,6 +70,10 @@ int	 relay_flush(struct relay *, int all, int64_t deadline_ms);
  * why: for a first attempt whose caller stopped waiting (detach.c). */
 void	 relay_bounce(struct relay *, const struct spool_msg *m,
 	    const char *why);
+
+/* Makes the last removal durable (fsync of its directory) and stops
+ * deferring that: called once the waiting caller has its answer. */
+void	 relay_sync(struct relay *);
 
 /* QUIT, close, wipe the secret. */
 void	 relay_end(struct relay *);

@@ -410,6 +410,13 @@ spool_done(struct spool *s, struct spool_msg *m)
 
 /* see spool.h */
 int
+spool_sync_dir(struct spool *s, int failed)
+{
+	return fsync(failed ? s->failfd : s->qfd);
+}
+
+/* see spool.h */
+int
 spool_set_aside(struct spool *s, const char *id)
 {
 	char st[SPOOL_ID_MAX + 8];

@@ -41,7 +41,9 @@ struct spool_msg {
 	char	*rcpts[SPOOL_RCPT_MAX];
 	int	 nrcpts;
 	int	 rcpt_done[SPOOL_RCPT_MAX];	/* 1 sent, 2 refused */
-	int	 rcpt_saved[SPOOL_RCPT_MAX];	/* what the file says */
+	int	 rcpt_saved[SPOOL_RCPT_MAX];	/* what the file durably says */
+	int	 rcpt_written[SPOOL_RCPT_MAX];	/* what it says, maybe not yet
+						 * on the disk (spool_mark) */
 	off_t	 rcpt_off[SPOOL_RCPT_MAX];	/* its envelope line */
 	char	*rcpt_reply[SPOOL_RCPT_MAX];	/* refused: the reply, or NULL;
 						 * set by spool_refuse() */
@@ -102,8 +104,15 @@ void	 spool_abort(struct spool *, struct spool_msg *m);
 int	 spool_load(struct spool *, const char *id, int failed,
 	    struct spool_msg *m, char *err, size_t errlen);
 
-/* Handed off: removes the message and its state. */
+/* Handed off: removes the message and its state. The removal is durable
+ * only after spool_sync_dir. */
 int	 spool_done(struct spool *, struct spool_msg *m);
+
+/* fsync of q/ (failed/ when failed is set): removals made durable. */
+int	 spool_sync_dir(struct spool *, int failed);
+
+/* The recipient marks (rcpt_done) written in place, not yet durable. */
+int	 spool_mark(struct spool_msg *m);
 
 /* Makes the recipient marks (rcpt_done) durable in the queue file
  * itself, written in place, then fsync: progress is recorded before a

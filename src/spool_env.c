@@ -152,6 +152,7 @@ spool_env_rcpt(struct spool_msg *m, const char *line, off_t off)
 	}
 	m->rcpt_off[m->nrcpts] = off;
 	m->rcpt_done[m->nrcpts] = m->rcpt_saved[m->nrcpts] = st;
+	m->rcpt_written[m->nrcpts] = st;
 	m->rcpts[m->nrcpts++] = v;
 	return 1;
 }
@@ -253,7 +254,7 @@ spool_env_write(struct spool_msg *m)
 		int st = m->rcpt_done[i] >= 0 && m->rcpt_done[i] <= 2 ?
 		    m->rcpt_done[i] : 0;
 		m->rcpt_off[i] = off;
-		m->rcpt_saved[i] = st;
+		m->rcpt_saved[i] = m->rcpt_written[i] = st;
 		if (spool_env_line(m, &off, "%s <%s>\n", spool_rcpt_words[st],
 		    m->rcpts[i]) == -1)
 			return -1;
@@ -268,23 +269,38 @@ spool_env_write(struct spool_msg *m)
 
 /* see spool.h */
 int
-spool_record(struct spool_msg *m)
+spool_mark(struct spool_msg *m)
 {
-	int i, changed = 0;
+	int i;
 
 	for (i = 0; i < m->nrcpts; i++) {
 		int st = m->rcpt_done[i];
-		if (st == m->rcpt_saved[i] || st < 0 || st > 2 ||
+		if (st == m->rcpt_written[i] || st < 0 || st > 2 ||
 		    m->rcpt_off[i] == 0)
 			continue;
 		if (pwrite(m->fd, spool_rcpt_words[st], 4, m->rcpt_off[i]) != 4)
 			return -1;
-		m->rcpt_saved[i] = st;
-		changed = 1;
+		m->rcpt_written[i] = st;
 	}
+	return 0;
+}
+
+/* see spool.h */
+int
+spool_record(struct spool_msg *m)
+{
+	int i, changed = 0;
+
+	if (spool_mark(m) == -1)
+		return -1;
+	for (i = 0; i < m->nrcpts; i++)
+		if (m->rcpt_saved[i] != m->rcpt_written[i])
+			changed = 1;
 	/* Durable before the message can be tried again. */
 	if (changed && fsync(m->fd) == -1)
 		return -1;
+	for (i = 0; i < m->nrcpts; i++)
+		m->rcpt_saved[i] = m->rcpt_written[i];
 	return 0;
 }
 
