@@ -5,7 +5,8 @@
  * through tls_pem.c), orders the path (tls_path.c), checks names
  * (tls_name.c) and works around critical name constraints (tls_split.c);
  * tls_cert.c keeps the client certificate and tls_err.c turns a failure
- * code into a sentence and a class. */
+ * code into a sentence and a class. RSA signatures, the handshake's and
+ * the chain's, are verified by tls_rsa.c (its own header, tls_rsa.h). */
 #ifndef TLS_INT_H
 #define TLS_INT_H
 
