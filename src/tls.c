@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tls_int.h"
+#include "tls_rsa.h"
 #include "tls_x25519.h"
 #include "util.h"
 
@@ -148,7 +149,7 @@ tls_engine_init(struct tls *t)
 	br_ssl_engine_set_suites(&cc->eng, tls_suites,
 	    sizeof(tls_suites) / sizeof(tls_suites[0]));
 	br_ssl_client_set_default_rsapub(cc);
-	br_ssl_engine_set_default_rsavrfy(&cc->eng);
+	br_ssl_engine_set_rsavrfy(&cc->eng, &tls_rsa_pkcs1_vrfy);
 	br_ssl_engine_set_default_ecdsa(&cc->eng);
 	/* X25519 with 64-bit limbs; the other curves stay BearSSL's. The
 	 * X.509 engine below takes the same one. */

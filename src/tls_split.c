@@ -10,6 +10,7 @@
 
 #include "tls_der.h"
 #include "tls_int.h"
+#include "tls_rsa.h"
 #include "tls_x25519.h"
 
 /* see tls_int.h */
@@ -71,8 +72,8 @@ tls_split_signed(const struct der_cert *dc, const br_x509_pkey *pk)
 	hlen = (h->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
 	id = (int)((h->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
 	if (dc->sigalg_len == 9 && pk->key_type == BR_KEYTYPE_RSA)
-		return br_rsa_pkcs1_vrfy_get_default()(dc->sig, dc->sig_len,
-		    oids[id], hlen, &pk->key.rsa, out) == 1 &&
+		return tls_rsa_pkcs1_vrfy(dc->sig, dc->sig_len, oids[id],
+		    hlen, &pk->key.rsa, out) == 1 &&
 		    memcmp(out, hv, hlen) == 0;
 	if (dc->sigalg_len != 9 && pk->key_type == BR_KEYTYPE_EC)
 		return br_ecdsa_vrfy_asn1_get_default()(&tls_ec_impl,
