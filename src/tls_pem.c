@@ -148,9 +148,11 @@ tls_pem_each_peek(const char *path, tls_pem_peek peek, tls_pem_cb cb,
 		n = (size_t)(rd->buf + rd->off - line);
 		save = line[n];
 		line[n] = '\0';
-		if (n > 11 && strncmp(line, "-----BEGIN ", 11) == 0)
+		if (line[0] == '-' && n > 11 &&
+		    strncmp(line, "-----BEGIN ", 11) == 0)
 			tls_pem_begin(&o, line);
-		else if (n > 9 && strncmp(line, "-----END ", 9) == 0) {
+		else if (line[0] == '-' && n > 9 &&
+		    strncmp(line, "-----END ", 9) == 0) {
 			if (o.open && o.len > 0)
 				r = cb(arg, o.label, o.der, o.len);
 			o.open = 0;
