@@ -10,7 +10,7 @@
 
 #include "tls_der.h"
 #include "tls_int.h"
-#include "tls_x25519.h"
+#include "tls_ec.h"
 
 /* see tls_int.h */
 unsigned

@@ -6,13 +6,14 @@
  * scalars, the edges (0, 1, n - 1, n, n + 1, 2^256 - 1 and the two
  * scalars where BearSSL's additions fail, n + 6 and n + 30), every entry
  * of the comb table, A = B, A = -B, a zero scalar; the points BearSSL
- * refuses; and ECDSA signatures made by BearSSL checked with our
- * muladd. */
+ * refuses; ECDSA signatures made by BearSSL checked with our muladd;
+ * and tls_ec_impl (tls_ec.c) sending P-256 here. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "t.h"
+#include "tls_ec.h"
 #include "tls_p256.h"
 
 #define P256	BR_EC_secp256r1
@@ -576,6 +577,47 @@ TEST(ecdsa_verify_with_our_muladd)
 	}
 }
 
+/* tls_ec_impl gives P-256 to tls_ec_p256: its answers, a refused point
+ * left as it was (BearSSL writes over it), and the ECDSA check that
+ * tls_split.c makes. */
+TEST(tls_ec_impl_sends_p256_here)
+{
+	unsigned char k[32], a[65], b[65], q[65], h[32], sig[80];
+	br_ec_private_key sk;
+	br_ec_public_key pk;
+	size_t siglen;
+
+	rng_bytes(k, 32);
+	k[0] &= 0x7f;
+	T_EQ(tls_ec_impl.mulgen(a, k, 32, P256), 65);
+	T_EQ(ours->mulgen(b, k, 32, P256), 65);
+	T_MEMEQ(a, 65, b, 65);
+	memcpy(q, a, 65);
+	T_EQ(tls_ec_impl.mul(a, 65, k, 32, P256), 1);
+	T_EQ(ours->mul(b, 65, k, 32, P256), 1);
+	T_MEMEQ(a, 65, b, 65);
+	memcpy(a, q, 65);
+	a[64] ^= 1;
+	memcpy(b, a, 65);
+	T_EQ(tls_ec_impl.mul(a, 65, k, 32, P256), 0);
+	T_OK(!KEEPS_REFUSED || memcmp(a, b, 65) == 0);
+
+	sk.curve = P256;
+	sk.x = k;
+	sk.xlen = 32;
+	pk.curve = P256;
+	pk.q = q;
+	pk.qlen = 65;
+	rng_bytes(h, 32);
+	siglen = br_ecdsa_i31_sign_asn1(ref, &br_sha256_vtable, h, &sk, sig);
+	T_OK(siglen > 0);
+	T_EQ(br_ecdsa_vrfy_asn1_get_default()(&tls_ec_impl, h, 32, &pk, sig,
+	    siglen), 1);
+	h[0] ^= 1;
+	T_EQ(br_ecdsa_vrfy_asn1_get_default()(&tls_ec_impl, h, 32, &pk, sig,
+	    siglen), 0);
+}
+
 TEST_MAIN("t_p256", {
 	RUN(curve_and_constants_are_br_ec_p256_m31s);
 	RUN(multiples_of_g);
@@ -587,4 +629,5 @@ TEST_MAIN("t_p256", {
 	RUN(long_scalars);
 	RUN(invalid_points_refused);
 	RUN(ecdsa_verify_with_our_muladd);
+	RUN(tls_ec_impl_sends_p256_here);
 })
