@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "tls_int.h"
+#include "tls_ec.h"
 #include "tls_rsa.h"
-#include "tls_x25519.h"
 #include "util.h"
 
 /* ---- BearSSL's side: the socket transport below ---- */
@@ -151,8 +151,9 @@ tls_engine_init(struct tls *t)
 	br_ssl_client_set_default_rsapub(cc);
 	br_ssl_engine_set_rsavrfy(&cc->eng, &tls_rsa_pkcs1_vrfy);
 	br_ssl_engine_set_default_ecdsa(&cc->eng);
-	/* X25519 with 64-bit limbs; the other curves stay BearSSL's. The
-	 * X.509 engine below takes the same one. */
+	/* X25519 and P-256 with 64-bit limbs (tls_ec.c); P-384 and P-521
+	 * stay BearSSL's. The X.509 engine below takes the same one, and
+	 * the ECDSA verifier set above gets it with every check. */
 	br_ssl_engine_set_ec(&cc->eng, &tls_ec_impl);
 	br_x509_minimal_init(xc, &br_sha256_vtable, t->x.anchors.ta,
 	    t->x.anchors.n);

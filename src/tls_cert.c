@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "tls_int.h"
-#include "tls_x25519.h"
+#include "tls_ec.h"
 #include "util.h"
 
 /* A tls_pem_cb: keeps each CERTIFICATE, in file order. */

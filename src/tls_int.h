@@ -6,9 +6,9 @@
  * (tls_name.c) and works around critical name constraints (tls_split.c);
  * tls_cert.c keeps the client certificate and tls_err.c turns a failure
  * code into a sentence and a class. Every EC operation goes through
- * tls_x25519.c's tls_ec_impl (its own X25519, BearSSL's other curves);
- * RSA signatures, the handshake's and the chain's, are verified by
- * tls_rsa.c (its own header, tls_rsa.h). */
+ * tls_ec.c's tls_ec_impl (our X25519 and P-256, BearSSL's P-384 and
+ * P-521); RSA signatures, the handshake's and the chain's, are verified
+ * by tls_rsa.c (its own header, tls_rsa.h). */
 #ifndef TLS_INT_H
 #define TLS_INT_H
 

@@ -10,8 +10,8 @@
 
 #include "tls_der.h"
 #include "tls_int.h"
+#include "tls_ec.h"
 #include "tls_rsa.h"
-#include "tls_x25519.h"
 
 /* see tls_int.h */
 unsigned

@@ -1,5 +1,5 @@
 /* relaymail: X25519 with 64-bit limbs, and the br_ec_impl that gives it to
- * BearSSL. ISC licence, see LICENSE.
+ * BearSSL (through tls_ec.c). ISC licence, see LICENSE.
  *
  * A TLS send spent about 4.0 of its 12.5 million user-space instructions
  * (tests/bench/callgrind.sh) in BearSSL's generic 31-bit Curve25519: two
@@ -9,8 +9,8 @@
  * field elements mod p = 2^255 - 19 in radix 2^51 (five limbs, products
  * in unsigned __int128), a Montgomery ladder over all 255 bits with a
  * masked swap, inversion by z^(p-2), and a masked final reduction. No
- * branch and no memory index depends on a secret. Every other curve and
- * every other operation goes to br_ec_all_m31 unchanged.
+ * branch and no memory index depends on a secret. The other operations
+ * are br_ec_c25519_m31's.
  *
  * Limb bounds: a "reduced" element has every limb below 2^52 (what
  * fe_frombytes, fe_mul, fe_sq and fe_mul_small return). fe_add and
@@ -362,67 +362,66 @@ x25519(unsigned char out[32], const unsigned char u[32],
 static const unsigned char *
 ec_generator(int curve, size_t *len)
 {
-	return br_ec_all_m31.generator(curve, len);
+	return br_ec_c25519_m31.generator(curve, len);
 }
 
 static const unsigned char *
 ec_order(int curve, size_t *len)
 {
-	return br_ec_all_m31.order(curve, len);
+	return br_ec_c25519_m31.order(curve, len);
 }
 
 static size_t
 ec_xoff(int curve, size_t *len)
 {
-	return br_ec_all_m31.xoff(curve, len);
+	return br_ec_c25519_m31.xoff(curve, len);
 }
 
-/* G = x G. For Curve25519, 0 when Glen is not 32 or xlen above 32 (as
- * BearSSL), and when the result is all zeros (unlike BearSSL). */
+/* G = x G: 0 when Glen is not 32 or xlen above 32 (as BearSSL), and
+ * when the result is all zeros (unlike BearSSL). */
 static uint32_t
 ec_mul(unsigned char *G, size_t Glen, const unsigned char *x, size_t xlen,
     int curve)
 {
 #ifdef X25519_64
-	if (curve == BR_EC_curve25519) {
-		if (Glen != 32 || xlen > 32)
-			return 0;
-		return x25519(G, G, x, xlen);
-	}
+	(void)curve;
+	if (Glen != 32 || xlen > 32)
+		return 0;
+	return x25519(G, G, x, xlen);
+#else
+	return br_ec_c25519_m31.mul(G, Glen, x, xlen, curve);
 #endif
-	return br_ec_all_m31.mul(G, Glen, x, xlen, curve);
 }
 
-/* R = x times the base point (u = 9 for Curve25519); the length of R. */
+/* R = x times the base point u = 9; 32. */
 static size_t
 ec_mulgen(unsigned char *R, const unsigned char *x, size_t xlen, int curve)
 {
 #ifdef X25519_64
 	static const unsigned char base[32] = { 9 };
 
-	if (curve == BR_EC_curve25519) {
-		memcpy(R, base, sizeof(base));
-		if (xlen <= 32)
-			(void)x25519(R, R, x, xlen);
-		return sizeof(base);
-	}
+	(void)curve;
+	memcpy(R, base, sizeof(base));
+	if (xlen <= 32)
+		(void)x25519(R, R, x, xlen);
+	return sizeof(base);
+#else
+	return br_ec_c25519_m31.mulgen(R, x, xlen, curve);
 #endif
-	return br_ec_all_m31.mulgen(R, x, xlen, curve);
 }
 
-/* Not defined for Curve25519 (BearSSL returns 0 there); ECDSA's. */
+/* Not defined for Curve25519: 0, as BearSSL. */
 static uint32_t
 ec_muladd(unsigned char *A, const unsigned char *B, size_t len,
     const unsigned char *x, size_t xlen, const unsigned char *y,
     size_t ylen, int curve)
 {
-	return br_ec_all_m31.muladd(A, B, len, x, xlen, y, ylen, curve);
+	return br_ec_c25519_m31.muladd(A, B, len, x, xlen, y, ylen, curve);
 }
 
-/* br_ec_all_m31's curves; t_x25519 checks that the two agree. */
-const br_ec_impl tls_ec_impl = {
-	(uint32_t)1 << BR_EC_secp256r1 | (uint32_t)1 << BR_EC_secp384r1 |
-	    (uint32_t)1 << BR_EC_secp521r1 | (uint32_t)1 << BR_EC_curve25519,
+/* Curve25519 alone, as br_ec_c25519_m31. */
+const br_ec_impl tls_ec_c25519 = {
+	(uint32_t)1 << BR_EC_curve25519,
 	ec_generator,
 	ec_order,
 	ec_xoff,

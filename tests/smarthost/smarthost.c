@@ -45,6 +45,12 @@ static char noext[256] = "";
 static unsigned long size_limit = 52428800;
 static int auth_before_tls, maxver = BR_TLS12, minver = BR_TLS10;
 
+/* -e p256: ECDHE on P-256 alone, as servers that follow the client's
+ * order (Postfix, Exim) end up with against BearSSL's list. BearSSL's
+ * own br_ec_all_m31, offering only secp256r1. */
+static br_ec_impl ec_p256_only;
+static const br_ec_impl *ecdhe_impl;
+
 /* TLS server material. */
 static br_x509_certificate chain[8];
 static size_t nchain;
@@ -397,6 +403,8 @@ starttls(void)
 		    br_skey_decoder_get_ec(&skey));
 	br_ssl_engine_set_versions(&s->eng, (unsigned)minver,
 	    (unsigned)maxver);
+	if (ecdhe_impl != NULL)
+		br_ssl_engine_set_ec(&s->eng, ecdhe_impl);
 	if (want_client_cert) {
 		br_ssl_server_set_trust_anchor_names_alt(s, &client_ta, 1);
 		br_x509_minimal_init_full(&xw.m, &client_ta, 1);
@@ -418,6 +426,8 @@ starttls(void)
 		record("sni", "%s", sni ? sni : "");
 		record("tls", "TLS1.%d\n", br_ssl_engine_get_version(&s->eng)
 		    - BR_TLS10);
+		record("curve", "%d\n",
+		    br_ssl_engine_get_ecdhe_curve(&s->eng));
 	}
 	return 0;
 }
@@ -976,7 +986,7 @@ main(int argc, char *argv[])
 	char buf[700], tmp[700];
 	FILE *fp;
 
-	while ((c = getopt(argc, argv, "d:P:m:c:k:u:A:s:V:p:T:6")) != -1) {
+	while ((c = getopt(argc, argv, "d:P:m:c:k:u:A:s:V:p:T:e:6")) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'P': portfile = optarg; break;
@@ -1025,9 +1035,17 @@ main(int argc, char *argv[])
 			break;
 		case 'p': port = atoi(optarg); break;
 		case 'T': tokens_file = optarg; break;
+		case 'e':
+			if (strcmp(optarg, "p256") != 0)
+				die("-e %s: only p256", optarg);
+			ec_p256_only = br_ec_all_m31;
+			ec_p256_only.supported_curves =
+			    (uint32_t)1 << BR_EC_secp256r1;
+			ecdhe_impl = &ec_p256_only;
+			break;
 		case '6': v6 = 1; break;
 		default: die("usage: smarthost -d DIR -P PORTFILE [-m mode] "
-		    "[-c chain -k key] [-u user:pass] [-s script]");
+		    "[-c chain -k key] [-u user:pass] [-s script] [-e p256]");
 		}
 	}
 	if (dir == NULL || portfile == NULL)

@@ -12,7 +12,7 @@
 #include "t.h"
 #include "tls_der.h"
 #include "tls_int.h"
-#include "tls_x25519.h"
+#include "tls_ec.h"
 #include "util.h"
 
 static const char alpha_pem[] =
@@ -490,7 +490,9 @@ TEST(start_fails_on_closed_connection)
 	tls_free(t);
 }
 
-/* The engine and its X.509 engine do EC with tls_ec_impl (our X25519). */
+/* The engine and its X.509 engine do EC with tls_ec_impl (our X25519 and
+ * P-256), ECDSA checks included: BearSSL's verifier is handed the
+ * engine's br_ec_impl. */
 TEST(start_sets_our_ec)
 {
 	struct tls *t;
@@ -498,6 +500,7 @@ TEST(start_sets_our_ec)
 	T_EQ(start_against("", &t), -1);
 	T_OK(br_ssl_engine_get_ec(&t->sc.eng) == &tls_ec_impl);
 	T_OK(t->x.minimal.iec == &tls_ec_impl);
+	T_OK(t->x.minimal.iecdsa == br_ssl_engine_get_ecdsa(&t->sc.eng));
 	tls_free(t);
 }
 

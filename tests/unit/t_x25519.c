@@ -3,7 +3,8 @@
  * 6.1 exchange), then BearSSL's own br_ec_c25519_m31 as the reference for
  * thousands of reproducible random scalars and points (short scalars,
  * u >= p, the top bit set), the refusals (all-zero results, Glen != 32),
- * and the other curves handed to br_ec_all_m31. BearSSL 0.6's Curve25519
+ * and tls_ec_impl's other curves answering as br_ec_all_m31 (P-256 is
+ * ours, tls_p256.c, tested by t_p256). BearSSL 0.6's Curve25519
  * code takes the scalar little-endian, as RFC 7748 writes it (not
  * big-endian as bearssl_ec.h says of multipliers in general), so the
  * vectors go in as they are; scalar_is_little_endian pins that down. */
@@ -12,7 +13,7 @@
 #include <string.h>
 
 #include "t.h"
-#include "tls_x25519.h"
+#include "tls_ec.h"
 
 #define C25519	BR_EC_curve25519
 
@@ -292,7 +293,7 @@ TEST(bad_lengths_refused)
 	T_MEMEQ(g, sizeof(g), before, sizeof(before));
 }
 
-/* P-256 and the rest are br_ec_all_m31's: same answers. */
+/* P-256 (ours) and the rest (br_ec_all_m31's): br_ec_all_m31's answers. */
 TEST(other_curves_delegated)
 {
 	static const int curves[] = { BR_EC_secp256r1, BR_EC_secp384r1,
