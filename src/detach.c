@@ -19,6 +19,7 @@
 #include "util.h"
 
 #define DETACH_ACK_S	10	/* a caller that neither acks nor leaves */
+#define DETACH_GO_S	60	/* a caller that neither commits nor leaves */
 
 static void
 detach_close(int *fd)
@@ -178,6 +179,34 @@ detach_alone(struct detach *d)
 			close(null);
 	}
 	return -1;
+}
+
+/* see detach.h */
+void
+detach_go(struct detach *d, int go)
+{
+	if (d->ctl != -1 && send(d->ctl, go ? "G" : "X", 1, MSG_NOSIGNAL) != 1)
+		detach_end(d);
+}
+
+/* see detach.h */
+int
+detach_await_go(struct detach *d)
+{
+	struct pollfd p;
+	char word;
+	int r;
+
+	p.fd = d->ctl;
+	p.events = POLLIN;
+	while ((r = poll(&p, 1, DETACH_GO_S * 1000)) == -1 && errno == EINTR)
+		;
+	if (r != 1 || (p.revents & POLLIN) == 0 ||
+	    recv(d->ctl, &word, 1, 0) != 1 || word != 'G') {
+		detach_alone(d);
+		return 0;
+	}
+	return 1;
 }
 
 /* see detach.h */

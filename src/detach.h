@@ -37,6 +37,14 @@ struct detach {
  * worker, 1 in the caller, -1 (err set) when no worker could start. */
 int	 detach_start(struct detach *, char *err, size_t errlen);
 
+/* Caller: tells the worker, which connects while the caller makes the
+ * message durable, to go on (go = 1) or to leave it alone (0). */
+void	 detach_go(struct detach *, int go);
+
+/* Worker: waits for the caller's word. 1 to go on; 0 when the caller
+ * said no, left, or said nothing for DETACH_GO_S seconds. */
+int	 detach_await_go(struct detach *);
+
 /* Caller: waits up to wait_s seconds for the worker's report, copying
  * its stderr to ours meanwhile. 1 with rep filled; 0 when the time ran
  * out or the worker died: then the worker is left on its own (the link

@@ -107,22 +107,21 @@ send_outcome(const struct conf *conf, const char *id,
 	return rep->exit_status ? rep->exit_status : EX_UNAVAILABLE;
 }
 
-/* The first attempt, what the caller hears (through d when in a worker;
- * an outcome nobody heard is the sender's: a bounce), then the other
- * due messages over the warm connection. The exit status. */
+/* The first attempt over r (initialised, perhaps connected already),
+ * what the caller hears (through d when in a worker; an outcome nobody
+ * heard is the sender's: a bounce), then the other due messages over
+ * the warm connection. The exit status. */
 static int
 send_attempt(const struct conf *conf, struct submit *sub, struct detach *d,
-    int private)
+    int private, struct relay *r)
 {
-	struct relay r;
 	struct relay_report rep;
 	struct detach_report dr;
 	char id[SPOOL_ID_MAX];
 	int code;
 
-	relay_init(&r, conf, sub->spool);
-	r.defer_sync = d != NULL;	/* the caller's answer first */
-	submit_relay(sub, &r, &rep);
+	r->defer_sync = d != NULL;	/* the caller's answer first */
+	submit_relay(sub, r, &rep);
 	util_strlcpy(id, submit_id(sub), sizeof(id));
 	code = send_outcome(conf, id, &rep, private);
 	if (d != NULL) {
@@ -131,19 +130,33 @@ send_attempt(const struct conf *conf, struct submit *sub, struct detach *d,
 		dr.status = code;
 		if (detach_report(d, &dr) == -1 && rep.out == OUT_FAILED &&
 		    !rep.partial)
-			relay_bounce(&r, &sub->msg, rep.text);
+			relay_bounce(r, &sub->msg, rep.text);
 		detach_end(d);
 	}
-	relay_sync(&r);
+	relay_sync(r);
 	submit_reset(sub);	/* unlocks it */
 	if (rep.out == OUT_SENT && !private)	/* the connection is warm */
-		relay_flush(&r, 0, conn_now_ms() + RELAY_OPPORTUNISTIC_S * 1000);
-	relay_end(&r);
+		relay_flush(r, 0, conn_now_ms() + RELAY_OPPORTUNISTIC_S * 1000);
+	relay_end(r);
 	return code;
 }
 
-/* A committed message, locked: the attempt goes on in a worker, and the
- * caller waits for it at most [relay] wait (-odb: not at all). */
+/* A message that could not be kept: its error, the exit status. */
+static int
+send_failed(struct submit *sub)
+{
+	int code;
+
+	log_error("%s", sub->err);
+	code = policy_exit(sub->class);
+	submit_reset(sub);
+	return code;
+}
+
+/* A sealed message, locked: a worker starts connecting while the caller
+ * makes the message durable (the promise point, submit_durable), then
+ * makes the attempt, and the caller waits for it at most [relay] wait
+ * (-odb: not at all). */
 static int
 send_detached(const struct cli *cli, const struct conf *conf,
     struct submit *sub)
@@ -153,15 +166,34 @@ send_detached(const struct cli *cli, const struct conf *conf,
 	char id[SPOOL_ID_MAX], err[300];
 	int wait = cli->delivery == CLI_DELIVER_BACKGROUND ? 0 : conf->wait;
 
+	struct relay r;
+
+	relay_init(&r, conf, sub->spool);
 	switch (detach_start(&d, err, sizeof(err))) {
 	case 0:
-		send_attempt(conf, sub, &d, 0);
+		/* Connect, TLS and AUTH while the caller's disk makes the
+		 * message durable; nothing of it is sent before that. */
+		(void)session_open(&r.sess);
+		if (detach_await_go(&d) == 1)
+			send_attempt(conf, sub, &d, 0, &r);
+		else {
+			relay_end(&r);
+			submit_reset(sub);	/* forgets; removes nothing */
+		}
 		return 0;
 	case -1:
 		log_warn("cannot deliver in the background (%s): delivering "
 		    "while the caller waits", err);
-		return send_attempt(conf, sub, NULL, 0);
+		if (submit_durable(sub) == -1)
+			return send_failed(sub);
+		return send_attempt(conf, sub, NULL, 0, &r);
 	}
+	if (submit_durable(sub) == -1) {
+		detach_go(&d, 0);
+		detach_end(&d);
+		return send_failed(sub);
+	}
+	detach_go(&d, 1);
 	util_strlcpy(id, submit_id(sub), sizeof(id));
 	/* Closes our descriptor only: the lock is the worker's now (flock
 	 * belongs to the open file, which the worker holds too). */
@@ -181,7 +213,8 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
 {
 	struct submit sub;
 	struct submit_opts o;
-	int i, code = 0;
+	struct relay r;
+	int i;
 
 	submit_init(&sub, conf, s);
 	memset(&o, 0, sizeof(o));
@@ -197,24 +230,26 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
 	for (i = 0; i < cli->nrcpts; i++)
 		if (submit_rcpt(&sub, cli->rcpts[i]) == -1)
 			goto fail;
-	if (submit_data(&sub, &o) == -1 || submit_read(&sub, 0) == -1 ||
-	    submit_commit(&sub) == -1)
+	if (submit_data(&sub, &o) == -1 || submit_read(&sub, 0) == -1)
+		goto fail;
+	if (!private && cli->delivery != CLI_DELIVER_QUEUE) {
+		if (submit_seal(&sub) == -1)
+			goto fail;
+		return send_detached(cli, conf, &sub);
+	}
+	if (submit_commit(&sub) == -1)
 		goto fail;
 	/* The message is safe in the queue, and still locked. */
-	if (private)	/* nothing kept once we exit: the caller waits */
-		return send_attempt(conf, &sub, NULL, 1);
-	if (cli->delivery == CLI_DELIVER_QUEUE) {
-		log_info("id=%s: queued for the next queue run (-odq)",
-		    submit_id(&sub));
-		submit_reset(&sub);
-		return 0;
+	if (private) {	/* nothing kept once we exit: the caller waits */
+		relay_init(&r, conf, s);
+		return send_attempt(conf, &sub, NULL, 1, &r);
 	}
-	return send_detached(cli, conf, &sub);
-fail:
-	log_error("%s", sub.err);
-	code = policy_exit(sub.class);
+	log_info("id=%s: queued for the next queue run (-odq)",
+	    submit_id(&sub));
 	submit_reset(&sub);
-	return code;
+	return 0;
+fail:
+	return send_failed(&sub);
 }
 
 static int

@@ -222,10 +222,9 @@ spool_link(struct spool *s, struct spool_msg *m)
 
 /* see spool.h */
 int
-spool_commit(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
+spool_seal(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 {
 	char line[ADDR_MAX + 64];
-	FILE *fp = NULL;
 	int i, n;
 
 	if (!spool_env_safe(m->from) || !spool_env_safe(m->notify) ||
@@ -245,8 +244,20 @@ spool_commit(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 	n = snprintf(line, sizeof(line), TAIL_FMT, (long long)m->body_len);
 	if (n != TAIL_LEN || spool_write_all(m->fd, line, (size_t)n) == -1)
 		goto fail;
-	(void)fp;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: cannot write the queue file: %s", s->dir,
+	    strerror(errno));
+fail_noerrno:
+	spool_abort(s, m);
+	return -1;
+}
 
+/* see spool.h */
+int
+spool_durable(struct spool *s, struct spool_msg *m, char *err,
+    size_t errlen)
+{
 	/* The promise point: from here on the message is safe. */
 	if (fsync(m->fd) == -1 || spool_link(s, m) == -1)
 		goto fail;
@@ -261,9 +272,17 @@ spool_commit(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 fail:
 	snprintf(err, errlen, "%s: cannot write the queue file: %s", s->dir,
 	    strerror(errno));
-fail_noerrno:
 	spool_abort(s, m);
 	return -1;
+}
+
+/* see spool.h */
+int
+spool_commit(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
+{
+	if (spool_seal(s, m, err, errlen) == -1)
+		return -1;
+	return spool_durable(s, m, err, errlen);
 }
 
 /* see spool.h */

@@ -83,6 +83,14 @@ int	 spool_create(struct spool *, struct spool_msg *m, char *err,
 int	 spool_commit(struct spool *, struct spool_msg *m, char *err,
 	    size_t errlen);
 
+/* spool_commit in two steps: the envelope written (spool_seal), then the
+ * promise point (spool_durable), so that a worker can connect while the
+ * disk makes the message durable. Each aborts the message on -1. */
+int	 spool_seal(struct spool *, struct spool_msg *m, char *err,
+	    size_t errlen);
+int	 spool_durable(struct spool *, struct spool_msg *m, char *err,
+	    size_t errlen);
+
 /* The envelope of a message being written: each copies its argument.
  * 0, or -1 with err (out of memory, more than SPOOL_RCPT_MAX recipients,
  * a control character). */

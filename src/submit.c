@@ -280,7 +280,7 @@ submit_envelope(struct submit *s)
 
 /* see submit.h */
 int
-submit_commit(struct submit *s)
+submit_seal(struct submit *s)
 {
 	struct msg_info *in = &s->info;
 	char err[600];
@@ -295,15 +295,35 @@ submit_commit(struct submit *s)
 		    "removed, %d lines cut at 998 octets", s->msg.id, in->nuls,
 		    in->bare_cr, in->split);
 	s->writing = 0;
-	/* The promise point: spool_commit. On failure it has removed the
-	 * file and released the message. */
-	if (spool_commit(s->spool, &s->msg, err, sizeof(err)) == -1)
+	/* On failure spool_seal has removed the file and released it. */
+	if (spool_seal(s->spool, &s->msg, err, sizeof(err)) == -1)
+		return submit_fail(s, ERR_IO, "queue: %s", err);
+	return 0;
+}
+
+/* see submit.h */
+int
+submit_durable(struct submit *s)
+{
+	char err[600];
+
+	/* The promise point. On failure the file is gone and released. */
+	if (spool_durable(s->spool, &s->msg, err, sizeof(err)) == -1)
 		return submit_fail(s, ERR_IO, "queue: %s", err);
 	s->committed = 1;
 	log_info("id=%s: queued from uid=%lu size=%lld nrcpt=%d", s->msg.id,
 	    (unsigned long)getuid(), (long long)s->msg.body_len,
 	    s->msg.nrcpts);
 	return 0;
+}
+
+/* see submit.h */
+int
+submit_commit(struct submit *s)
+{
+	if (submit_seal(s) == -1)
+		return -1;
+	return submit_durable(s);
 }
 
 /* see submit.h */

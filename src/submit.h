@@ -75,6 +75,12 @@ int	 submit_read(struct submit *, int fd);
  * nothing was kept. */
 int	 submit_commit(struct submit *);
 
+/* submit_commit in two steps: the message ended and sealed (envelope
+ * written, not yet durable or in q/), then the promise point. Each is 0,
+ * or -1 with nothing kept (as submit_commit). */
+int	 submit_seal(struct submit *);
+int	 submit_durable(struct submit *);
+
 /* The first attempt of a committed message over r's session. The caller
  * is told of a failure (r->interactive), so no bounce is sent for it. */
 enum outcome submit_relay(struct submit *, struct relay *r,

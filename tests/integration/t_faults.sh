@@ -94,3 +94,23 @@ start_host
 write_conf
 "$SENDMAIL" -C "$T/conf" -q >"$T/out" 2>"$T/err"
 check held_not_resent [ "$(delivered)" -eq 0 ]
+
+# --- the worker connects while the caller makes the message durable;
+# when that fails (fsync: EIO, in the caller only: strace without -f),
+# the caller says so and exits 74, and the worker sends nothing and
+# leaves nothing in the queue.
+rm -rf "$T/queue"
+start_host
+write_conf
+msg lost | strace -e trace=fsync -o /dev/null -e inject=fsync:error=EIO:when=1 \
+    "$SENDMAIL" -C "$T/conf" -f s@example.org ok@example.net \
+    >"$T/out" 2>"$T/err"
+check durable_fails_74 [ $? -eq 74 ]
+check durable_fails_said grep -qE 'queue: .*: cannot write the queue file: (Input/output|I/O) error' "$T/err"
+check durable_fails_one_line [ "$(wc -l <"$T/err")" -eq 1 ]
+sleep 0.5	# the worker, if it went on, would be sending now
+check durable_fails_nothing_sent [ "$(delivered)" -eq 0 ]
+cat "$T"/sh/conn-*/session >"$T/sessions" 2>/dev/null
+check durable_fails_no_mail_from lacks "$T/sessions" 'C: MAIL FROM'
+check durable_fails_quit_or_closed [ "$(connections)" -le 1 ]
+check durable_fails_nothing_kept [ "$(queued)" -eq 0 ]
