@@ -188,6 +188,7 @@ send_detached(const struct cli *cli, const struct conf *conf,
 			return send_failed(sub);
 		return send_attempt(conf, sub, NULL, 0, &r);
 	}
+	relay_end(&r);		/* the worker's to use */
 	if (submit_durable(sub) == -1) {
 		detach_go(&d, 0);
 		detach_end(&d);

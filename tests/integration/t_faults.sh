@@ -102,7 +102,7 @@ check held_not_resent [ "$(delivered)" -eq 0 ]
 rm -rf "$T/queue"
 start_host
 write_conf
-msg lost | strace -e trace=fsync -o /dev/null -e inject=fsync:error=EIO:when=1 \
+msg lost | $NOLSAN strace -e trace=fsync -o /dev/null -e inject=fsync:error=EIO:when=1 \
     "$SENDMAIL" -C "$T/conf" -f s@example.org ok@example.net \
     >"$T/out" 2>"$T/err"
 check durable_fails_74 [ $? -eq 74 ]
