@@ -1,6 +1,9 @@
 /* relaymail: delivery in the background. ISC licence, see LICENSE.
- * The worker is a grandchild in its own session, so that it is nobody's
- * zombie and no signal meant for the caller's group reaches it; it holds
+ * The worker is a child in its own session, so that no signal meant for
+ * the caller's group reaches it (one fork: a second one, to make it
+ * init's child at once, cost a process's creation and exit on every
+ * send; it becomes init's when the caller exits, and a -bs session reaps
+ * its finished workers as it starts the next); it holds
  * none of the caller's stdio, so a caller reading our pipes sees end of
  * file when we exit. The link is a SOCK_SEQPACKET pair: one read is one
  * report, ack or queue id, and end of file means the other side left. */
@@ -54,7 +57,7 @@ detach_stdio(int errw)
 int
 detach_start(struct detach *d, char *err, size_t errlen)
 {
-	int sv[2], ep[2] = { -1, -1 }, st;
+	int sv[2], ep[2] = { -1, -1 }, e;
 	pid_t pid;
 
 	*d = (struct detach)DETACH_ZERO;
@@ -67,10 +70,10 @@ detach_start(struct detach *d, char *err, size_t errlen)
 	}
 	fflush(stdout);
 	fflush(stderr);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;	/* workers of earlier messages (-bs) that have ended */
 	if ((pid = fork()) == 0) {
 		setsid();	/* out of the caller's session and group */
-		if ((pid = fork()) != 0)
-			_exit(pid == -1);
 		close(sv[0]);
 		detach_close(&ep[0]);
 		detach_stdio(ep[1]);
@@ -80,13 +83,11 @@ detach_start(struct detach *d, char *err, size_t errlen)
 	}
 	close(sv[1]);
 	detach_close(&ep[1]);
-	st = -1;
-	while (pid != -1 && waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		;
-	if (pid == -1 || st != 0) {
+	if (pid == -1) {
+		e = errno;
 		close(sv[0]);
 		detach_close(&ep[0]);
-		return util_err(err, errlen, "fork: %s", strerror(errno));
+		return util_err(err, errlen, "fork: %s", strerror(e));
 	}
 	d->ctl = sv[0];
 	d->errfd = ep[0];

@@ -32,7 +32,8 @@ struct detach {
 
 /* Starts a worker: it leaves the session (setsid), reopens stdin and
  * stdout on /dev/null and sends stderr to the caller through a pipe (a
- * terminal is kept), and is reparented to init so nobody reaps it.
+ * terminal is kept); it is init's child once the caller exits, and
+ * finished workers are reaped by the next detach_start.
  * Inherited fds (the message's lock) stay open in both. 0 in the
  * worker, 1 in the caller, -1 (err set) when no worker could start. */
 int	 detach_start(struct detach *, char *err, size_t errlen);
