@@ -13,6 +13,7 @@
 
 #include "aliases.h"
 #include "conf.h"
+#include "log.h"
 #include "util.h"
 
 /* Where a problem goes: the caller's say(), once per problem. */
@@ -24,6 +25,7 @@ struct aliases_sink {
 	int	 nentries;
 	int	 first;		/* c->aliases from here on came from the file */
 	struct conf *c;
+	char	 last[600];	/* the last problem, "FILE:LINE: reason" */
 };
 
 static void
@@ -44,6 +46,7 @@ aliases_bad(struct aliases_sink *k, int line, const char *fmt, ...)
 	else
 		snprintf(msg, sizeof(msg), "%s: %s", k->path, why);
 	k->nerrors++;
+	util_strlcpy(k->last, msg, sizeof(k->last));
 	k->say(k->arg, msg);
 }
 
@@ -143,7 +146,7 @@ aliases_entry(struct aliases_sink *k, int line, char *e)
 	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
 		;
 	if (aliases_value_ok(k, line, v) == -1)
-		return;
+		v = NULL;	/* kept, so that mail to it is refused */
 	k->nentries++;
 	if ((a = aliases_find(c, e, k->first, c->naliases)) != NULL) {
 		aliases_bad(k, line, "duplicate alias %s (first on line %d)",
@@ -158,9 +161,13 @@ aliases_entry(struct aliases_sink *k, int line, char *e)
 		return;
 	}
 	a = &c->aliases[c->naliases];
-	if ((a->name = strdup(e)) == NULL || (a->value = strdup(v)) == NULL) {
+	a->value = a->why = NULL;
+	if ((a->name = strdup(e)) == NULL ||
+	    (v != NULL && (a->value = strdup(v)) == NULL) ||
+	    (v == NULL && (a->why = strdup(k->last)) == NULL)) {
 		free(a->name);
-		a->name = NULL;
+		free(a->value);
+		a->name = a->value = NULL;
 		aliases_bad(k, line, "out of memory");
 		return;
 	}
@@ -255,7 +262,7 @@ struct aliases_walk {
 	int	 depth;
 };
 
-static const char *
+static const struct conf_alias *
 aliases_lookup(const struct conf *c, const char *name, int top)
 {
 	const struct conf_alias *a;
@@ -263,11 +270,11 @@ aliases_lookup(const struct conf *c, const char *name, int top)
 	if (c == NULL)
 		return NULL;
 	if ((a = aliases_find(c, name, 0, c->naliases)) != NULL)
-		return a->value;
+		return a;
 	/* "default" catches the names the caller gave, not the names an
 	 * alias gives: those are qualified as they are. */
 	if (top && (a = aliases_find(c, "default", 0, c->naliases)) != NULL)
-		return a->value;
+		return a;
 	return NULL;
 }
 
@@ -290,12 +297,15 @@ static int
 aliases_found(void *arg, const char *addr, char *err, size_t errlen)
 {
 	struct aliases_walk *w = arg;
+	const struct conf_alias *a;
 	const char *v;
 	int i, r;
 
 	if (!addr_is_local(addr) ||
-	    (v = aliases_lookup(w->c, addr, w->depth == 0)) == NULL)
+	    (a = aliases_lookup(w->c, addr, w->depth == 0)) == NULL)
 		return w->cb(w->arg, addr, err, errlen);
+	if ((v = a->value) == NULL)	/* a line the file cannot use */
+		return util_err(err, errlen, "alias %s: %s", addr, a->why);
 	for (i = 0; i < w->depth; i++)
 		if (strcasecmp(w->chain[i], addr) == 0)
 			return aliases_loop(w, addr, err, errlen);
@@ -338,7 +348,7 @@ aliases_file(struct conf *c, struct aliases_sink *k)
 	}
 	aliases_read(k, fp);
 	fclose(fp);
-	return k->nerrors ? -1 : 0;
+	return 0;
 }
 
 struct aliases_first {
@@ -366,7 +376,17 @@ aliases_load(struct conf *c, char *err, size_t errlen)
 	memset(&k, 0, sizeof(k));
 	k.say = aliases_keep_first;
 	k.arg = &f;
-	return aliases_file(c, &k);
+	if (aliases_file(c, &k) == -1)
+		return -1;
+	/* The file is the machine's, shared with other MTAs' habits: a
+	 * line relaying cannot use is left out, not a reason to stop all
+	 * mail (mail to its name is refused, with this reason). */
+	if (f.n > 0)
+		log_info("%d line%s of the aliases file ignored (newaliases "
+		    "lists them); the first: %s", f.n, f.n == 1 ? "" : "s",
+		    err);
+	err[0] = '\0';
+	return 0;
 }
 
 static int
@@ -392,12 +412,14 @@ aliases_check(struct conf *c, void (*say)(void *, const char *), void *arg,
 	memset(&k, 0, sizeof(k));
 	k.say = say;
 	k.arg = arg;
-	aliases_file(c, &k);
+	rep->unreadable = aliases_file(c, &k) == -1;
 	file = k.path;
 	for (i = 0; i < c->naliases; i++) {
 		const struct conf_alias *a = &c->aliases[i];
 
 		n = 0;
+		if (a->value == NULL)
+			continue;	/* said when read */
 		if (aliases_expand(c, a->name, strlen(a->name), aliases_count,
 		    &n, err, sizeof(err)) == 0)
 			continue;

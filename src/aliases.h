@@ -20,8 +20,11 @@ struct conf;
 const char *aliases_path(const struct conf *c);
 
 /* Adds the file's entries to c->aliases, skipping a name [aliases]
- * already has. 0, or -1 with "FILE:LINE: reason" (the first error) in
- * err: a syntax error, :include:, a pipe or a file, a duplicate name. */
+ * already has. A line relaying cannot use (a syntax error, :include:, a
+ * pipe or a file, a duplicate name) is left out and logged, never fatal:
+ * the file is the machine's; an entry whose value cannot be used is kept
+ * without one, so that mail to its name is refused with the reason.
+ * 0, or -1 with "FILE: strerror" in err when the file cannot be read. */
 int	 aliases_load(struct conf *c, char *err, size_t errlen);
 
 /* Parses an address list and calls cb for each address, a local name
@@ -35,7 +38,8 @@ int	 aliases_expand(const struct conf *c, const char *list, size_t len,
 struct aliases_report {
 	const char *path;	/* the file read, or NULL */
 	int	 naliases;	/* entries in the file */
-	int	 nerrors;
+	int	 nerrors;	/* lines left out, loops */
+	int	 unreadable;	/* the file could not be opened */
 };
 
 /* newaliases: reads the file and expands every alias (file and

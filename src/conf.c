@@ -770,6 +770,7 @@ conf_free(struct conf *c)
 	for (k = 0; k < c->naliases; k++) {
 		free(c->aliases[k].name);
 		free(c->aliases[k].value);
+		free(c->aliases[k].why);
 	}
 	free(c->path);
 	memset(c, 0, sizeof(*c));

@@ -36,7 +36,8 @@ struct conf_host {
 
 struct conf_alias {
 	char	*name;		/* local name, or "default" */
-	char	*value;		/* address list */
+	char	*value;		/* address list; NULL when unusable */
+	char	*why;		/* unusable: "FILE:LINE: reason" */
 	int	 line;		/* in the aliases file; 0 for [aliases] */
 };
 
