@@ -315,8 +315,13 @@ bsmtp_data(struct bsmtp *b)
 	if (!ok || submit_commit(&b->sub) == -1) {
 		if (ok)
 			log_error("%s", b->sub.err);
-		bsmtp_reply("451 4.3.0 cannot queue the message: %s",
-		    b->sub.class == ERR_IO ? "write error" : "bad message");
+		if (b->sub.too_big)	/* for good: the client must not retry */
+			bsmtp_reply("552 5.3.4 message larger than %ld bytes "
+			    "([queue] max_size)", b->sub.conf->max_size);
+		else
+			bsmtp_reply("451 4.3.0 cannot queue the message: %s",
+			    b->sub.class == ERR_IO ? "write error" :
+			    "bad message");
 		bsmtp_reset(b);
 		return;
 	}

@@ -169,6 +169,7 @@ submit_data(struct submit *s, const struct submit_opts *opts)
 		return submit_fail(s, ERR_QUEUE, "queue: %s", err);
 	s->writing = 1;
 	s->fed = 0;
+	s->too_big = 0;
 	submit_msg_opts(s);
 	memset(&s->info, 0, sizeof(s->info));
 	s->info.to = &s->hdr_to;
@@ -192,6 +193,7 @@ submit_too_big(struct submit *s, size_t len)
 		return s->class == ERR_QUEUE;
 	submit_fail(s, ERR_QUEUE, "message larger than [queue] max_size "
 	    "(%ld bytes): not queued", max);
+	s->too_big = 1;
 	return 1;
 }
 

@@ -41,6 +41,7 @@ struct submit {
 	int	 has_sender;
 	int	 writing;	/* msg is open in the spool, not committed */
 	int	 committed;	/* msg is durable in q/ */
+	int	 too_big;	/* refused for [queue] max_size */
 	enum err_class class;	/* of the last failure */
 	char	 err[700];	/* its sentence */
 };

@@ -49,3 +49,22 @@ check bs_queued grep -q '^250 2.0.0 Ok: queued as' "$T/out"
 check bs_delivered [ "$(delivered)" -eq 1 ]
 check bs_1000_rcpts [ "$(wc -l <"$(last_msg)/rcpt")" -eq 1000 ]
 check bs_not_1001 sh -c "! grep -q 'r1001@' '$(last_msg)/rcpt'"
+
+# A message over [queue] max_size: 552 (for good, so the client does not
+# retry it), nothing kept, and the next message goes through.
+EXTRA="max_size = 1K" write_conf
+{
+	printf 'HELO [127.0.0.1]\r\nMAIL FROM:<app@example.org>\r\n'
+	printf 'RCPT TO:<big@example.net>\r\nDATA\r\nSubject: big\r\n\r\n'
+	i=0
+	while [ $i -lt 40 ]; do printf '%s\r\n' "$(x 70)"; i=$((i + 1)); done
+	printf '.\r\nMAIL FROM:<app@example.org>\r\n'
+	printf 'RCPT TO:<small@example.net>\r\nDATA\r\nSubject: small\r\n\r\nhi\r\n.\r\n'
+	printf 'QUIT\r\n'
+} >"$T/in"
+before=$(delivered)
+"$SENDMAIL" -C "$T/conf" -bs <"$T/in" >"$T/out" 2>"$T/err"
+check bs_too_big_552 grep -q '^552 5.3.4 message larger than 1024 bytes' "$T/out"
+check bs_too_big_next_queued [ "$(grep -c '^250 2.0.0 Ok: queued as' "$T/out")" -eq 1 ]
+check bs_too_big_only_small [ "$(delivered)" -eq $((before + 1)) ]
+check bs_too_big_nothing_kept [ "$(queued)" -eq 0 ]
