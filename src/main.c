@@ -163,16 +163,15 @@ send_detached(const struct cli *cli, const struct conf *conf,
 {
 	struct detach d;
 	struct detach_report rep;
+	struct relay r;
 	char id[SPOOL_ID_MAX], err[300];
 	int wait = cli->delivery == CLI_DELIVER_BACKGROUND ? 0 : conf->wait;
 
-	struct relay r;
-
-	relay_init(&r, conf, sub->spool);
 	switch (detach_start(&d, err, sizeof(err))) {
 	case 0:
 		/* Connect, TLS and AUTH while the caller's disk makes the
 		 * message durable; nothing of it is sent before that. */
+		relay_init(&r, conf, sub->spool);
 		(void)session_open(&r.sess);
 		if (detach_await_go(&d) == 1)
 			send_attempt(conf, sub, &d, 0, &r);
@@ -186,9 +185,9 @@ send_detached(const struct cli *cli, const struct conf *conf,
 		    "while the caller waits", err);
 		if (submit_durable(sub) == -1)
 			return send_failed(sub);
+		relay_init(&r, conf, sub->spool);
 		return send_attempt(conf, sub, NULL, 0, &r);
 	}
-	relay_end(&r);		/* the worker's to use */
 	if (submit_durable(sub) == -1) {
 		detach_go(&d, 0);
 		detach_end(&d);
