@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#define T_RNG_SEED	0x70323536ULL	/* the same cases on every run */
 #include "t.h"
+#include "t_bytes.h"
 #include "tls_ec.h"
 #include "tls_p256.h"
 
@@ -29,17 +31,6 @@
 static const br_ec_impl *const ours = &tls_ec_p256;
 static const br_ec_impl *const ref = &br_ec_p256_m31;
 
-static void
-unhex(unsigned char *out, size_t len, const char *hex)
-{
-	unsigned v;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		sscanf(hex + 2 * i, "%2x", &v);
-		out[i] = (unsigned char)v;
-	}
-}
 
 /* pt = 0x04 || x || y from hex. */
 static void
@@ -48,26 +39,6 @@ point(unsigned char pt[65], const char *x, const char *y)
 	pt[0] = 0x04;
 	unhex(pt + 1, 32, x);
 	unhex(pt + 33, 32, y);
-}
-
-/* splitmix64 with a fixed seed: the same cases on every run. */
-static uint64_t rng_state = 0x70323536ULL;
-
-static uint64_t
-rng(void)
-{
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static void
-rng_bytes(unsigned char *p, size_t len)
-{
-	while (len-- > 0)
-		*p++ = (unsigned char)rng();
 }
 
 static const unsigned char *

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#define T_RNG_SEED	0x72656c61796dULL	/* the same cases on every run */
 #include "t.h"
+#include "t_bytes.h"
 #include "tls_ec.h"
 
 #define C25519	BR_EC_curve25519
@@ -25,17 +27,6 @@
 #define REFUSES_ZERO	0
 #endif
 
-static void
-unhex(unsigned char *out, size_t len, const char *hex)
-{
-	unsigned v;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		sscanf(hex + 2 * i, "%2x", &v);
-		out[i] = (unsigned char)v;
-	}
-}
 
 /* out = X25519(k, u) through tls_ec_impl.mul, and what mul returned. */
 static uint32_t
@@ -53,26 +44,6 @@ all_zero(const unsigned char *p, size_t len)
 		if (p[--len] != 0)
 			return 0;
 	return 1;
-}
-
-/* splitmix64 with a fixed seed: the same cases on every run. */
-static uint64_t rng_state = 0x72656c61796dULL;
-
-static uint64_t
-rng(void)
-{
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static void
-rng_bytes(unsigned char *p, size_t len)
-{
-	while (len-- > 0)
-		*p++ = (unsigned char)rng();
 }
 
 TEST(curves_are_br_ec_all_m31s)
