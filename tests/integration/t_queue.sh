@@ -41,8 +41,13 @@ check queued_again [ "$(queued)" -eq 1 ]
 sed -i 's/^next .*/next 0/' "$T"/queue/q/*.st
 write_conf
 printf 'Subject: now\n\nbody\n' | send b@example.net
+check opportunistic_exit_0 rc_is 0
+# The caller has its answer once its own message is sent; the worker then
+# takes the queued one over the same connection.
+workers_gone
 check opportunistic_flush [ "$(queued)" -eq 0 ]
 check opportunistic_both [ "$(delivered)" -eq 8 ]
+check opportunistic_one_connection [ "$(ls -d "$(ls -d "$T"/sh/conn-* | sort -t- -k2,2n | tail -n 1)"/msg-* | wc -l)" -eq 2 ]
 
 # A damaged queue file is set aside, never crashes a flush.
 write_conf port=1

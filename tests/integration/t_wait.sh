@@ -6,12 +6,6 @@
 # queued messages happens after the caller has its status.
 . "$TOP/tests/integration/lib.sh"
 t_setup
-# Detached workers are not our children: the trap finds them by the
-# config path on their command line.
-stop_workers() {
-	for _w in $(pgrep -f "$T/conf" 2>/dev/null); do kill "$_w" 2>/dev/null; done
-}
-trap 'stop_workers; t_cleanup' EXIT
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 msg() { printf 'Subject: w\n\nbody\n'; }
@@ -141,9 +135,4 @@ check key_bad_refused rc_is 78
 
 # --- No worker outlives its own deadlines (timeout = 5, the stalled
 # greetings above): all gone within 15 s of the last one.
-_i=0
-while [ -n "$(pgrep -f "$T/conf")" ] && [ $_i -lt 150 ]; do
-	sleep 0.1
-	_i=$((_i + 1))
-done
-check workers_end_by_themselves [ -z "$(pgrep -f "$T/conf")" ]
+check workers_end_by_themselves workers_gone
