@@ -25,7 +25,8 @@ out=$(mktemp /tmp/relaymail-run.XXXXXX)
 RMTEST_RUN=${out##*.}
 export TOP BUILD SENDMAIL SMARTHOST RMTEST_RUN
 pass=0 fail=0 skip=0
-trap 'rm -f "$out" "$out.ps" "$out.env"' EXIT
+trap 'rm -f "$out" "$out.ps" "$out.env" "$out.any"' EXIT
+trap 'exit 130' INT TERM HUP
 
 run() {
 	name=$1
@@ -64,7 +65,9 @@ fi
 # Leftovers: every test stops what it started. Anything of this run still
 # running now is a failure, named here, and killed (by PID).
 #   - a process whose command line names this build's smart host, this
-#     tree's test certificates, or this run's temporary directories;
+#     tree's test certificates, or this run's temporary directories,
+#     unless it belongs to another run (the other build's suite runs at
+#     the same time, tests/check.sh, and uses the same certificates);
 #   - a process that inherited RMTEST_RUN from this run;
 #   - the private Postfix's processes (its master clears the environment
 #     and shows only "master -w"; MAIL_CONFIG names the instance).
@@ -72,16 +75,21 @@ leftovers() {
 	grep -lszxE -e "RMTEST_RUN=$RMTEST_RUN" \
 	    -e "MAIL_CONFIG=/tmp/relaymail-postfix\.$RMTEST_RUN\..*" \
 	    /proc/[0-9]*/environ | cut -d/ -f3 >"$out.env"
+	grep -lszxE -e "RMTEST_RUN=.*" /proc/[0-9]*/environ |
+	    cut -d/ -f3 >"$out.any"
 	ps -eo pid=,ppid=,stat=,args= >"$out.ps"
 	while read -r pid ppid stat args; do
 		[ "$pid" = $$ ] || [ "$ppid" = $$ ] && continue
 		case $stat in Z*) continue ;; esac
+		if grep -qx "$pid" "$out.env"; then
+			echo "$pid $args"
+			continue
+		fi
 		case $args in
-		*"$TOP/$B/smarthost"*|*"$TOP/build/pki/"* | \
 		*"relaymail-test.$RMTEST_RUN."*|*"relaymail-postfix.$RMTEST_RUN."*)
 			echo "$pid $args" ;;
-		*)
-			grep -qx "$pid" "$out.env" && echo "$pid $args" ;;
+		*"$TOP/$B/smarthost"*|*"$TOP/build/pki/"*)
+			grep -qx "$pid" "$out.any" || echo "$pid $args" ;;
 		esac
 	done <"$out.ps"
 }
