@@ -52,9 +52,8 @@ bg_wait() {
 t_cleanup() {
 	for _p in $BG_PIDS; do bg_stop "$_p"; done
 	smarthost_stop_all
-	# A send's worker still at work: it outlives the caller and is not
-	# our child; its command line names this test's config.
-	for _w in $(pgrep -f "$T/conf" 2>/dev/null); do kill "$_w" 2>/dev/null; done
+	# A send's worker still at work (workers).
+	for _w in $(workers); do kill "$_w" 2>/dev/null; done
 	# A tmpfs t_robust mounted, if it stopped before unmounting it.
 	mountpoint -q "$T/small" 2>/dev/null && umount "$T/small"
 	rm -rf "$T"
@@ -153,15 +152,17 @@ connections() { smarthost_conns "$T/sh"; }
 # The last recorded transaction's directory.
 last_msg() { ls -d "$T"/sh/conn-*/msg-* 2>/dev/null | sort -t- -k2,2n -k3,3n | tail -n 1; }
 msg_file() { cat "$(last_msg)/$1"; }
-# workers_gone: waits up to 15 s until no sendmail of this test runs
-# (a send's worker outlives the caller: after the caller's answer it
-# takes the other due messages over the warm connection). True when none
-# is left.
+# workers: the PIDs of this test's sendmail processes. A send's worker
+# outlives the caller (after the caller's answer it takes the other due
+# messages over the warm connection) and is not our child: its command
+# line names this test's config.
+workers() { pgrep -f "$T/conf" 2>/dev/null; }
+# workers_gone: waits up to 15 s until none runs; true when none is left.
 workers_gone() {
 	_i=0
-	while [ -n "$(pgrep -f "$T/conf")" ] && [ $_i -lt 150 ]; do
+	while [ -n "$(workers)" ] && [ $_i -lt 150 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
-	[ -z "$(pgrep -f "$T/conf")" ]
+	[ -z "$(workers)" ]
 }

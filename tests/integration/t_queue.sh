@@ -47,7 +47,7 @@ check opportunistic_exit_0 rc_is 0
 workers_gone
 check opportunistic_flush [ "$(queued)" -eq 0 ]
 check opportunistic_both [ "$(delivered)" -eq 8 ]
-check opportunistic_one_connection [ "$(ls -d "$(ls -d "$T"/sh/conn-* | sort -t- -k2,2n | tail -n 1)"/msg-* | wc -l)" -eq 2 ]
+check opportunistic_one_connection [ "$(ls -d "$(dirname "$(last_msg)")"/msg-* | wc -l)" -eq 2 ]
 
 # A damaged queue file is set aside, never crashes a flush.
 write_conf port=1
