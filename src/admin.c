@@ -48,8 +48,7 @@ admin_run(struct relay *r, struct spool_msg *m, FILE *out)
 			m->rcpt_reply[i] = NULL;
 		}
 	/* Its sender heard when it failed; a second refusal only here. */
-	r->interactive = was_failed;
-	relay_message(r, m, &rep);
+	relay_message(r, m, was_failed, &rep);
 	if (rep.out == OUT_DEFERRED && m->failed &&
 	    spool_requeue(r->spool, m) == -1)
 		log_error("%s: deferred, but cannot move it back to q/", m->id);
@@ -97,8 +96,7 @@ admin_give_up(struct relay *r, struct spool_msg *m, FILE *out)
 		    "null sender, or bounce = no");
 	log_info("id=%s: given up by the administrator (-Mg)", m->id);
 	if (rv == 0) {
-		r->interactive = 0;
-		relay_message(r, &b, &rep);
+		relay_message(r, &b, 0, &rep);
 		spool_release(&b);
 	}
 	return kept ? -1 : 0;

@@ -16,9 +16,8 @@
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
-#include "detach.h"
+#include "handoff.h"
 #include "log.h"
-#include "relay.h"
 #include "spool.h"
 #include "submit.h"
 #include "util.h"
@@ -31,8 +30,8 @@ struct bsmtp {
 	const struct cli *cli;
 	const struct conf *conf;
 	struct spool spool;
-	struct detach det;	/* the worker holding the session, if any */
-	int	 worker;	/* 1 in the worker: the dialogue is not ours */
+	struct handoff hand;	/* the messages' delivery */
+	int	 worker;	/* 1 in a worker: the dialogue is not ours */
 	struct submit sub;	/* the transaction under way */
 	int	 has_from;
 	int	 nrcpts;
@@ -178,124 +177,13 @@ bsmtp_data_lines(struct bsmtp *b, int ok)
 	}
 }
 
-/* One attempt over r, and the reply for it; a refusal nobody heard
- * (the caller stopped waiting) is the sender's: a bounce. */
-static void
-bsmtp_attempt(struct bsmtp *b, struct relay *r, struct spool_msg *m,
-    struct detach_report *dr)
-{
-	struct relay_report rep;
-
-	memset(dr, 0, sizeof(*dr));
-	r->interactive = 1;	/* the caller hears of a failure */
-	dr->out = relay_message(r, m, &rep);
-	r->interactive = 0;
-	if (dr->out == OUT_FAILED) {
-		log_info("id=%s: refused: %s", m->id, rep.text);
-		snprintf(dr->line, sizeof(dr->line), "554 5.0.0 %s", rep.text);
-	} else
-		snprintf(dr->line, sizeof(dr->line), "250 2.0.0 Ok: queued as %s",
-		    m->id);
-	if (b->worker && detach_report(&b->det, dr) == -1 &&
-	    dr->out == OUT_FAILED && !rep.partial)
-		relay_bounce(r, m, rep.text);
-}
-
-/* The worker: the inherited message (its lock with it), or the first id
- * it is given, then each id handed over until the caller ends. */
-static void
-bsmtp_work(struct bsmtp *b, int inherited)
-{
-	struct relay r;
-	struct spool_msg m;
-	struct detach_report dr;
-	char id[SPOOL_ID_MAX], err[300];
-	int rv;
-
-	relay_init(&r, b->conf, &b->spool);
-	if (inherited)
-		bsmtp_attempt(b, &r, &b->sub.msg, &dr);
-	submit_reset(&b->sub);
-	while (!b->det.gone && detach_next(&b->det, id, sizeof(id)) == 1) {
-		if ((rv = spool_load(&b->spool, id, 0, &m, err,
-		    sizeof(err))) == 0) {
-			bsmtp_attempt(b, &r, &m, &dr);
-			spool_release(&m);
-			continue;
-		}
-		/* A queue run has it (or will): it stays queued. */
-		if (rv == -1)
-			log_warn("id=%s: %s; left to the queue run", id, err);
-		memset(&dr, 0, sizeof(dr));
-		dr.out = OUT_DEFERRED;
-		snprintf(dr.line, sizeof(dr.line), "250 2.0.0 Ok: queued as %s",
-		    id);
-		detach_report(&b->det, &dr);
-	}
-	relay_end(&r);
-	detach_end(&b->det);
-}
-
-/* Hands the committed message to the worker (a new one inherits its
- * lock) and replies within [relay] wait: the worker's reply, or 250
- * once it is queued and the attempt goes on detached. */
-static void
-bsmtp_deliver(struct bsmtp *b)
-{
-	struct detach_report dr;
-	struct relay r;
-	char id[SPOOL_ID_MAX], err[300];
-	int wait = b->cli->delivery == CLI_DELIVER_BACKGROUND ? 0 :
-	    b->conf->wait, rv = 1;
-
-	util_strlcpy(id, submit_id(&b->sub), sizeof(id));
-	if (b->cli->delivery == CLI_DELIVER_QUEUE) {
-		bsmtp_reply("250 2.0.0 Ok: queued as %s", id);
-		return;
-	}
-	if (b->det.ctl != -1) {
-		submit_reset(&b->sub);	/* the worker loads and locks it */
-		if (detach_give(&b->det, id) == -1 &&
-		    (rv = detach_start(&b->det, err, sizeof(err))) == 1)
-			detach_give(&b->det, id);
-		else if (rv == 0) {
-			b->worker = 1;
-			bsmtp_work(b, 0);
-		}
-	} else if ((rv = detach_start(&b->det, err, sizeof(err))) == 0) {
-		b->worker = 1;
-		bsmtp_work(b, 1);
-	}
-	if (b->worker) {
-		b->eof = 1;	/* the dialogue belongs to the caller */
-		return;
-	}
-	if (rv == -1) {	/* no worker: relay here, as the caller waits */
-		log_warn("cannot deliver in the background: %s", err);
-		relay_init(&r, b->conf, &b->spool);
-		if (b->sub.committed)
-			bsmtp_attempt(b, &r, &b->sub.msg, &dr);
-		else
-			snprintf(dr.line, sizeof(dr.line), "250 2.0.0 Ok: "
-			    "queued as %s", id);
-		relay_end(&r);
-		bsmtp_reply("%s", dr.line);
-		return;
-	}
-	submit_reset(&b->sub);	/* our descriptor; the lock stays the worker's */
-	if (detach_wait(&b->det, wait, &dr) == 1) {
-		bsmtp_reply("%s", dr.line);
-		return;
-	}
-	log_info("id=%s detached after %ds", id, wait);
-	bsmtp_reply("250 2.0.0 Ok: queued as %s", id);
-}
-
-/* Reads DATA up to the dot, submits, relays, and answers. */
+/* Reads DATA up to the dot and hands the message over (handoff.c);
+ * the answer is the reply. */
 static void
 bsmtp_data(struct bsmtp *b)
 {
 	const struct cli *cli = b->cli;
+	struct handoff_answer ans;
 	struct submit_opts o;
 	int ok;
 
@@ -303,8 +191,7 @@ bsmtp_data(struct bsmtp *b)
 	o.ignore_dots = 1;	/* the dialogue owns the end of data */
 	o.eightbit = b->eightbit || cli->body == CLI_BODY_8BITMIME;
 	o.fullname = cli->fullname;
-	if (!(ok = submit_data(&b->sub, &o) == 0))
-		log_error("%s", b->sub.err);
+	ok = submit_data(&b->sub, &o) == 0;
 	bsmtp_reply("354 End data with <CR><LF>.<CR><LF>");
 	fflush(stdout);
 	if (bsmtp_data_lines(b, ok) == 0) {	/* EOF: nothing accepted */
@@ -312,21 +199,12 @@ bsmtp_data(struct bsmtp *b)
 		b->eof = 1;
 		return;
 	}
-	if (!ok || submit_commit(&b->sub) == -1) {
-		if (ok)
-			log_error("%s", b->sub.err);
-		if (b->sub.too_big)	/* for good: the client must not retry */
-			bsmtp_reply("552 5.3.4 message larger than %ld bytes "
-			    "([queue] max_size)", b->sub.conf->max_size);
-		else
-			bsmtp_reply("451 4.3.0 cannot queue the message: %s",
-			    b->sub.class == ERR_IO ? "write error" :
-			    "bad message");
-		bsmtp_reset(b);
+	if (handoff_message(&b->hand, &b->sub, &ans) == 1) {
+		b->eof = 1;	/* a worker: the dialogue is the caller's */
+		b->worker = 1;
 		return;
 	}
-	/* Safe in the queue: the worker relays it over the shared session. */
-	bsmtp_deliver(b);
+	bsmtp_reply("%s", ans.reply);
 	bsmtp_reset(b);
 }
 
@@ -417,7 +295,6 @@ bsmtp_run(const struct cli *cli, const struct conf *conf)
 	int cut, r;
 
 	memset(&b, 0, sizeof(b));
-	b.det = (struct detach)DETACH_ZERO;
 	b.cli = cli;
 	b.conf = conf;
 	if (spool_open(&b.spool, conf->queue_dir, 1, err, sizeof(err)) == -1) {
@@ -429,6 +306,9 @@ bsmtp_run(const struct cli *cli, const struct conf *conf)
 		return EX_CANTCREAT;
 	}
 	submit_init(&b.sub, conf, &b.spool);
+	handoff_init(&b.hand, conf, &b.spool, 1, cli->delivery ==
+	    CLI_DELIVER_BACKGROUND ? 0 : conf->wait, cli->delivery ==
+	    CLI_DELIVER_QUEUE);
 	bsmtp_reply("220 %s relaymail ESMTP", util_hostname());
 	for (;;) {
 		bsmtp_flush_if_idle(&b);
@@ -454,8 +334,9 @@ bsmtp_run(const struct cli *cli, const struct conf *conf)
 		if (b.eof)
 			break;
 	}
-	fflush(stdout);
-	detach_end(&b.det);	/* an idle worker ends with the dialogue */
+	if (!b.worker)
+		fflush(stdout);
+	handoff_end(&b.hand);	/* an idle worker ends with the dialogue */
 	submit_reset(&b.sub);
 	spool_close(&b.spool);
 	return 0;

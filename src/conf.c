@@ -434,11 +434,14 @@ const struct conf_key conf_keys[] = {
 	{ "relay", "max_recipients", VAL(conf_preset_set_limit,
 	    max_recipients), 0 },
 	{ "relay", "wait", VAL(conf_set_wait, wait), 0 },
+	{ "relay", "max_connections", VAL(conf_preset_set_connections,
+	    max_connections), 0 },
 	{ "queue", "dir", STR(conf_set_path, queue_dir), 0 },
 	{ "queue", "max_age", VAL(conf_set_age, max_age), 0 },
 	{ "queue", "failed_max_age", VAL(conf_set_age, failed_max_age), 0 },
 	{ "queue", "max_size", VAL(conf_set_size, max_size), 0 },
 	{ "queue", "bounce", VAL(conf_set_bool, bounce), 0 },
+	{ "queue", "runner", VAL(conf_set_bool, runner), 0 },
 	{ "queue", "bounce_to", STR(conf_set_str, bounce_to), 0 },
 	{ "message", "domain", STR(conf_set_helo, domain), 0 },
 	{ "message", "from", STR(conf_set_str, from), 0 },
@@ -628,11 +631,13 @@ conf_defaults(struct conf *c)
 	c->timeout = 60;
 	c->data_timeout = 600;
 	c->wait = 5;
+	c->max_connections = CONF_MAX_CONNECTIONS;
 	c->queue_dir = strdup(RELAYMAIL_QUEUE);
 	c->max_age = 5L * 86400;
 	c->failed_max_age = 7L * 86400;
 	c->max_size = CONF_MAX_SIZE;
 	c->bounce = 1;
+	c->runner = 1;
 }
 
 static int

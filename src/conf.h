@@ -15,6 +15,7 @@
 #define CONF_KEYS_MAX		64	/* entries of conf.c's key table */
 #define CONF_FROM_ENV		(-1)	/* set_on[]: set by the environment */
 #define CONF_MAX_SIZE		(50L << 20)	/* [queue] max_size default */
+#define CONF_MAX_CONNECTIONS	3	/* [relay] max_connections default */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
@@ -74,6 +75,8 @@ struct conf {
 	int	 max_recipients;	/* per transaction; 0: no limit */
 	int	 wait;			/* seconds a caller waits on the
 					 * network at most; default 5 */
+	int	 max_connections;	/* open at once, every sender of the
+					 * host together; default 3 */
 
 	/* [queue] */
 	char	*queue_dir;		/* RELAYMAIL_QUEUE */
@@ -82,6 +85,8 @@ struct conf {
 					 * 0 = for ever */
 	long	 max_size;		/* message bytes; 0 = no limit */
 	int	 bounce;		/* yes */
+	int	 runner;		/* yes: deferred mail is retried by a
+					 * background runner (runner.c) */
 	char	*bounce_to;
 
 	/* [message] */

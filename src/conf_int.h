@@ -93,6 +93,8 @@ void	 conf_oauth_print(const struct conf *c, FILE *fp);
  * part of conf_print(). */
 int	 conf_preset_set_provider(struct conf_ctx *x, const char *v, void *f);
 int	 conf_preset_set_limit(struct conf_ctx *x, const char *v, void *f);
+int	 conf_preset_set_connections(struct conf_ctx *x, const char *v,
+	    void *f);
 int	 conf_preset_finish(struct conf_ctx *x);
 void	 conf_preset_print(const struct conf *c, FILE *fp);
 

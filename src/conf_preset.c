@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "conf_int.h"
+#include "pool.h"
 
 static const char *conf_preset_names[] = { "none", "microsoft365", "gmail",
 	"ses", "mailgun", "sendgrid", "postmark", "fastmail", NULL };
@@ -21,22 +22,24 @@ static const struct conf_preset {
 	enum conf_tls tls;
 	const char *user;
 	int	 per_minute, per_hour, per_day, recipients;
+	int	 connections;	/* the documented cap, or 0: the default */
 } conf_presets[] = {
-	[CONF_PROVIDER_NONE] = { NULL, CONF_TLS_STARTTLS, NULL, 0, 0, 0, 0 },
+	[CONF_PROVIDER_NONE] = { NULL, CONF_TLS_STARTTLS, NULL, 0, 0, 0, 0,
+	    0 },
 	[CONF_PROVIDER_MICROSOFT365] = { "smtp.office365.com",
-	    CONF_TLS_STARTTLS, NULL, 30, 0, 10000, 500 },
+	    CONF_TLS_STARTTLS, NULL, 30, 0, 10000, 500, 3 },
 	[CONF_PROVIDER_GMAIL] = { "smtp.gmail.com", CONF_TLS_STARTTLS, NULL,
-	    0, 0, 500, 100 },
+	    0, 0, 500, 100, 0 },
 	[CONF_PROVIDER_SES] = { "email-smtp.%s.amazonaws.com",
-	    CONF_TLS_STARTTLS, NULL, 60, 0, 200, 50 },
+	    CONF_TLS_STARTTLS, NULL, 60, 0, 200, 50, 0 },
 	[CONF_PROVIDER_MAILGUN] = { "smtp.mailgun.org", CONF_TLS_STARTTLS,
-	    NULL, 0, 0, 0, 1000 },
+	    NULL, 0, 0, 0, 1000, 0 },
 	[CONF_PROVIDER_SENDGRID] = { "smtp.sendgrid.net", CONF_TLS_STARTTLS,
-	    "apikey", 0, 0, 0, 1000 },
+	    "apikey", 0, 0, 0, 1000, 0 },
 	[CONF_PROVIDER_POSTMARK] = { "smtp.postmarkapp.com",
-	    CONF_TLS_STARTTLS, NULL, 0, 0, 0, 50 },
+	    CONF_TLS_STARTTLS, NULL, 0, 0, 0, 50, 0 },
 	[CONF_PROVIDER_FASTMAIL] = { "smtp.fastmail.com", CONF_TLS_IMPLICIT,
-	    NULL, 0, 0, 0, 0 },
+	    NULL, 0, 0, 0, 0, 0 },
 };
 
 /* see conf_int.h */
@@ -63,6 +66,21 @@ conf_preset_set_limit(struct conf_ctx *x, const char *v, void *f)
 	if (end == v || *end != '\0' || n < 0 || n > 10000000)
 		return conf_bad(x, "not a count from 0 (no limit) to 10000000: "
 		    "\"%s\"", v);
+	*(int *)f = (int)n;
+	return 0;
+}
+
+/* see conf_int.h */
+int
+conf_preset_set_connections(struct conf_ctx *x, const char *v, void *f)
+{
+	char *end;
+	long n;
+
+	n = strtol(v, &end, 10);
+	if (end == v || *end != '\0' || n < 1 || n > POOL_SLOTS_MAX)
+		return conf_bad(x, "not a count from 1 to %d: \"%s\"",
+		    POOL_SLOTS_MAX, v);
 	*(int *)f = (int)n;
 	return 0;
 }
@@ -116,6 +134,8 @@ conf_preset_finish(struct conf_ctx *x)
 	conf_preset_limit(c, "max_per_day", &c->max_per_day, p->per_day);
 	conf_preset_limit(c, "max_recipients", &c->max_recipients,
 	    p->recipients);
+	conf_preset_limit(c, "max_connections", &c->max_connections,
+	    p->connections);
 	return 0;
 }
 
@@ -129,6 +149,7 @@ conf_preset_print(const struct conf *c, FILE *fp)
 	if (c->region != NULL)
 		fprintf(fp, "region = %s\n", c->region);
 	fprintf(fp, "max_per_minute = %d\nmax_per_hour = %d\n"
-	    "max_per_day = %d\nmax_recipients = %d\n", c->max_per_minute,
-	    c->max_per_hour, c->max_per_day, c->max_recipients);
+	    "max_per_day = %d\nmax_recipients = %d\nmax_connections = %d\n",
+	    c->max_per_minute, c->max_per_hour, c->max_per_day,
+	    c->max_recipients, c->max_connections);
 }

@@ -131,7 +131,7 @@ detach_drain(struct detach *d)
 
 /* see detach.h */
 int
-detach_wait(struct detach *d, int wait_s, struct detach_report *rep)
+detach_wait(struct detach *d, int wait_s, struct relay_report *rep)
 {
 	int64_t deadline = conn_now_ms() + (int64_t)wait_s * 1000, left;
 	struct pollfd p[2];
@@ -156,7 +156,7 @@ detach_wait(struct detach *d, int wait_s, struct detach_report *rep)
 			continue;
 		if (n != (ssize_t)sizeof(*rep))
 			break;	/* the worker died: the message is queued */
-		rep->line[sizeof(rep->line) - 1] = '\0';
+		rep->text[sizeof(rep->text) - 1] = '\0';
 		detach_drain(d);
 		if (send(d->ctl, "A", 1, MSG_NOSIGNAL) != 1)
 			break;
@@ -212,7 +212,7 @@ detach_await_go(struct detach *d)
 
 /* see detach.h */
 int
-detach_report(struct detach *d, const struct detach_report *rep)
+detach_report(struct detach *d, const struct relay_report *rep)
 {
 	struct pollfd p;
 	char ack;
@@ -265,6 +265,14 @@ detach_give(struct detach *d, const char *id)
 void
 detach_end(struct detach *d)
 {
+	int null;
+
 	detach_close(&d->ctl);
 	detach_close(&d->errfd);
+	/* The worker's stderr went to its caller, who no longer reads it. */
+	if (d->worker && (null = open("/dev/null", O_WRONLY)) != -1) {
+		dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
 }

@@ -1,25 +1,15 @@
 /* relaymail: delivery in the background. ISC licence, see LICENSE.
- * A caller never waits on the network longer than [relay] wait: once a
- * message is committed, a worker process (own session, stdio on
- * /dev/null) makes the attempt while the caller's process waits for its
- * report up to that bound. A worker whose caller stopped waiting goes on
- * alone, as a queue run would, and keeps the queue lock it inherited. */
+ * The process and the link behind handoff.c: a worker process (own
+ * session, stdio on /dev/null, stderr through the caller while it
+ * waits) and a SOCK_SEQPACKET link to it that carries go/no-go, queue
+ * ids and reports. A worker whose caller stopped waiting goes on alone,
+ * and keeps the queue lock it inherited. Only handoff.c uses it. */
 #ifndef DETACH_H
 #define DETACH_H
 
 #include <stddef.h>
 
-#include "relaymail.h"
-
-/* One reply line: a code and a relay_report's text (600), bytes. */
-#define DETACH_LINE_MAX	640
-
-/* What the worker tells the waiting caller. */
-struct detach_report {
-	enum outcome out;
-	int	 status;		/* exit status for the caller */
-	char	 line[DETACH_LINE_MAX];	/* -bs: the reply to send */
-};
+#include "relay.h"
 
 struct detach {
 	int	 ctl;		/* socket to the other side, or -1 */
@@ -50,11 +40,11 @@ int	 detach_await_go(struct detach *);
  * its stderr to ours meanwhile. 1 with rep filled; 0 when the time ran
  * out or the worker died: then the worker is left on its own (the link
  * is closed, d can start another). */
-int	 detach_wait(struct detach *, int wait_s, struct detach_report *rep);
+int	 detach_wait(struct detach *, int wait_s, struct relay_report *rep);
 
 /* Worker: sends rep. 0 when the caller took it; -1 when it is gone
  * (d->gone set): the outcome is nobody's to hear but the sender's. */
-int	 detach_report(struct detach *, const struct detach_report *rep);
+int	 detach_report(struct detach *, const struct relay_report *rep);
 
 /* Worker: the next queue id the caller hands over (-bs), into id. 1, or
  * 0 when the caller is done or gone. */
@@ -64,7 +54,7 @@ int	 detach_next(struct detach *, char *id, size_t idlen);
  * start another). */
 int	 detach_give(struct detach *, const char *id);
 
-/* Either side: closes the link. */
+/* Either side: closes the link (the worker's stderr goes to /dev/null). */
 void	 detach_end(struct detach *);
 
 #endif

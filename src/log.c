@@ -34,6 +34,16 @@ log_init(int v, const char *file)
 }
 
 /* see log.h */
+void
+log_forget(void)
+{
+	if (opened)
+		closelog();
+	opened = 0;
+	verbose = 0;
+}
+
+/* see log.h */
 int
 log_is_verbose(void)
 {

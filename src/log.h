@@ -10,6 +10,10 @@
 /* verbose: -v given. file: [log] file or NULL. Opens nothing yet. */
 void	 log_init(int verbose, const char *file);
 
+/* For a process about to close every descriptor (the runner): syslog's
+ * is closed first (the next line opens it again), and -v is over. */
+void	 log_forget(void);
+
 /* One line for the person who ran the command: stderr ("sendmail: ...")
  * and syslog at LOG_ERR. */
 void	 log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

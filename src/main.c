@@ -21,7 +21,7 @@
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
-#include "detach.h"
+#include "handoff.h"
 #include "log.h"
 #include "mailq.h"
 #include "oauth.h"
@@ -30,6 +30,7 @@
 #include "probe.h"
 #include "relay.h"
 #include "relaymail.h"
+#include "runner.h"
 #include "spool.h"
 #include "submit.h"
 #include "util.h"
@@ -70,152 +71,18 @@ send_spool(const struct conf *conf, struct spool *s, char *dir, size_t len,
 	return 1;
 }
 
-/* What the caller hears once its message was kept, and the exit
- * status: silent when sent or queued for a passing reason (a terminal
- * gets one line); one warning when the settings keep it from going or
- * when some recipients refused it; the error when all of them did. */
+/* Reads the message and hands it over (handoff.c): the exit status. */
 static int
-send_outcome(const struct conf *conf, const char *id,
-    const struct relay_report *rep, int private)
+send_message(const struct cli *cli, const struct conf *conf, struct spool *s)
 {
-	switch (rep->out) {
-	case OUT_SENT:
-		return 0;
-	case OUT_DEFERRED:
-		if (private) {
-			log_error("cannot queue (%s is not writable) and "
-			    "delivery failed: %s", conf->queue_dir, rep->text);
-			return policy_exit(ERR_QUEUE);
-		}
-		if (rep->class == ERR_CONFIG)
-			log_warning("queued, not sent (%s): %s; \"sendmail -bt\" "
-			    "tests the settings", id, rep->text);
-		else
-			log_tty("queued (%s): %s", id, rep->text);
-		return 0;
-	case OUT_FAILED:
-		break;
-	}
-	if (rep->partial) {
-		/* Never non-zero: the others have it, and a caller that
-		 * retries would send it to them again. */
-		log_warning("sent, but %s; kept in failed/ as %s and reported "
-		    "to the sender", rep->text, id);
-		return 0;
-	}
-	log_error("%s", rep->text);
-	return rep->exit_status ? rep->exit_status : EX_UNAVAILABLE;
-}
-
-/* The first attempt over r (initialised, perhaps connected already),
- * what the caller hears (through d when in a worker; an outcome nobody
- * heard is the sender's: a bounce), then the other due messages over
- * the warm connection. The exit status. */
-static int
-send_attempt(const struct conf *conf, struct submit *sub, struct detach *d,
-    int private, struct relay *r)
-{
-	struct relay_report rep;
-	struct detach_report dr;
-	char id[SPOOL_ID_MAX];
-	int code;
-
-	r->defer_sync = d != NULL;	/* the caller's answer first */
-	submit_relay(sub, r, &rep);
-	util_strlcpy(id, submit_id(sub), sizeof(id));
-	code = send_outcome(conf, id, &rep, private);
-	if (d != NULL) {
-		memset(&dr, 0, sizeof(dr));
-		dr.out = rep.out;
-		dr.status = code;
-		if (detach_report(d, &dr) == -1 && rep.out == OUT_FAILED &&
-		    !rep.partial)
-			relay_bounce(r, &sub->msg, rep.text);
-		detach_end(d);
-	}
-	relay_sync(r);
-	submit_reset(sub);	/* unlocks it */
-	if (rep.out == OUT_SENT && !private)	/* the connection is warm */
-		relay_flush(r, 0, conn_now_ms() + RELAY_OPPORTUNISTIC_S * 1000);
-	relay_end(r);
-	return code;
-}
-
-/* A message that could not be kept: its error, the exit status. */
-static int
-send_failed(struct submit *sub)
-{
-	int code;
-
-	log_error("%s", sub->err);
-	code = policy_exit(sub->class);
-	submit_reset(sub);
-	return code;
-}
-
-/* A sealed message, locked: a worker starts connecting while the caller
- * makes the message durable (the promise point, submit_durable), then
- * makes the attempt, and the caller waits for it at most [relay] wait
- * (-odb: not at all). */
-static int
-send_detached(const struct cli *cli, const struct conf *conf,
-    struct submit *sub)
-{
-	struct detach d;
-	struct detach_report rep;
-	struct relay r;
-	char id[SPOOL_ID_MAX], err[300];
-	int wait = cli->delivery == CLI_DELIVER_BACKGROUND ? 0 : conf->wait;
-
-	switch (detach_start(&d, err, sizeof(err))) {
-	case 0:
-		/* Connect, TLS and AUTH while the caller's disk makes the
-		 * message durable; nothing of it is sent before that. */
-		relay_init(&r, conf, sub->spool);
-		(void)session_open(&r.sess);
-		if (detach_await_go(&d) == 1)
-			send_attempt(conf, sub, &d, 0, &r);
-		else {
-			relay_end(&r);
-			submit_reset(sub);	/* forgets; removes nothing */
-		}
-		return 0;
-	case -1:
-		log_warn("cannot deliver in the background (%s): delivering "
-		    "while the caller waits", err);
-		if (submit_durable(sub) == -1)
-			return send_failed(sub);
-		relay_init(&r, conf, sub->spool);
-		return send_attempt(conf, sub, NULL, 0, &r);
-	}
-	if (submit_durable(sub) == -1) {
-		detach_go(&d, 0);
-		detach_end(&d);
-		return send_failed(sub);
-	}
-	detach_go(&d, 1);
-	util_strlcpy(id, submit_id(sub), sizeof(id));
-	/* Closes our descriptor only: the lock is the worker's now (flock
-	 * belongs to the open file, which the worker holds too). */
-	submit_reset(sub);
-	if (detach_wait(&d, wait, &rep) == 1) {
-		detach_end(&d);
-		return rep.status;
-	}
-	log_info("id=%s detached after %ds", id, wait);
-	return 0;
-}
-
-/* Reads, keeps and relays the message: the exit status. */
-static int
-send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
-    int private)
-{
+	struct handoff h;
+	struct handoff_answer ans;
 	struct submit sub;
 	struct submit_opts o;
-	struct relay r;
 	int i;
 
+	handoff_init(&h, conf, s, 0, cli->delivery == CLI_DELIVER_BACKGROUND ?
+	    0 : conf->wait, cli->delivery == CLI_DELIVER_QUEUE);
 	submit_init(&sub, conf, s);
 	memset(&o, 0, sizeof(o));
 	o.ignore_dots = cli->ignore_dots;
@@ -225,31 +92,17 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s,
 	o.notify = cli->dsn_notify;
 	o.ret = cli->dsn_ret;
 	o.envid = cli->dsn_envid;
-	if (submit_sender(&sub, cli->from) == -1)
-		goto fail;
-	for (i = 0; i < cli->nrcpts; i++)
-		if (submit_rcpt(&sub, cli->rcpts[i]) == -1)
-			goto fail;
-	if (submit_data(&sub, &o) == -1 || submit_read(&sub, 0) == -1)
-		goto fail;
-	if (!private && cli->delivery != CLI_DELIVER_QUEUE) {
-		if (submit_seal(&sub) == -1)
-			goto fail;
-		return send_detached(cli, conf, &sub);
+	/* A step that fails leaves its error in sub: the answer. */
+	if (submit_sender(&sub, cli->from) == 0) {
+		for (i = 0; i < cli->nrcpts; i++)
+			if (submit_rcpt(&sub, cli->rcpts[i]) == -1)
+				break;
+		if (i == cli->nrcpts && submit_data(&sub, &o) == 0)
+			(void)submit_read(&sub, 0);
 	}
-	if (submit_commit(&sub) == -1)
-		goto fail;
-	/* The message is safe in the queue, and still locked. */
-	if (private) {	/* nothing kept once we exit: the caller waits */
-		relay_init(&r, conf, s);
-		return send_attempt(conf, &sub, NULL, 1, &r);
-	}
-	log_info("id=%s: queued for the next queue run (-odq)",
-	    submit_id(&sub));
-	submit_reset(&sub);
-	return 0;
-fail:
-	return send_failed(&sub);
+	if (handoff_message(&h, &sub, &ans) == 1)
+		return 0;	/* the worker, done */
+	return ans.status;
 }
 
 static int
@@ -264,7 +117,7 @@ send_mode(const struct cli *cli, const struct conf *conf)
 		log_error("queue: %s", err);
 		return policy_exit(ERR_QUEUE);
 	}
-	code = send_message(cli, conf, &s, private);
+	code = send_message(cli, conf, &s);
 	if (private)
 		spool_remove_private(&s, dir);
 	else
@@ -281,6 +134,7 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 	    RELAY_MATCH_ID : cli->queue_match == 'S' ? RELAY_MATCH_SENDER :
 	    RELAY_MATCH_RCPT, cli->queue_match_str };
 	char err[600];
+	int left = 0;
 
 	if (spool_open(&s, conf->queue_dir, 1, err, sizeof(err)) == -1) {
 		log_error("queue: %s", err);
@@ -297,11 +151,14 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 		r.filter = cli->queue_match ? &filter : NULL;
 		/* A plain -q is the administrator asking: try them all. */
 		relay_flush(&r, cli->queue_interval == 0, 0);
+		left = relay_next_due(&r) != -1;
 		relay_end(&r);
 		if (cli->queue_interval > 0 && !stop)
 			sleep((unsigned)cli->queue_interval);
 	} while (cli->queue_interval > 0 && !stop);
 	spool_close(&s);
+	if (left && cli->queue_interval == 0)
+		runner_ensure(conf);	/* what is left goes on by itself */
 	return 0;
 }
 

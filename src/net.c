@@ -213,6 +213,25 @@ net_transport(struct net *n, struct transport *t)
 
 /* see net.h */
 void
+net_linger(struct net *n, int ms)
+{
+	int64_t end = conn_now_ms() + ms, left;
+	struct pollfd p;
+	char buf[512];
+
+	if (n->fd == -1 || shutdown(n->fd, SHUT_WR) == -1)
+		return;
+	while ((left = end - conn_now_ms()) > 0) {
+		p.fd = n->fd;
+		p.events = POLLIN;
+		if (poll(&p, 1, (int)left) != 1 ||
+		    read(n->fd, buf, sizeof(buf)) <= 0)
+			return;
+	}
+}
+
+/* see net.h */
+void
 net_close(struct net *n)
 {
 	if (n->fd != -1)

@@ -19,6 +19,10 @@ struct net {
 int	 net_connect(struct net *, const char *host, const char *port,
 	    int timeout_s);
 void	 net_transport(struct net *, struct transport *out);
+/* Says we are done writing and reads (throwing it away) until the
+ * server closes its end, at most ms: a server that counts connections
+ * has then counted ours gone. */
+void	 net_linger(struct net *, int ms);
 void	 net_close(struct net *);
 
 #endif

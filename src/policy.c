@@ -204,6 +204,25 @@ policy_quota(int code, const char *text)
 }
 
 /* see policy.h */
+int
+policy_over_cap(enum smtp_stage stage, int code, const char *text)
+{
+	static const char *const says[] = { "concurrent connection",
+		"too many concurrent", "too many connections",
+		"simultaneous connections", NULL };
+	int i;
+
+	if (code < 400 || code > 499 || stage > SMTP_MAIL)
+		return 0;
+	if ((code == 421 && stage == SMTP_GREETING) || code == 432)
+		return 1;
+	for (i = 0; says[i] != NULL; i++)
+		if (text != NULL && policy_has(text, says[i]))
+			return 1;
+	return 0;
+}
+
+/* see policy.h */
 const char *
 policy_hint(int code, const char *text)
 {

@@ -49,6 +49,13 @@ long	 policy_backoff(int attempts, unsigned jitter);
  * it is about the account's rate, not the message or a recipient. */
 long	 policy_quota(int code, const char *text);
 
+/* 1 when a reply at stage (before any message was accepted) refuses
+ * the connection over the provider's cap on concurrent connections: 421
+ * at the greeting, Microsoft's 432 4.3.2, or a 4xx that says so. Such a
+ * refusal is not the message's: it is put back untried, and the pool
+ * uses fewer connections for a while. */
+int	 policy_over_cap(enum smtp_stage stage, int code, const char *text);
+
 /* The sentence that names the fix for a known permanent provider
  * refusal (Microsoft's 5.2.252 SendAsDenied), or NULL. */
 const char *policy_hint(int code, const char *text);

@@ -15,6 +15,7 @@
 #include "priv.h"
 #include "relay.h"
 #include "util.h"
+#include "waiter.h"
 
 /* see relay.h */
 void
@@ -67,8 +68,7 @@ relay_log_attempt(const struct relay *r, const struct spool_msg *m,
 	    reply);
 }
 
-/* see relay.h */
-void
+static void
 relay_bounce(struct relay *r, const struct spool_msg *m, const char *why)
 {
 	struct spool_msg b;
@@ -84,8 +84,17 @@ relay_bounce(struct relay *r, const struct spool_msg *m, const char *why)
 	log_info("id=%s: bounce queued as %s to <%s>", m->id, b.id,
 	    b.rcpts[0]);
 	if (r->sess.open)
-		relay_message(r, &b, &rep);
+		relay_message(r, &b, 0, &rep);
 	spool_release(&b);
+}
+
+/* see relay.h */
+void
+relay_unheard(struct relay *r, const struct spool_msg *m,
+    const struct relay_report *rep)
+{
+	if (rep->out == OUT_FAILED && !rep->partial)
+		relay_bounce(r, m, rep->text);
 }
 
 /* Marks every recipient still pending as refused: the message failed
@@ -163,11 +172,14 @@ relay_refused_text(const struct spool_msg *m, char *buf, size_t len)
  * the smart host has the message. A crash in between can at worst send
  * it again, as one between the 250 and an fsync of the marks could. */
 static int
-relay_remove_sent(struct relay *r, struct spool_msg *m)
+relay_remove_sent(struct relay *r, struct spool_msg *m, int heard)
 {
 	if (spool_mark(m) == 0 && spool_done(r->spool, m) == 0) {
-		r->sync_due = 1 + m->failed;
-		if (!r->defer_sync)
+		if (m->failed)
+			r->sync_failed = 1;
+		else
+			r->sync_q = 1;
+		if (!heard)
 			relay_sync(r);
 		return 0;
 	}
@@ -180,19 +192,21 @@ relay_remove_sent(struct relay *r, struct spool_msg *m)
 void
 relay_sync(struct relay *r)
 {
-	r->defer_sync = 0;
-	if (r->sync_due == 0)
-		return;
-	if (spool_sync_dir(r->spool, r->sync_due - 1) == -1)
-		log_warn("%s: fsync: %s", r->conf->queue_dir, strerror(errno));
-	r->sync_due = 0;
+	if (r->sync_q && spool_sync_dir(r->spool, 0) == -1)
+		log_warn("%s/q: fsync: %s", r->conf->queue_dir,
+		    strerror(errno));
+	if (r->sync_failed && spool_sync_dir(r->spool, 1) == -1)
+		log_warn("%s/failed: fsync: %s", r->conf->queue_dir,
+		    strerror(errno));
+	r->sync_q = r->sync_failed = 0;
 }
 
 /* Applies an outcome to the queue: the recipient marks first (durable
  * before anything else), then removal, retry state or failed/. */
 static enum outcome
-relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
-    int partial, const char *why, struct relay_report *rep)
+relay_finish(struct relay *r, struct spool_msg *m, int heard,
+    struct policy_verdict v, int partial, const char *why,
+    struct relay_report *rep)
 {
 	long max_age = r->conf->max_age;
 	char refused[600];
@@ -206,7 +220,7 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 		v = relay_verdict(m, &partial);
 	}
 	if (v.out == OUT_SENT) {
-		if (relay_remove_sent(r, m) == -1)
+		if (relay_remove_sent(r, m, heard) == -1)
 			return relay_hold(r, m, why, rep);
 	} else if (spool_record(m) == -1)
 		return relay_hold(r, m, why, rep);
@@ -230,7 +244,7 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 			    m->id);
 		r->failed++;
 		log_warn("id=%s: failed for good: %s", m->id, why);
-		if (!r->interactive || partial)
+		if (!heard || partial)
 			relay_bounce(r, m, why);
 		break;
 	}
@@ -328,7 +342,7 @@ relay_mark(struct relay *r, struct spool_msg *m, const struct envelope *env,
 
 /* A transaction the server ended before 250 at the end of data. */
 static enum outcome
-relay_failed_attempt(struct relay *r, struct spool_msg *m,
+relay_failed_attempt(struct relay *r, struct spool_msg *m, int heard,
     const struct envelope *env, const int *idx,
     const struct smtp_result *res, struct relay_report *rep)
 {
@@ -363,7 +377,7 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m,
 	relay_log_attempt(r, m, v.out == OUT_FAILED ? "failed" : "deferred",
 	    why);
 	rep->class = res->code == 0 ? res->class : ERR_NONE;
-	return relay_finish(r, m, v, partial, why, rep);
+	return relay_finish(r, m, heard, v, partial, why, rep);
 }
 
 /* Why recipients still wait: the first 4xx to a RCPT. */
@@ -403,7 +417,8 @@ relay_pace_full(struct relay *r, char *why, size_t len)
 		pace_parse(&r->pace, text);
 		r->pace_loaded = 1;
 	}
-	return pace_wait(&r->pace, time(NULL), why, len) > 0;
+	r->pace_wait = pace_wait(&r->pace, time(NULL), why, len);
+	return r->pace_wait > 0;
 }
 
 /* Counts a message handed off, in the queue's record. */
@@ -422,17 +437,26 @@ relay_pace_note(struct relay *r)
 		    r->conf->queue_dir, PACE_FILE, strerror(errno));
 }
 
-/* Over a max_per_* limit: the message stays in q/ as it is (no attempt
- * counted), and the rest of the run waits. */
+/* Not tried: over a max_per_* limit, every connection of the pool busy,
+ * or refused over the provider's cap. The message stays in q/ as it is
+ * (no attempt counted), and the rest of the run waits. */
 static enum outcome
-relay_paced(struct relay *r, const struct spool_msg *m, const char *why,
+relay_put_back(struct relay *r, struct spool_msg *m, const char *why,
     struct relay_report *rep)
 {
-	log_info("id=%s: %s", m->id, why);
+	log_info("id=%s: not tried now: %s", m->id, why);
 	r->throttled = 1;
-	r->deferred++;
+	r->put_back++;
 	util_strlcpy(rep->text, why, sizeof(rep->text));
 	rep->out = OUT_DEFERRED;
+	rep->put_back = 1;
+	rep->busy = r->sess.busy;
+	/* The server's refusal is worth showing in mailq; a full pool or a
+	 * max_per_* limit is only a wait. */
+	if (r->sess.busy && r->sess.down_code != 0 &&
+	    spool_note(r->spool, m, why) == -1)
+		log_warn("id=%s: recording the reason failed: %s", m->id,
+		    strerror(errno));
 	return rep->out;
 }
 
@@ -466,7 +490,8 @@ relay_transactions(struct relay *r, struct spool_msg *m,
 
 /* see relay.h */
 enum outcome
-relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
+relay_message(struct relay *r, struct spool_msg *m, int heard,
+    struct relay_report *rep)
 {
 	static struct smtp_rcpt none[1];
 	int idx[SPOOL_RCPT_MAX];
@@ -480,21 +505,26 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 	r->retry_after = 0;
 	if (relay_envelope(m, &env, none, idx, NULL, 1) == 0) { /* leftover */
 		v = relay_verdict(m, &partial);
-		return relay_finish(r, m, v, partial, v.out == OUT_SENT ?
+		return relay_finish(r, m, heard, v, partial, v.out == OUT_SENT ?
 		    "no recipient left" : m->last_error, rep);
 	}
 	if (relay_pace_full(r, why, sizeof(why)))
-		return relay_paced(r, m, why, rep);
+		return relay_put_back(r, m, why, rep);
 	if (session_open(&r->sess) == -1) {
+		if (r->sess.busy)
+			return relay_put_back(r, m, r->sess.down_why, rep);
 		relay_log_attempt(r, m, "deferred", r->sess.down_why);
 		v.out = OUT_DEFERRED;
 		v.exit_status = 0;
 		rep->class = r->sess.down_class;
-		return relay_finish(r, m, v, 0, r->sess.down_why, rep);
+		return relay_finish(r, m, heard, v, 0, r->sess.down_why, rep);
 	}
 	switch (relay_transactions(r, m, &env, idx, &res, why, sizeof(why))) {
 	case -1:
-		return relay_failed_attempt(r, m, &env, idx, &res, rep);
+		if (session_over_cap(&r->sess, &res))
+			return relay_put_back(r, m, r->sess.down_why, rep);
+		return relay_failed_attempt(r, m, heard, &env, idx, &res,
+		    rep);
 	case 1:
 		return relay_hold(r, m, why, rep);
 	}
@@ -504,7 +534,28 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 	relay_log_attempt(r, m, v.out == OUT_SENT ? "sent" : v.out ==
 	    OUT_DEFERRED ? "partly-deferred" : "partly-failed",
 	    why[0] ? why : res.text);
-	return relay_finish(r, m, v, partial, why[0] ? why : res.text, rep);
+	return relay_finish(r, m, heard, v, partial, why[0] ? why : res.text,
+	    rep);
+}
+
+/* One attempt at a queued message, for the caller who may wait for it
+ * (waiter.c): it hears the outcome, or a failure nobody heard becomes
+ * the sender's bounce. The removal is made durable after it heard. */
+static void
+relay_attempt(struct relay *r, struct spool_msg *m)
+{
+	struct relay_report rep;
+	struct waiter w;
+	int heard = waiter_find(&w, r->spool->dir, m->id);
+
+	relay_message(r, m, heard, &rep);
+	if (!heard)
+		return;
+	if (rep.put_back)
+		waiter_close(&w);	/* the next one to try it says */
+	else if (waiter_tell(&w, &rep) == -1)
+		relay_unheard(r, m, &rep);
+	relay_sync(r);
 }
 
 struct relay_flush_state {
@@ -565,7 +616,6 @@ relay_flush_one(void *arg, const char *id)
 {
 	struct relay_flush_state *f = arg;
 	struct spool_msg m;
-	struct relay_report rep;
 	char err[300];
 	int r;
 
@@ -592,7 +642,7 @@ relay_flush_one(void *arg, const char *id)
 	}
 	if ((f->r->filter != NULL ? relay_wanted(f->r->filter, &m) :
 	    f->all || m.next_try <= time(NULL)) && relay_mine(f->r, id, &m)) {
-		relay_message(f->r, &m, &rep);
+		relay_attempt(f->r, &m);
 		f->tried++;
 	}
 	spool_release(&m);
@@ -607,6 +657,69 @@ relay_flush(struct relay *r, int all, int64_t deadline_ms)
 
 	spool_each(r->spool, 0, relay_flush_one, &f);
 	return f.tried;
+}
+
+struct relay_due_state {
+	struct relay *r;
+	time_t	 now;
+	time_t	 next;		/* earliest so far, or -1 */
+};
+
+static int
+relay_due_one(void *arg, const char *id)
+{
+	struct relay_due_state *d = arg;
+	time_t t;
+
+	if (!relay_mine(d->r, id, NULL))
+		return 0;
+	t = spool_next_try(d->r->spool, id);
+	if (d->next == -1 || t < d->next)
+		d->next = t;
+	return t <= d->now;	/* due now: no need to look further */
+}
+
+/* see relay.h */
+time_t
+relay_next_due(struct relay *r)
+{
+	struct relay_due_state d = { r, time(NULL), -1 };
+
+	spool_each(r->spool, 0, relay_due_one, &d);
+	return d.next;
+}
+
+static int
+relay_due(struct relay *r)
+{
+	time_t t = relay_next_due(r);
+
+	return t != -1 && t <= time(NULL);
+}
+
+/* see relay.h */
+int
+relay_connect(struct relay *r)
+{
+	return session_open(&r->sess);
+}
+
+/* see relay.h */
+int
+relay_drain(struct relay *r)
+{
+	int n, tried = 0;
+
+	for (;;) {
+		while (!r->throttled && (n = relay_flush(r, 0, 0)) > 0)
+			tried += n;
+		session_close(&r->sess);	/* the slot goes back */
+		/* Looks once more: a message committed meanwhile by a caller
+		 * that found every slot busy is ours or another holder's. */
+		if (r->throttled || !relay_due(r) ||
+		    session_take_slot(&r->sess, 0) == 0)
+			return tried;
+	}
 }
 
 /* see relay.h */

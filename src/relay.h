@@ -7,6 +7,7 @@
 #define RELAY_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "conf.h"
 #include "pace.h"
@@ -24,6 +25,10 @@ struct relay_report {
 				 * settings), or ERR_NONE */
 	int	 partial;	/* failed for some recipients, sent to the
 				 * others: exit 0, and a warning */
+	int	 put_back;	/* not tried (out OUT_DEFERRED): a max_per_*
+				 * limit, or no connection to be had now */
+	int	 busy;		/* put back: every connection of the pool
+				 * busy, or refused over the provider's cap */
 	char	 text[600];	/* one line: what happened */
 };
 
@@ -40,36 +45,56 @@ struct relay {
 	const struct conf *conf;
 	struct spool *spool;
 	struct session sess;
-	int	 interactive;	/* the caller sees failures: no bounce */
 	const struct relay_filter *filter;	/* relay_flush: NULL = all */
-	int	 sent, deferred, failed;
+	int	 sent, deferred, failed, put_back;
 	long	 retry_after;	/* a quota reply's delay for the message
 				 * being finished, or 0: the backoff */
-	int	 throttled;	/* a quota reply or a max_per_* limit:
-				 * the rest of the run waits */
+	int	 throttled;	/* a quota reply, a max_per_* limit or no
+				 * connection to be had: the run stops */
+	long	 pace_wait;	/* seconds until a max_per_* limit lets one
+				 * more go (0: none reached) */
 	int	 pace_loaded;	/* pace read from the queue */
-	int	 defer_sync;	/* a caller waits: removals are made durable
-				 * after it has its answer (relay_sync) */
-	int	 sync_due;	/* 1 + failed: a removal not yet durable */
+	int	 sync_q, sync_failed;	/* a removal from q/ or failed/ not
+				 * yet durable (relay_sync) */
 	struct pace pace;	/* recent sends, for the max_per_* limits */
 };
 
 void	 relay_init(struct relay *, const struct conf *, struct spool *);
 
 /* Delivers one loaded, locked message and updates the queue (removed,
- * deferred, or moved to failed/). Fills rep; returns rep->out. */
-enum outcome relay_message(struct relay *, struct spool_msg *,
+ * deferred, or moved to failed/); or puts it back untried (rep->put_back).
+ * heard: a caller waits for this outcome, so a failure is not bounced
+ * (relay_unheard if telling it fails) and a removal is made durable
+ * only at relay_sync, once the caller has its answer. Fills rep;
+ * returns rep->out. */
+enum outcome relay_message(struct relay *, struct spool_msg *, int heard,
 	    struct relay_report *rep);
+
+/* The caller that was to hear rep about m did not (it stopped waiting):
+ * a failure for every recipient becomes the sender's bounce. */
+void	 relay_unheard(struct relay *, const struct spool_msg *m,
+	    const struct relay_report *rep);
 
 /* Delivers every queued message (only those due unless all or
  * r->filter, which also picks the messages), until
- * deadline_ms (CLOCK_MONOTONIC; 0 = none). Returns how many were tried. */
+ * deadline_ms (CLOCK_MONOTONIC; 0 = none). A caller waiting for one of
+ * them (waiter.c) hears its outcome. Returns how many were tried. */
 int	 relay_flush(struct relay *, int all, int64_t deadline_ms);
 
-/* Tells the sender of m, which failed for good (moved to failed/),
- * why: for a first attempt whose caller stopped waiting (detach.c). */
-void	 relay_bounce(struct relay *, const struct spool_msg *m,
-	    const char *why);
+/* When the earliest message of q/ that this process may deliver is due
+ * (0 or a past time: now), or -1 when there is none. */
+time_t	 relay_next_due(struct relay *);
+
+/* Connects (session_open) before the first message is there: a worker
+ * does while its caller makes the message durable. 0 or -1. */
+int	 relay_connect(struct relay *);
+
+/* What a holder of a connection slot does with it: every due message
+ * over the one connection, until none is left; then it closes the
+ * connection, gives the slot back, and looks once more, taking a slot
+ * again if a message came meanwhile. Stops early when throttled.
+ * Returns how many messages were tried. */
+int	 relay_drain(struct relay *);
 
 /* Makes the last removal durable (fsync of its directory) and stops
  * deferring that: called once the waiting caller has its answer. */

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "log.h"
+#include "policy.h"
 #include "session.h"
 #include "tls.h"
 #include "util.h"
@@ -16,10 +18,18 @@
 void
 session_init(struct session *s, const struct conf *conf, struct spool *spool)
 {
+	char err[300];
+
 	memset(s, 0, sizeof(*s));
 	s->conf = conf;
 	s->net.fd = -1;
+	s->slot = (struct pool_slot)POOL_SLOT_ZERO;
+	s->slot_wait = conf->timeout;
 	cred_init(&s->cred, conf, spool);
+	if (pool_open(&s->pool, spool != NULL && !spool->private ? spool->fd :
+	    -1, conf->max_connections, err, sizeof(err)) == -1)
+		log_warn("%s/%s; connections are not shared", conf->queue_dir,
+		    err);
 }
 
 /* see session.h */
@@ -73,18 +83,78 @@ session_start_tls(void *arg, struct conn *c, char *err, size_t errlen)
 	return 0;
 }
 
-/* see session.h */
-void
-session_close(struct session *s)
+/* A server that counts our connections has counted this one gone. */
+#define SESSION_LINGER_MS	2000
+
+/* The connection closed (QUIT when the dialogue is still sane); the
+ * slot is kept, for the next host of the list. */
+static void
+session_drop(struct session *s)
 {
 	if (s->open)
 		smtp_quit(&s->smtp);
 	if (s->open && s->tls != NULL)
 		conn_flush(&s->conn);
+	if (s->slot.fd != -1)
+		net_linger(&s->net, SESSION_LINGER_MS);
 	tls_free(s->tls);
 	s->tls = NULL;
 	net_close(&s->net);
 	s->open = 0;
+}
+
+/* see session.h */
+void
+session_close(struct session *s)
+{
+	session_drop(s);
+	pool_give(&s->slot);
+}
+
+/* see session.h */
+int
+session_take_slot(struct session *s, int64_t deadline_ms)
+{
+	if (s->slot.fd != -1 || s->pool.dirfd == -1)
+		return 1;
+	return pool_take(&s->pool, &s->slot, deadline_ms);
+}
+
+/* see session.h */
+void
+session_adopt_slot(struct session *s, struct pool_slot *slot)
+{
+	pool_give(&s->slot);
+	s->slot = *slot;
+	*slot = (struct pool_slot)POOL_SLOT_ZERO;
+}
+
+/* The server refused us over its cap: fewer connections for a while. */
+static void
+session_refused(struct session *s, const char *why)
+{
+	s->busy = 1;
+	util_strlcpy(s->down_why, why, sizeof(s->down_why));
+	pool_refused(&s->pool, time(NULL));
+	log_info("relay=%s:%s status=over-cap connections=%d reason=\"%s\"",
+	    session_host(s), s->port, pool_cap(&s->pool, time(NULL)), why);
+}
+
+/* see session.h */
+int
+session_over_cap(struct session *s, const struct smtp_result *res)
+{
+	char why[600];
+
+	if (!policy_over_cap(res->stage, res->code, res->text))
+		return 0;
+	snprintf(why, sizeof(why), "%s:%s: %s: %d %s", session_host(s),
+	    s->port, smtp_stage_name(res->stage), res->code, res->text);
+	s->down_stage = res->stage;
+	s->down_code = res->code;
+	session_close(s);
+	session_refused(s, why);
+	return 1;
 }
 
 /* The EHLO name (util_ehlo_name), the near end of the socket last. */
@@ -166,7 +236,7 @@ session_greeting_wait(struct session *s, char *why, size_t len,
 	util_err(why, len, "%s:%s: no greeting: if this is port 465, use "
 	    "tls = tls", session_host(s), s->port);
 	log_info("relay=%s:%s status=no-greeting", session_host(s), s->port);
-	session_close(s);
+	session_drop(s);
 	return -1;
 }
 
@@ -204,7 +274,7 @@ session_try(struct session *s, char *why, size_t len, enum err_class *class)
 		s->down_code = 0;
 		log_info("relay=%s:%s status=tls-failed reason=\"%s\"", name,
 		    s->port, err);
-		session_close(s);
+		session_drop(s);
 		return util_err(why, len, "%s:%s: %s", name, s->port, err);
 	}
 	if (c->tls != CONF_TLS_IMPLICIT &&
@@ -224,10 +294,12 @@ session_try(struct session *s, char *why, size_t len, enum err_class *class)
 	*class = session_class(s, &res);
 	s->down_stage = res.stage;
 	s->down_code = res.code;
-	log_info("relay=%s:%s status=session-failed reason=\"%s\"", name,
-	    s->port, why);
+	s->busy = policy_over_cap(res.stage, res.code, res.text);
+	if (!s->busy)
+		log_info("relay=%s:%s status=session-failed reason=\"%s\"",
+		    name, s->port, why);
 	s->open = 1;	/* let session_close say QUIT if sane */
-	session_close(s);
+	session_drop(s);
 	return -1;
 }
 
@@ -249,6 +321,16 @@ session_open(struct session *s)
 		return 0;
 	if (s->down)
 		return -1;
+	s->busy = 0;
+	if (!session_take_slot(s, conn_now_ms() + (int64_t)s->slot_wait *
+	    1000)) {
+		s->busy = 1;
+		s->down_code = 0;
+		snprintf(s->down_why, sizeof(s->down_why), "all %d connections "
+		    "to the smart host are in use ([relay] max_connections)",
+		    pool_cap(&s->pool, time(NULL)));
+		return -1;
+	}
 	if (cred_load(&s->cred, why, sizeof(why)) == -1) {
 		class = s->cred.class;
 		s->down_cred = 1;
@@ -262,11 +344,17 @@ session_open(struct session *s)
 		    host->port ? host->port : c->port);
 		if (session_try(s, why, sizeof(why), &class) == 0)
 			return 0;
+		if (s->busy) {	/* another host of the list is no better */
+			pool_give(&s->slot);
+			session_refused(s, why);
+			return -1;
+		}
 		/* A cached token refused: a fresh one, the same host. */
 		if (s->down_stage == SMTP_AUTH && cred_refused(&s->cred))
 			h--;
 	}
 down:
+	pool_give(&s->slot);
 	util_strlcpy(s->down_why, why, sizeof(s->down_why));
 	s->down_class = class;
 	s->down = 1;
@@ -279,4 +367,5 @@ session_end(struct session *s)
 {
 	session_close(s);
 	cred_wipe(&s->cred);
+	pool_close(&s->pool);
 }

@@ -392,6 +392,14 @@ spool_defer(struct spool *s, struct spool_msg *m, time_t next,
 
 /* see spool.h */
 int
+spool_note(struct spool *s, struct spool_msg *m, const char *reason)
+{
+	spool_env_clean(m->last_error, sizeof(m->last_error), reason);
+	return spool_state_write(s, m->failed ? s->failfd : s->qfd, m);
+}
+
+/* see spool.h */
+int
 spool_fail(struct spool *s, struct spool_msg *m, const char *reason)
 {
 	char st[SPOOL_ID_MAX + 8];

@@ -119,6 +119,10 @@ int	 spool_done(struct spool *, struct spool_msg *m);
 /* fsync of q/ (failed/ when failed is set): removals made durable. */
 int	 spool_sync_dir(struct spool *, int failed);
 
+/* When q/ID is next due, read without opening or locking the message:
+ * 0 when it was never tried (due now) or its state cannot be read. */
+time_t	 spool_next_try(struct spool *, const char *id);
+
 /* The recipient marks (rcpt_done) written in place, not yet durable. */
 int	 spool_mark(struct spool_msg *m);
 
@@ -131,6 +135,10 @@ int	 spool_record(struct spool_msg *m);
  * The recipient marks in m->rcpt_done are kept. */
 int	 spool_defer(struct spool *, struct spool_msg *m, time_t next,
 	    const char *reason);
+
+/* Records why the message waits without counting an attempt (it was
+ * not tried: refused over the provider's cap); next_try is kept. */
+int	 spool_note(struct spool *, struct spool_msg *m, const char *reason);
 
 /* Moves the message to failed/ with its reason. */
 int	 spool_fail(struct spool *, struct spool_msg *m, const char *reason);

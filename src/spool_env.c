@@ -352,6 +352,29 @@ spool_state_read(int dirfd, struct spool_msg *m)
 	}
 }
 
+/* see spool.h */
+time_t
+spool_next_try(struct spool *s, const char *id)
+{
+	char name[SPOOL_ID_MAX + 8], buf[64], *p;
+	ssize_t n;
+	int fd;
+
+	/* "attempts N\nnext T\n" starts every state file. */
+	snprintf(name, sizeof(name), "%s.st", id);
+	if ((fd = openat(s->qfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nnext ")) == NULL)
+		return 0;
+	return (time_t)strtoll(p + 6, NULL, 10);
+}
+
 /* see spool_env.h */
 int
 spool_state_write(struct spool *s, int dirfd, struct spool_msg *m)

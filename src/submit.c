@@ -329,18 +329,6 @@ submit_commit(struct submit *s)
 }
 
 /* see submit.h */
-enum outcome
-submit_relay(struct submit *s, struct relay *r, struct relay_report *rep)
-{
-	enum outcome out;
-
-	r->interactive = 1;	/* the caller hears of a failure */
-	out = relay_message(r, &s->msg, rep);
-	r->interactive = 0;
-	return out;
-}
-
-/* see submit.h */
 const char *
 submit_id(const struct submit *s)
 {

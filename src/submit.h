@@ -2,8 +2,9 @@
  * Everything between "a caller hands us a message" and "it is relayed or
  * safely queued", the same for the command line and for each -bs DATA:
  * sender and recipients (argv, -t, RCPT), the message copied into the
- * spool with one set of options, the commit (the promise point), and the
- * first attempt. Each step leaves a sentence and a class on failure. */
+ * spool with one set of options, and the commit (the promise point).
+ * Each step leaves a sentence and a class on failure; the delivery is
+ * handoff.c's. */
 #ifndef SUBMIT_H
 #define SUBMIT_H
 
@@ -12,7 +13,6 @@
 #include "conf.h"
 #include "msg.h"
 #include "rcpt.h"
-#include "relay.h"
 #include "relaymail.h"
 #include "spool.h"
 
@@ -81,11 +81,6 @@ int	 submit_commit(struct submit *);
  * or -1 with nothing kept (as submit_commit). */
 int	 submit_seal(struct submit *);
 int	 submit_durable(struct submit *);
-
-/* The first attempt of a committed message over r's session. The caller
- * is told of a failure (r->interactive), so no bounce is sent for it. */
-enum outcome submit_relay(struct submit *, struct relay *r,
-	    struct relay_report *rep);
 
 /* The queue id of the message, once submit_data succeeded. */
 const char *submit_id(const struct submit *);

@@ -52,8 +52,8 @@ bg_wait() {
 t_cleanup() {
 	for _p in $BG_PIDS; do bg_stop "$_p"; done
 	smarthost_stop_all
-	# A send's worker still at work (workers).
-	for _w in $(workers); do kill "$_w" 2>/dev/null; done
+	# A send's worker still at work, a queue runner (workers).
+	stop_holders "$T"
 	# A tmpfs t_robust mounted, if it stopped before unmounting it.
 	mountpoint -q "$T/small" 2>/dev/null && umount "$T/small"
 	rm -rf "$T"
@@ -156,7 +156,29 @@ msg_file() { cat "$(last_msg)/$1"; }
 # outlives the caller (after the caller's answer it takes the other due
 # messages over the warm connection) and is not our child: its command
 # line names this test's config.
-workers() { pgrep -f "$T/conf" 2>/dev/null; }
+workers() { { pgrep -f "$T/conf"; holders "$T/queue"; } 2>/dev/null | sort -u; }
+# holders DIR: the PIDs of the processes with a file under DIR open: a
+# send's worker, a queue runner (runner.c: it keeps the parent's command
+# line, but a test may have given it another config or none).
+holders() {
+	find /proc/[0-9]*/fd -lname "$1/*" 2>/dev/null | cut -d/ -f3 |
+	    sort -u | grep -vx "$$"
+}
+# stop_holders DIR: TERM to each, then KILL to what is left after 3 s
+# (a queue file being written, a runner between two rounds).
+stop_holders() {
+	_h=$( { pgrep -f "$1/conf"; holders "$1"; } 2>/dev/null | sort -u)
+	[ -z "$_h" ] && return 0
+	kill $_h 2>/dev/null
+	_i=0
+	while [ $_i -lt 30 ] && [ -n "$(holders "$1")" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	_h=$(holders "$1")
+	[ -n "$_h" ] && kill -KILL $_h 2>/dev/null
+	return 0
+}
 # workers_gone: waits up to 15 s until none runs; true when none is left.
 workers_gone() {
 	_i=0

@@ -18,6 +18,9 @@ quota() {
 	check "${name}_silent" silent
 	check "${name}_queued" [ "$(queued)" -eq 1 ]
 	check "${name}_not_failed" [ "$(failed)" -eq 0 ]
+	# The worker or the runner may be at it again (a refusal over the
+	# provider's cap is retried at once): stopped, mailq shows it.
+	stop_holders "$T/queue"
 	"$SENDMAIL" -C "$T/conf" -bp >"$T/mailq" 2>&1
 	check "${name}_text_kept" grep -q -e "$text" "$T/mailq"
 }

@@ -88,6 +88,7 @@ if mount -t tmpfs -o size=256k tmpfs "$T/small" 2>/dev/null; then
 	check enospc_one_line [ "$(wc -l <"$T/err")" -eq 1 ]
 	check enospc_kept_the_other [ "$(find "$T/small/q" -type f ! -name '*.*' | wc -l)" -eq 1 ]
 	check enospc_no_partial [ "$(find "$T/small/tmp" -type f | wc -l)" -eq 0 ]
+	stop_holders "$T/small"	# the runner the deferral started
 	umount "$T/small"
 else
 	echo "skip t_robust: full disk: cannot mount a tmpfs here"

@@ -146,6 +146,10 @@ postfix_teardown() {
 		_m=
 	fi
 	[ -f "$D/etc/main.cf" ] && postfix -c "$D/etc" stop >/dev/null 2>&1
+	# relaymail's own: a send's worker, the queue runner of $D/queue.
+	_h=$(find /proc/[0-9]*/fd -lname "$D/*" 2>/dev/null | cut -d/ -f3 |
+	    sort -u)
+	[ -n "$_h" ] && kill -KILL $_h 2>/dev/null
 	if [ -n "$_m" ]; then
 		_i=0
 		while postfix_group_alive "$_m" && [ $_i -lt 100 ]; do

@@ -967,6 +967,95 @@ read_script(const char *path)
 	fclose(fp);
 }
 
+/* -L N[:432]: at most N sessions at once, as a provider caps concurrent
+ * connections. One more is refused ("421 4.7.0 Too many concurrent SMTP
+ * connections" as its greeting, or with :432 Microsoft's "432 4.3.2
+ * Concurrent connections limit exceeded." to MAIL) and noted in
+ * DIR/refused; DIR/maxconc holds the most sessions seen at once. A
+ * session counts until its child says bye (atexit, before its socket is
+ * closed), so a client that saw the close is never counted twice. */
+#define LIVE_MAX	4096
+static int cap, cap_432;
+static int byefd[2] = { -1, -1 };
+static pid_t live[LIVE_MAX];
+static int nlive, maxconc;
+
+static void
+bye(void)
+{
+	pid_t p = getpid();
+
+	(void)!write(byefd[1], &p, sizeof(p));
+}
+
+static void
+live_drop(pid_t p)
+{
+	int i;
+
+	for (i = 0; i < nlive; i++)
+		if (live[i] == p) {
+			live[i] = live[--nlive];
+			return;
+		}
+}
+
+/* The sessions still running: byes read, and any child gone without
+ * one (killed) dropped. */
+static void
+live_count(void)
+{
+	pid_t p;
+	int i;
+
+	while (read(byefd[0], &p, sizeof(p)) == (ssize_t)sizeof(p))
+		live_drop(p);
+	for (i = 0; i < nlive; i++)
+		if (kill(live[i], 0) == -1 && errno == ESRCH)
+			live[i--] = live[--nlive];
+}
+
+static void
+note(const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A line in DIR/file (not the connection's directory). */
+static void
+note(const char *file, const char *fmt, ...)
+{
+	char path[700];
+	va_list ap;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((fp = fopen(path, "a")) == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(fp, fmt, ap);
+	va_end(ap);
+	fclose(fp);
+}
+
+/* The refusal over the cap: the session's first rule. */
+static void
+refuse_over_cap(void)
+{
+	struct rule *r;
+
+	if (nrules == RULES_MAX)
+		nrules--;
+	memmove(&rules[1], &rules[0], (size_t)nrules * sizeof(rules[0]));
+	nrules++;
+	r = &rules[0];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->stage, sizeof(r->stage), "%s", cap_432 ? "mail" :
+	    "greeting");
+	snprintf(r->action, sizeof(r->action), "%s", cap_432 ? "432" : "421");
+	snprintf(r->arg, sizeof(r->arg), "%s", cap_432 ?
+	    "4.3.2 Concurrent connections limit exceeded." :
+	    "4.7.0 Too many concurrent SMTP connections");
+}
+
 static volatile sig_atomic_t done;
 
 static void
@@ -986,7 +1075,7 @@ main(int argc, char *argv[])
 	char buf[700], tmp[700];
 	FILE *fp;
 
-	while ((c = getopt(argc, argv, "d:P:m:c:k:u:A:s:V:p:T:e:6")) != -1) {
+	while ((c = getopt(argc, argv, "d:P:m:c:k:u:A:s:V:p:T:e:6L:")) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'P': portfile = optarg; break;
@@ -1044,6 +1133,10 @@ main(int argc, char *argv[])
 			ecdhe_impl = &ec_p256_only;
 			break;
 		case '6': v6 = 1; break;
+		case 'L':
+			cap = atoi(optarg);
+			cap_432 = strstr(optarg, ":432") != NULL;
+			break;
 		default: die("usage: smarthost -d DIR -P PORTFILE [-m mode] "
 		    "[-c chain -k key] [-u user:pass] [-s script] [-e p256]");
 		}
@@ -1072,6 +1165,9 @@ main(int argc, char *argv[])
 		s4->sin_port = htons((unsigned short)port);
 		sl = sizeof(*s4);
 	}
+	if (cap > 0 && (pipe(byefd) == -1 ||
+	    fcntl(byefd[0], F_SETFL, O_NONBLOCK) == -1))
+		die("pipe: %s", strerror(errno));
 	if ((lfd = socket(ss.ss_family, SOCK_STREAM, 0)) == -1)
 		die("socket: %s", strerror(errno));
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -1103,9 +1199,14 @@ main(int argc, char *argv[])
 		sigaction(SIGINT, &sa, NULL);
 	}
 	while (!done) {
-		int cfd = accept(lfd, NULL, NULL);
+		int cfd = accept(lfd, NULL, NULL), over = 0;
+		pid_t pid;
 		if (cfd == -1)
 			continue;
+		if (cap > 0) {
+			live_count();
+			over = nlive >= cap;
+		}
 		/* Replies are written one by one; without this, Nagle holds
 		 * each after the first for the client's delayed ACK. */
 		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -1115,15 +1216,33 @@ main(int argc, char *argv[])
 			if (mkdir(cdir, 0755) == 0 || errno != EEXIST)
 				break;
 		}
-		if (fork() == 0) {
+		if ((pid = fork()) == 0) {
 			close(lfd);
 			signal(SIGTERM, SIG_DFL);
 			fd = cfd;
+			if (over)
+				refuse_over_cap();
+			else if (cap > 0)
+				atexit(bye);
 			if (strcmp(mode, "idp") == 0)
 				idp_serve(dir);
 			else
 				session();
 			exit(0);
+		}
+		if (pid > 0 && over)
+			note("refused", "%d\n", connno);
+		else if (pid > 0 && cap > 0 && nlive < LIVE_MAX) {
+			live[nlive++] = pid;
+			if (nlive > maxconc) {
+				FILE *mf;
+				maxconc = nlive;
+				snprintf(buf, sizeof(buf), "%s/maxconc", dir);
+				if ((mf = fopen(buf, "w")) != NULL) {
+					fprintf(mf, "%d\n", maxconc);
+					fclose(mf);
+				}
+			}
 		}
 		close(cfd);
 	}

@@ -172,6 +172,42 @@ TEST(quota_table)
 	    NULL);
 }
 
+/* Refusals over the provider's cap on concurrent connections: put back
+ * untried (1), or an ordinary reply (0). */
+static const struct caprow {
+	enum smtp_stage stage;
+	int	 code;
+	const char *text;
+	int	 over;
+} caprows[] = {
+	{ SMTP_GREETING, 421, "4.7.0 Too many concurrent SMTP connections", 1 },
+	{ SMTP_GREETING, 421, "4.7.0 Try again later, closing connection", 1 },
+	{ SMTP_MAIL, 432, "4.3.2 Concurrent connections limit exceeded.", 1 },
+	{ SMTP_MAIL, 432, "4.3.2 STOREDRV.ClientSubmit; sender thread limit "
+	    "exceeded", 1 },
+	{ SMTP_AUTH, 454, "4.7.0 too many connections from your host", 1 },
+	{ SMTP_EHLO, 421, "4.4.5 Too many simultaneous connections", 1 },
+	/* not over the cap */
+	{ SMTP_EHLO, 421, "4.4.2 timeout", 0 },
+	{ SMTP_MAIL, 451, "4.3.0 try again later", 0 },
+	{ SMTP_RCPT, 432, "4.3.2 after a recipient: the message's", 0 },
+	{ SMTP_EOM, 421, "4.7.0 too many concurrent connections", 0 },
+	{ SMTP_GREETING, 554, "5.7.1 no service for you", 0 },
+	{ SMTP_MAIL, 550, "5.7.1 too many connections", 0 },
+	{ SMTP_GREETING, 421, NULL, 1 },
+	{ SMTP_MAIL, 450, NULL, 0 },
+};
+
+TEST(over_cap_table)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(caprows) / sizeof(caprows[0]); i++) {
+		const struct caprow *c = &caprows[i];
+		T_EQ(policy_over_cap(c->stage, c->code, c->text), c->over);
+	}
+}
+
 TEST(pace_windows)
 {
 	static struct pace p, q;
@@ -220,6 +256,7 @@ TEST(pace_windows)
 
 TEST_MAIN("t_policy", {
 	RUN(quota_table);
+	RUN(over_cap_table);
 	RUN(pace_windows);
 	RUN(attempt_table);
 	RUN(message_table);
