@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "handoff.h"
 #include "log.h"
@@ -18,7 +19,8 @@
 #include "util.h"
 #include "waiter.h"
 
-#define HANDOFF_NAP_MS	250	/* before a put-back message is retried */
+#define HANDOFF_NAP_MS	100	/* before a put-back message is retried,
+				 * plus up to as much again */
 
 static void	 handoff_first(struct handoff *, struct submit *,
 		    struct pool_slot *);
@@ -142,15 +144,17 @@ static void
 handoff_try(struct relay *r, struct spool_msg *m, int64_t until_ms,
     struct relay_report *rep)
 {
-	int nap = HANDOFF_NAP_MS;
+	unsigned short rnd = 0;
+	int nap;
 
 	for (;;) {
 		relay_message(r, m, 1, rep);
+		(void)getentropy(&rnd, sizeof(rnd));
+		nap = HANDOFF_NAP_MS + rnd % HANDOFF_NAP_MS;
 		if (!rep->busy || conn_now_ms() + nap >= until_ms)
 			return;
 		r->throttled = 0;
 		poll(NULL, 0, nap);
-		nap *= 2;
 	}
 }
 
@@ -285,7 +289,7 @@ handoff_wait(struct handoff *h, struct submit *sub,
 	/* A slot given back since we looked: a worker drains the queue. */
 	if (handoff_slot(h, &slot)) {
 		if (detach_start(&d, err, sizeof(err)) == 0) {
-			waiter_unlisten(&ear);
+			waiter_leave(&ear);	/* the caller listens on */
 			detach_end(&d);
 			handoff_drainer(h, &slot);
 			return 1;

@@ -140,6 +140,13 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 		log_error("queue: %s", err);
 		return EX_CANTCREAT;
 	}
+	if (cli->delivery == CLI_DELIVER_BACKGROUND && cli->queue_interval == 0 &&
+	    !cli->queue_match) {
+		/* -q -odb: the run goes on in the background runner. */
+		spool_close(&s);
+		runner_ensure(conf);
+		return 0;
+	}
 	if (!priv_outsider()) {	/* a user touches only its own files */
 		spool_clean_tmp(&s, 60);
 		admin_expire(&s, conf->failed_max_age);

@@ -624,6 +624,20 @@ relay_flush_one(void *arg, const char *id)
 		return 1;	/* the rest waits for the next run */
 	if (!relay_mine(f->r, id, NULL))
 		return 0;
+	/* Not due by its state (read without the lock): left alone. */
+	if (f->r->filter == NULL && !f->all &&
+	    spool_next_try(f->r->spool, id) > time(NULL))
+		return 0;
+	/* A connection slot before the message's lock: one who waited for a
+	 * slot with the message locked would keep it from those that have
+	 * one. */
+	if (!session_take_slot(&f->r->sess, conn_now_ms() +
+	    (int64_t)f->r->sess.slot_wait * 1000)) {
+		log_info("all %d connections to the smart host are in use: the "
+		    "rest waits", pool_cap(&f->r->sess.pool, time(NULL)));
+		f->r->throttled = 1;
+		return 1;
+	}
 	r = spool_load(f->r->spool, id, 0, &m, err, sizeof(err));
 	if (r == 1)
 		return 0;	/* someone else has it */

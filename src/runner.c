@@ -30,6 +30,7 @@
 #include "util.h"
 
 #define RUNNER_NAP_MIN_MS	200	/* due messages locked, or no slot */
+#define RUNNER_BUSY_MAX_MS	5000	/* ... doubling up to this */
 #define RUNNER_NAP_MAX_S	60	/* at most, before it looks again */
 
 /* The election lock's file: the runner of every message, or (a user
@@ -131,8 +132,8 @@ runner_round(const struct conf *conf, struct spool *s, long *nap_ms)
 		/* No connection to be had, or what is due is being delivered
 		 * by someone else: a while, longer each time. */
 		runner_nap(s, *nap_ms);
-		if ((*nap_ms *= 2) > RUNNER_NAP_MAX_S * 1000L)
-			*nap_ms = RUNNER_NAP_MAX_S * 1000L;
+		if ((*nap_ms *= 2) > RUNNER_BUSY_MAX_MS)
+			*nap_ms = RUNNER_BUSY_MAX_MS;
 	} else
 		*nap_ms = RUNNER_NAP_MIN_MS;
 	return 1;

@@ -134,6 +134,16 @@ waiter_unlisten(struct waiter_ear *e)
 }
 
 /* see waiter.h */
+void
+waiter_leave(struct waiter_ear *e)
+{
+	if (e->fd != -1)
+		close(e->fd);
+	e->fd = -1;
+	e->path[0] = '\0';
+}
+
+/* see waiter.h */
 int
 waiter_find(struct waiter *w, const char *dir, const char *id)
 {

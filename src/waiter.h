@@ -45,6 +45,10 @@ int	 waiter_hear(struct waiter_ear *, int64_t deadline_ms,
  * nobody. */
 void	 waiter_unlisten(struct waiter_ear *);
 
+/* A child of the caller closes its copy of the socket; the caller goes
+ * on listening under the name. */
+void	 waiter_leave(struct waiter_ear *);
+
 /* Deliverer: looks for a caller waiting on message id. 1 when one is
  * (w connected), else 0. */
 int	 waiter_find(struct waiter *w, const char *dir, const char *id);
