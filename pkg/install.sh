@@ -11,6 +11,7 @@ set -u
 : "${SBINDIR:=$PREFIX/sbin}" "${BINDIR:=$PREFIX/bin}"
 : "${MANDIR:=$PREFIX/share/man}" "${DOCDIR:=$PREFIX/share/doc/relaymail}"
 : "${SYSCONFDIR:=/etc}" "${QUEUEDIR:=/var/spool/relaymail}"
+: "${UNITDIR:=$SYSCONFDIR/systemd/system}"
 ACTION=${1:-} BIN=${2:-sendmail}
 D=$DESTDIR
 CONF=$D$SYSCONFDIR/sendmail.conf
@@ -90,8 +91,42 @@ install_files() {
 	install -m 644 src/sendmail.conf.5 "$D$MANDIR/man5/sendmail.conf.5" &&
 	ln -sf sendmail.8 "$D$MANDIR/man8/mailq.8" &&
 	ln -sf sendmail.8 "$D$MANDIR/man8/newaliases.8" &&
-	install -m 644 src/relaymail-queue.service src/relaymail-queue.timer \
-	    sendmail.conf.example "$D$DOCDIR/" || exit 1
+	install -m 644 sendmail.conf.example "$D$DOCDIR/" || exit 1
+	install_schedule
+}
+
+# The queue runs itself, and `sendmail -q` is its safety net: the systemd
+# timer, enabled at once when systemd runs here, and a cron job that
+# does nothing where systemd runs (so one of the two runs it).
+install_schedule() {
+	install -d "$D$UNITDIR" &&
+	    install -m 644 src/relaymail-queue.service \
+	    src/relaymail-queue.timer "$D$UNITDIR/" || exit 1
+	if [ -n "$D" ] || [ -d "$SYSCONFDIR/cron.d" ]; then
+		install -d "$D$SYSCONFDIR/cron.d" &&
+		    install -m 644 pkg/deb/cron.d \
+		    "$D$SYSCONFDIR/cron.d/relaymail" || exit 1
+	fi
+	if [ -z "$D" ] && [ -d /run/systemd/system ] &&
+	    command -v systemctl >/dev/null 2>&1; then
+		systemctl daemon-reload &&
+		    systemctl enable --now relaymail-queue.timer >/dev/null 2>&1 &&
+		    say "enabled relaymail-queue.timer (sendmail -q every five minutes)"
+	fi
+	return 0
+}
+
+uninstall_schedule() {
+	if [ -z "$D" ] && [ -d /run/systemd/system ] &&
+	    command -v systemctl >/dev/null 2>&1; then
+		systemctl disable --now relaymail-queue.timer >/dev/null 2>&1
+	fi
+	rm -f "$D$UNITDIR/relaymail-queue.service" \
+	    "$D$UNITDIR/relaymail-queue.timer" \
+	    "$D$SYSCONFDIR/cron.d/relaymail"
+	[ -z "$D" ] && [ -d /run/systemd/system ] &&
+	    command -v systemctl >/dev/null 2>&1 && systemctl daemon-reload
+	return 0
 }
 
 # The queue and the config: made when missing, never overwritten.
@@ -121,9 +156,8 @@ uninstall_files() {
 	done
 	rm -f "$D$MANDIR/man8/sendmail.8" "$D$MANDIR/man5/sendmail.conf.5" \
 	    "$D$MANDIR/man8/mailq.8" "$D$MANDIR/man8/newaliases.8" \
-	    "$D$DOCDIR/relaymail-queue.service" \
-	    "$D$DOCDIR/relaymail-queue.timer" \
 	    "$D$DOCDIR/sendmail.conf.example"
+	uninstall_schedule
 	rmdir "$D$DOCDIR" 2>/dev/null
 	say "kept $CONF, the queue $D$QUEUEDIR${SETGID:+ and the group $SETGID}"
 }

@@ -265,7 +265,8 @@ main_privileges(const struct cli *cli)
 }
 
 /* The settings: -C FILE or /etc/sendmail.conf, then the environment
- * (unless privileged). 0, or -1 after saying why. */
+ * (unless privileged). 0; 1 for a queue run with no smart host
+ * configured (nothing to do); or -1 after saying why. */
 static int
 main_settings(const struct cli *cli, struct conf *conf, int privileged,
     const char **path)
@@ -281,6 +282,11 @@ main_settings(const struct cli *cli, struct conf *conf, int privileged,
 		goto fail;
 	if (!privileged && conf_load_env(conf, environ, err, sizeof(err)) == -1)
 		goto fail;
+	/* The timer and the cron job run -q whatever the settings: with no
+	 * smart host yet there is nothing to do, and nothing to say. */
+	if (cli->mode == CLI_FLUSH && conf->nhosts == 0 &&
+	    conf->provider == CONF_PROVIDER_NONE)
+		return 1;
 	if (conf_finish(conf, err, sizeof(err)) == -1)
 		goto fail;
 	return 0;
@@ -405,9 +411,9 @@ main(int argc, char *argv[])
 		return EX_OSERR;
 	if (cli.mode == CLI_ALIASES)
 		return newaliases_mode(&cli);
-	if (main_settings(&cli, &conf, privileged, &path) == -1) {
+	if ((code = main_settings(&cli, &conf, privileged, &path)) != 0) {
 		conf_free(&conf);
-		return policy_exit(ERR_CONFIG);
+		return code == 1 ? 0 : policy_exit(ERR_CONFIG);
 	}
 	log_init(cli.verbose, conf.log_file);
 	/* Private files; set-group-ID, the queue group shares them. */

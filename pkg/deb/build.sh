@@ -2,8 +2,10 @@
 # relaymail: make deb. ISC licence, see LICENSE.
 # Stages the files with pkg/install.sh (root-only modes: the group and
 # the set-group-ID bit are the postinst's, through dpkg-statoverride),
-# adds what Debian wants (gzipped man pages, copyright, changelog, cron.d,
-# conffiles, md5sums) and builds relaymail_VERSION_ARCH.deb with dpkg-deb.
+# adds what Debian wants (gzipped man pages, copyright, changelog, the
+# maintainer scripts, conffiles, md5sums) and builds
+# relaymail_VERSION_ARCH.deb with dpkg-deb. The cron job and the systemd
+# units come from install.sh; the postinst enables the timer.
 # usage: pkg/deb/build.sh BINARY [OUTDIR [WORKDIR]]  (from the top of
 # the tree; OUTDIR . and WORKDIR build-deb by default)
 set -eu
@@ -16,8 +18,8 @@ DEB=$OUT/relaymail_${VERSION}_${ARCH}.deb
 rm -rf "$B"
 mkdir -p "$R/DEBIAN" "$R/etc/cron.d"
 R=$(cd "$R" && pwd)
-DESTDIR=$R PREFIX=/usr SETGID= sh pkg/install.sh install "$BIN" \
-    2>/dev/null
+DESTDIR=$R PREFIX=/usr SETGID= UNITDIR=/lib/systemd/system \
+    sh pkg/install.sh install "$BIN" 2>/dev/null
 # The queue is made by the postinst, so that removal keeps it.
 rm -rf "$R/var"
 chmod 644 "$R/etc/sendmail.conf"
@@ -31,8 +33,7 @@ D=$R/usr/share/doc/relaymail
 cp pkg/deb/copyright "$D/copyright"
 sed -e "s/@VERSION@/$VERSION/" -e "s/@DATE@/$(date -R -u -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")/" \
     pkg/deb/changelog | gzip -9n >"$D/changelog.gz"
-install -m 644 pkg/deb/cron.d "$R/etc/cron.d/relaymail"
-install -m 755 pkg/deb/postinst pkg/deb/postrm "$R/DEBIAN/"
+install -m 755 pkg/deb/postinst pkg/deb/prerm pkg/deb/postrm "$R/DEBIAN/"
 printf '/etc/cron.d/relaymail\n/etc/sendmail.conf\n' >"$R/DEBIAN/conffiles"
 # Depends from the libraries the binary links (dpkg-shlibdeps wants a
 # debian/control beside it).

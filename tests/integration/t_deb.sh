@@ -24,6 +24,8 @@ for p in ./usr/sbin/sendmail "./usr/bin/mailq -> ../sbin/sendmail" \
     "./usr/lib/sendmail -> ../sbin/sendmail" \
     ./usr/share/man/man8/sendmail.8.gz ./usr/share/man/man5/sendmail.conf.5.gz \
     ./etc/sendmail.conf ./etc/cron.d/relaymail \
+    ./lib/systemd/system/relaymail-queue.timer \
+    ./lib/systemd/system/relaymail-queue.service \
     ./usr/share/doc/relaymail/copyright ./usr/share/doc/relaymail/changelog.gz; do
 	check "deb_has_${p%% *}" grep -qxF "$p" "$T/contents"
 done
@@ -34,6 +36,7 @@ dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./etc/sendmail.conf >"$T/shipped.conf"
 check deb_conf_not_live grep -q '^;host = ' "$T/shipped.conf"
 dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./etc/cron.d/relaymail >"$T/cron"
 check deb_cron_runs_q grep -q 'root .*/usr/sbin/sendmail -q$' "$T/cron"
+check deb_cron_stands_aside_for_systemd grep -q 'root \[ -d /run/systemd/system \] ||' "$T/cron"
 
 # lintian: no errors (warnings are listed in the log).
 if ! command -v lintian >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -58,6 +61,7 @@ force=
 dpkg-query -W -f '\\\${Provides} \\\${Status}\n' 2>/dev/null | grep -q 'mail-transport-agent.* installed' && force='--force-conflicts --force-overwrite'
 dpkg -i \$force "$DEB" >"$T/pkg.install" 2>&1 || exit 1
 stat -c '%a %U:%G' /usr/sbin/sendmail /var/spool/relaymail /var/spool/relaymail/q /etc/sendmail.conf >"$T/pkg.modes"
+readlink /etc/systemd/system/timers.target.wants/relaymail-queue.timer >"$T/pkg.timer"
 useradd -M -N -g users rmtest-deb || exit 1
 as_user() { setpriv --reuid=rmtest-deb --regid=users --init-groups "\$@"; }
 printf 'Subject: x\n\nx\n' | as_user sendmail a@example.net >/dev/null 2>"$T/pkg.unconf"
@@ -88,6 +92,7 @@ if [ $rc -ne 0 ]; then
 	done
 fi
 check pkg_modes [ "$(tr '\n' ' ' <"$T/pkg.modes")" = "2755 root:relaymail 2770 root:relaymail 2770 root:relaymail 640 root:relaymail " ]
+check pkg_timer_enabled grep -q 'relaymail-queue.timer$' "$T/pkg.timer"
 check pkg_unconfigured_78 [ "$(cat "$T/pkg.unconf.rc")" -eq 78 ]
 check pkg_unconfigured_says grep -q 'no smart host configured: edit /etc/sendmail.conf' "$T/pkg.unconf"
 check pkg_user_send_exit_0 [ "$(cat "$T/pkg.send.rc")" -eq 0 ]

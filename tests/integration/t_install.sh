@@ -51,6 +51,15 @@ check destdir_usr_lib_sendmail link_is "$D/usr/lib/sendmail" ../sbin/sendmail
 check destdir_man8 [ -f "$D/usr/share/man/man8/sendmail.8" ]
 check destdir_man5 [ -f "$D/usr/share/man/man5/sendmail.conf.5" ]
 check destdir_says_edit stderr_has 'set \[relay\] host'
+# The queue's safety net: the systemd units and the cron job that stands
+# aside where systemd runs.
+check destdir_timer [ -f "$D/etc/systemd/system/relaymail-queue.timer" ]
+check destdir_service grep -q '^ExecStart=/usr/sbin/sendmail -q$' "$D/etc/systemd/system/relaymail-queue.service"
+check destdir_cron grep -q '^\*/5 .* root \[ -d /run/systemd/system \] || .*/usr/sbin/sendmail -q$' "$D/etc/cron.d/relaymail"
+# The scheduled -q with nothing configured: quiet, exit 0.
+"$D/usr/sbin/sendmail" -C "$D/etc/sendmail.conf" -q >"$T/out" 2>"$T/err"
+check unconfigured_q_exit_0 [ $? -eq 0 ]
+check unconfigured_q_silent silent
 # Not configured: exit 78, the file named, nothing kept (no queue dir
 # of its own: the run stops before the message is read).
 printf 'Subject: x\n\nx\n' | "$D/usr/sbin/sendmail" -C "$D/etc/sendmail.conf" a@example.net >"$T/out" 2>"$T/err"
