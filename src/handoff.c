@@ -105,8 +105,8 @@ handoff_not_kept(struct handoff *h, struct submit *sub,
 	return 0;
 }
 
-/* The caller stopped waiting, or never did: the message is queued, and
- * a runner sees to it if nobody else does. */
+/* The caller stopped waiting, or never did: the message is queued (in
+ * a worker's hands, or for the open connections and the runner). */
 static int
 handoff_queued(struct handoff *h, const char *id, const char *how,
     struct handoff_answer *ans)
@@ -116,7 +116,6 @@ handoff_queued(struct handoff *h, const char *id, const char *how,
 	memset(&rep, 0, sizeof(rep));
 	rep.out = OUT_DEFERRED;
 	log_info("id=%s %s", id, how);
-	runner_ensure(h->conf);
 	handoff_answer(h, id, &rep, ans);
 	return 0;
 }
@@ -201,6 +200,7 @@ handoff_hear_worker(struct handoff *h, const char *id,
     struct handoff_answer *ans)
 {
 	struct relay_report rep;
+	int64_t until = conn_now_ms() + (int64_t)h->wait_s * 1000;
 	char how[64];
 
 	if (h->wait_s > 0 && detach_wait(&h->det, h->wait_s, &rep) == 1) {
@@ -210,6 +210,12 @@ handoff_hear_worker(struct handoff *h, const char *id,
 		return 0;
 	}
 	detach_end(&h->det);
+	if (h->wait_s > 0 && conn_now_ms() < until) {
+		/* The worker died before its report: the message is due, and
+		 * nobody else knows. */
+		runner_ensure(h->conf);
+		return handoff_queued(h, id, "queued: the worker died", ans);
+	}
 	snprintf(how, sizeof(how), "detached after %ds", h->wait_s);
 	return handoff_queued(h, id, how, ans);
 }
@@ -256,9 +262,11 @@ handoff_give(struct handoff *h, struct submit *sub,
 		return handoff_not_kept(h, sub, ans);
 	util_strlcpy(id, submit_id(sub), sizeof(id));
 	submit_reset(sub);	/* the worker loads and locks it */
-	if (detach_give(&h->det, id) == -1)
+	if (detach_give(&h->det, id) == -1) {
+		runner_ensure(h->conf);
 		return handoff_queued(h, id, "queued: the worker is gone",
 		    ans);
+	}
 	return handoff_hear_worker(h, id, ans);
 }
 

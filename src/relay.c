@@ -722,17 +722,21 @@ relay_connect(struct relay *r)
 int
 relay_drain(struct relay *r)
 {
-	int n, tried = 0;
+	int n, tried = 0, again = 0;
 
 	for (;;) {
-		while (!r->throttled && (n = relay_flush(r, 0, 0)) > 0)
+		while (!r->throttled && (n = relay_flush(r, 0, 0)) > 0) {
 			tried += n;
+			again = 0;
+		}
 		session_close(&r->sess);	/* the slot goes back */
 		/* Looks once more: a message committed meanwhile by a caller
-		 * that found every slot busy is ours or another holder's. */
-		if (r->throttled || !relay_due(r) ||
+		 * that found every slot busy is ours or another holder's.
+		 * Once: a due message someone else holds locked is theirs. */
+		if (again || r->throttled || !relay_due(r) ||
 		    session_take_slot(&r->sess, 0) == 0)
 			return tried;
+		again = 1;
 	}
 }
 

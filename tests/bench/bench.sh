@@ -208,6 +208,9 @@ inns() {
 	    exec "$@"' inns "$_r" "$INNS_PEER" "$@"
 }
 
+# SECTIONS="1 5": only those (make bench SECTIONS=...); all by default.
+want() { [ -z "${SECTIONS:-}" ] || case " $SECTIONS " in *" $1 "*) true ;; *) false ;; esac; }
+
 echo "relaymail benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), medians of $RUNS runs"
 echo "(the test smart host on loopback, STARTTLS + AUTH PLAIN; CPU and RSS of the whole process tree)"
 echo
@@ -237,17 +240,22 @@ small() {
 	INNS=
 	ratios
 }
+if want 1; then
 echo "1. one 2 KB message, trusting the test CA alone"
 small "$TOP/build/pki/ca.pem"
 echo
 echo "1b. the same with the system bundle ($(grep -c 'BEGIN CERT' "$W/bundle.pem") certificates)"
 small "$W/bundle.pem"
 echo
+fi
+if want 2; then
 echo "2. one 20 MiB message"
 RUNS=3 measure "relaymail" "$W/big" "$SENDMAIL" -C "$W/conf" -f a@example.org b@example.net
 [ -n "$MSMTP" ] && RUNS=3 LD_LIBRARY_PATH=$P/root/usr/lib/x86_64-linux-gnu \
     measure "msmtp" "$W/big" "$MSMTP" -C "$W/msmtprc" b@example.net
 echo
+fi
+if want 3; then
 echo "3. flush of 200 queued messages"
 sed "s/^port = .*/port = 1/" "$W/conf" >"$W/down.conf"
 chmod 600 "$W/down.conf"	# it holds a password
@@ -261,6 +269,8 @@ RUNS=1 measure "relaymail -q (200 messages)" /dev/null "$SENDMAIL" -C "$W/conf" 
 after=$(ls -d "$W"/sh/conn-* | wc -l)
 echo "   connections opened: $((after - before)), left in queue: $(ls "$W/queue/q" | grep -vc '\.')"
 echo
+fi
+if want 4; then
 echo "4. user-space instructions of one 2 KB send (callgrind), the system bundle"
 : >"$W/ires"
 small_conf "$W/bundle.pem"
@@ -294,10 +304,92 @@ INNS=
 awk -F '\t' 'NR == 1 { n = $2; next } $2 > 0 { printf "   relaymail / %-20s instructions %5.2f\n", $1, n / $2 }' "$W/ires"
 echo
 
-echo "5. footprint"
+# burst LABEL CAP CMD...: BURST copies of CMD at once (each reading the
+# 2 KB message), under runtime (CPU of the whole tree, detached workers
+# and the queue runner included), against a fresh smart host capped at
+# CAP sessions at once (0: no cap). One line: delivered, connections
+# opened, refusals over the cap, seconds until the last message was
+# accepted, CPU. PRE, when set, runs once afterwards (nullmailer-send).
+burst() {
+	label=$1 cap=$2
+	shift 2
+	smarthost_stop
+	rm -rf "$W/sh"
+	mkdir -p "$W/sh"
+	if [ "$cap" -gt 0 ]; then
+		smarthost_start "$W/sh" -p "$PORT" -L "$cap" -c build/pki/server.pem \
+		    -k build/pki/server.key -u alice:secret
+	else
+		smarthost_start "$W/sh" -p "$PORT" -c build/pki/server.pem \
+		    -k build/pki/server.key -u alice:secret
+	fi
+	rm -rf "$W/queue"
+	printf '#!/bin/sh\ni=0\nwhile [ $i -lt %d ]; do "$@" <%s >/dev/null 2>&1 & i=$((i + 1)); done\nwait\n%s\n' \
+	    "$BURST" "$W/small" "${POST:-}" >"$W/burst.sh"
+	t0=$(date +%s%N)
+	if [ -n "${INNS:-}" ]; then
+		INNS_PEER=$INNS_PEER timeout 300 \
+		    sh -c '. "$1"; shift; inns "$@"' burst "$W/inns.sh" \
+		    "$INNS" "$W/runtime" sh "$W/burst.sh" "$@" 2>"$W/btime" >/dev/null
+	else
+		timeout 300 "$W/runtime" sh "$W/burst.sh" "$@" 2>"$W/btime" >/dev/null
+	fi
+	got=$(smarthost_msgs "$W/sh")
+	last=$(find "$W"/sh/conn-*/msg-* -name result -printf '%T@\n' 2>/dev/null |
+	    sort -n | tail -n 1)
+	conns=$(ls -d "$W"/sh/conn-* 2>/dev/null | wc -l)
+	ref=$(cat "$W/sh/refused" 2>/dev/null | wc -l)
+	cpu=$(awk 'NF == 3 { print $2 }' "$W/btime" | tail -n 1)
+	awk -v l="$label" -v n="$got" -v b="$BURST" -v c="$conns" -v r="$ref" \
+	    -v t0="$t0" -v last="${last:-0}" -v cpu="${cpu:-0}" 'BEGIN {
+	    secs = last > 0 ? last - t0 / 1e9 : 0
+	    printf "%-30s %3d/%d delivered  %4d connections  %4d refused  last accepted %6.2f s  cpu %8.1f ms\n",
+	        l, n, b, c - r, r, secs, cpu }'
+}
+
+fi
+if want 5; then
+BURST=${BURST:-300}
+PORT=$SMARTHOST_PORT
+declare_inns() {
+	# inns, for the burst's sh -c (a function does not cross exec).
+	sed -n '/^inns() {/,/^}/p' "$TOP/tests/bench/bench.sh" >"$W/inns.sh"
+}
+declare_inns
+small_conf "$TOP/build/pki/ca.pem"
+for cap in 0 3; do
+	if [ "$cap" -eq 0 ]; then
+		echo "5. $BURST callers at once, no cap on the smart host"
+	else
+		echo "5b. $BURST callers at once, the smart host capped at $cap sessions (421 above it)"
+	fi
+	sed "s|^password = .*|&\nmax_connections = 3\nwait = 30|" "$W/conf.t" >"$W/conf.b"
+	chmod 600 "$W/conf.b"
+	burst "relaymail" $cap "$SENDMAIL" -C "$W/conf.b" -f a@example.org b@example.net
+	[ -n "$MSMTP" ] && LD_LIBRARY_PATH=$P/root/usr/lib/x86_64-linux-gnu \
+	    burst "msmtp" $cap "$MSMTP" -C "$W/msmtprc.t" b@example.net
+	[ -n "$SSMTP" ] && burst "ssmtp" $cap \
+	    "$SSMTP" -C "$W/ssmtp.conf" -f a@example.org b@example.net
+	INNS=$W/dma INNS_PEER=$P/dma
+	[ -n "$DMA" ] && burst "dma -D" $cap "$DMA" -D -f a@example.org b@example.net
+	INNS=$W/nm INNS_PEER=$P/nullmailer
+	[ -n "$NULLMAILER" ] && POST="/usr/sbin/nullmailer-send" \
+	    burst "nullmailer (queue, then send)" $cap \
+	    /usr/sbin/sendmail -f a@example.org b@example.net
+	INNS= POST=
+	echo
+done
+smarthost_stop
+mkdir -p "$W/sh"
+smarthost_start "$W/sh" -p "$PORT" -c build/pki/server.pem -k build/pki/server.key -u alice:secret
+
+fi
+if want 6; then
+echo "6. footprint"
 cp "$SENDMAIL" "$W/stripped" && strip "$W/stripped"
 echo "   relaymail: $(wc -c <"$W/stripped") bytes stripped; libraries: $(ldd "$SENDMAIL" | awk '{print $1}' | grep -v vdso | tr '\n' ' ')"
 [ -f sendmail-static ] && echo "   relaymail static (make static): $(wc -c <sendmail-static) bytes, $(file -b sendmail-static | cut -d, -f1-2)"
 [ -n "$MSMTP" ] && echo "   msmtp: $(wc -c <"$MSMTP") bytes; $(ldd "$MSMTP" 2>/dev/null | grep -c '=>') shared libraries"
 echo "   (dma and nullmailer run in a private mount namespace over their own"
 echo "    /etc, /var and /usr; without root or unshare they are left out.)"
+fi
