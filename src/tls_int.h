@@ -5,10 +5,9 @@
  * through tls_pem.c), orders the path (tls_path.c), checks names
  * (tls_name.c) and works around critical name constraints (tls_split.c);
  * tls_cert.c keeps the client certificate and tls_err.c turns a failure
- * code into a sentence and a class. Every EC operation goes through
- * tls_ec.c's tls_ec_impl (our X25519 and P-256, BearSSL's P-384 and
- * P-521); RSA signatures, the handshake's and the chain's, are verified
- * by tls_rsa.c (its own header, tls_rsa.h). */
+ * code into a sentence and a class. No cryptographic primitive is ours:
+ * key exchange, signatures, hashes and ciphers are BearSSL's defaults,
+ * the fastest code the installed BearSSL has. */
 #ifndef TLS_INT_H
 #define TLS_INT_H
 

@@ -12,7 +12,6 @@
 #include "t.h"
 #include "tls_der.h"
 #include "tls_int.h"
-#include "tls_ec.h"
 #include "util.h"
 
 static const char alpha_pem[] =
@@ -490,17 +489,21 @@ TEST(start_fails_on_closed_connection)
 	tls_free(t);
 }
 
-/* The engine and its X.509 engine do EC with tls_ec_impl (our X25519 and
- * P-256), ECDSA checks included: BearSSL's verifier is handed the
- * engine's br_ec_impl. */
-TEST(start_sets_our_ec)
+/* The engine and its X.509 engine use BearSSL's own public-key code,
+ * its defaults (the fastest it has): EC, ECDSA and RSA alike. */
+TEST(start_uses_bearssl_crypto)
 {
 	struct tls *t;
 
 	T_EQ(start_against("", &t), -1);
-	T_OK(br_ssl_engine_get_ec(&t->sc.eng) == &tls_ec_impl);
-	T_OK(t->x.minimal.iec == &tls_ec_impl);
-	T_OK(t->x.minimal.iecdsa == br_ssl_engine_get_ecdsa(&t->sc.eng));
+	T_OK(br_ssl_engine_get_ec(&t->sc.eng) == br_ec_get_default());
+	T_OK(br_ssl_engine_get_rsavrfy(&t->sc.eng) ==
+	    br_rsa_pkcs1_vrfy_get_default());
+	T_OK(br_ssl_engine_get_ecdsa(&t->sc.eng) ==
+	    br_ecdsa_vrfy_asn1_get_default());
+	T_OK(t->x.minimal.iec == br_ec_get_default());
+	T_OK(t->x.minimal.irsa == br_rsa_pkcs1_vrfy_get_default());
+	T_OK(t->x.minimal.iecdsa == br_ecdsa_vrfy_asn1_get_default());
 	tls_free(t);
 }
 
@@ -569,7 +572,7 @@ TEST_MAIN("t_tls", {
 	RUN(host_names);
 	RUN(error_sentences_name_the_certificate);
 	RUN(start_fails_on_closed_connection);
-	RUN(start_sets_our_ec);
+	RUN(start_uses_bearssl_crypto);
 	RUN(start_fails_on_plain_text);
 	RUN(start_fails_on_client_certificate);
 	{
