@@ -365,9 +365,9 @@ conf_set_pins(struct conf_ctx *x, const char *v, void *field)
 	for (p = buf; ok && (tok = strtok(p, ", \t")) != NULL; p = NULL) {
 		if (!(ok = conf_pin_ok(tok)))
 			break;
-		if (c->ntls_pins == TLS_PINS_MAX)
+		if (c->ntls_pins == CONF_PINS_MAX)
 			return conf_bad(x, "too many pins (at most %d)",
-			    TLS_PINS_MAX);
+			    CONF_PINS_MAX);
 		if ((c->tls_pins[c->ntls_pins++] = strdup(tok)) == NULL)
 			return conf_bad(x, "out of memory");
 	}

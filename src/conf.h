@@ -7,9 +7,9 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include "tls.h"
 
 #define CONF_HOSTS_MAX		8
+#define CONF_PINS_MAX		8	/* [relay] tls_pin */
 #define CONF_ALIASES_MAX	256
 #define CONF_LINE_MAX		199	/* Debian's inih cuts lines here */
 #define CONF_KEYS_MAX		64	/* entries of conf.c's key table */
@@ -52,7 +52,7 @@ struct conf {
 	int	 tls_verify;		/* yes */
 	char	*tls_ca_file;		/* RELAYMAIL_CA_FILE */
 	char	*tls_host;		/* name to verify instead of host */
-	char	*tls_pins[TLS_PINS_MAX];/* tls_pin = sha256/... (space separated) */
+	char	*tls_pins[CONF_PINS_MAX];/* tls_pin = sha256/... (space separated) */
 	int	 ntls_pins;
 	char	*tls_cert_file;
 	char	*tls_key_file;

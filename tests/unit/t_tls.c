@@ -10,8 +10,8 @@
 
 #include "fake.h"
 #include "t.h"
-#include "tls_der.h"
-#include "tls_int.h"
+#include "tls/tls_der.h"
+#include "tls/tls_int.h"
 #include "util.h"
 
 static const char alpha_pem[] =

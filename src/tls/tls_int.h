@@ -1,5 +1,6 @@
 /* relaymail: what the tls_*.c files share. ISC licence, see LICENSE.
- * Only tls_*.c (and t_tls.c) include this; the rest of relaymail sees tls.h.
+ * Private to src/tls/ (and t_tls.c); the rest of relaymail sees only
+ * tls.h, as "tls/tls.h".
  * struct tls is the engine (tls.c) holding one X.509 wrapper (tls_x509.c),
  * which holds the server's chain and the trust anchors (tls_anchor.c, read
  * through tls_pem.c), orders the path (tls_path.c), checks names
