@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aliases.h"
 #include "conf.h"
 #include "conf_int.h"
 #include "priv.h"
@@ -753,7 +752,7 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	if (c->queue_dir == NULL || c->queue_dir[0] != '/')
 		return conf_bad(conf_at(&x, "queue", "dir"), "must be an "
 		    "absolute path");
-	return aliases_load(c, err, errlen);
+	return 0;
 }
 
 

@@ -34,9 +34,11 @@ struct conf_host {
 	char	*port;		/* "587"; from host:port, [v6]:port or port = */
 };
 
+/* An alias: of [aliases] here, or of the aliases file (aliases.c). */
 struct conf_alias {
 	char	*name;		/* local name, or "default" */
-	char	*value;		/* address list; NULL when unusable */
+	char	*value;		/* address list; NULL when unusable (the
+				 * file's only) */
 	char	*why;		/* unusable: "FILE:LINE: reason" */
 	int	 line;		/* in the aliases file; 0 for [aliases] */
 };
@@ -138,7 +140,8 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
 
 /* Checks required keys and cross-key rules (a user needs a password
  * source; the port default follows tls, recomputed on each call). Called
- * once the file and the environment are read. 0, or -1 with one line in
+ * once the file and the environment are read; reads no other file (the
+ * aliases file is read where recipients are expanded: aliases.h). 0, or -1 with one line in
  * err naming the key where it was set: "FILE:LINE: [section] key: reason",
  * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);

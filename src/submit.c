@@ -25,9 +25,10 @@ submit_init(struct submit *s, const struct conf *conf, struct spool *spool)
 	s->conf = conf;
 	s->spool = spool;
 	s->msg.fd = -1;
-	rcpts_init(&s->rcpts, conf);
-	rcpts_init(&s->hdr_to, conf);
-	rcpts_init(&s->hdr_resent, conf);
+	aliases_init(&s->aliases, conf);
+	rcpts_init(&s->rcpts, conf, &s->aliases);
+	rcpts_init(&s->hdr_to, conf, &s->aliases);
+	rcpts_init(&s->hdr_resent, conf, &s->aliases);
 }
 
 static int
@@ -88,8 +89,8 @@ submit_rcpt(struct submit *s, const char *list)
 		    "contains a control character (CR, LF...)");
 	if (rcpts_add_list(&s->rcpts, list, strlen(list), err,
 	    sizeof(err)) == -1)
-		return submit_fail(s, ERR_DATA, "recipient \"%.100s\": %s",
-		    list, err);
+		return submit_fail(s, rcpts_class(&s->rcpts), "recipient "
+		    "\"%.100s\": %s", list, err);
 	return 0;
 }
 
@@ -146,7 +147,7 @@ submit_msg_opts(struct submit *s)
 	o->msgid = s->msg.id;
 	o->domain = conf->domain ? conf->domain : util_hostname();
 	o->qualify = conf->domain;
-	o->aliases = conf->naliases > 0 ? conf : NULL;
+	o->aliases = &s->aliases;
 	o->trace = submit_trace(s);
 	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
 		o->rewrite_from = conf->from;
@@ -260,7 +261,8 @@ submit_envelope(struct submit *s)
 	for (i = 0; i < hdr->n; i++)
 		if (rcpts_add_list(&s->rcpts, hdr->v[i], strlen(hdr->v[i]),
 		    err, sizeof(err)) == -1)
-			return submit_fail(s, ERR_DATA, "recipient: %s", err);
+			return submit_fail(s, rcpts_class(&s->rcpts),
+			    "recipient: %s", err);
 	if (s->rcpts.n == 0)
 		return submit_fail(s, ERR_USAGE, "no recipients: give "
 		    "addresses as arguments, or use -t to read them from "
@@ -365,7 +367,10 @@ submit_reset(struct submit *s)
 	rcpts_free(&s->rcpts);
 	rcpts_free(&s->hdr_to);
 	rcpts_free(&s->hdr_resent);
-	rcpts_init(&s->rcpts, s->conf);
-	rcpts_init(&s->hdr_to, s->conf);
-	rcpts_init(&s->hdr_resent, s->conf);
+	/* The next message (-bs) reads the aliases file again if it needs
+	 * it: a change to it counts from then on. */
+	aliases_free(&s->aliases);
+	rcpts_init(&s->rcpts, s->conf, &s->aliases);
+	rcpts_init(&s->hdr_to, s->conf, &s->aliases);
+	rcpts_init(&s->hdr_resent, s->conf, &s->aliases);
 }
