@@ -34,7 +34,7 @@ HDRS	= $(wildcard src/*.h src/tls/*.h)
 LIB	= $(B)/librelaymail.a
 
 UNITS	= $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/t_*.c)) \
-	  $(B)/t_msg_small $(B)/t_smtp_small
+	  $(B)/t_msg_small $(B)/t_smtp_small $(B)/t_wire_small
 SMARTHOST = $(B)/smarthost
 
 ifeq ($(SANITIZE),1)
@@ -86,7 +86,7 @@ $(B)/t_%: tests/unit/t_%.c tests/unit/*.h $(LIB)
 
 # The same tests with tiny buffers, so that lines, CR LF pairs and replies
 # cross buffer boundaries on every run.
-SMALL	= -DMSG_CHUNK=7 -DCONN_BUF=64
+SMALL	= -DMSG_CHUNK=7 -DCONN_BUF=64 -DSMTP_BODY_CHUNK=7
 $(B)/t_%_small: tests/unit/t_%.c tests/unit/*.h $(LIBSRCS) $(HDRS) | $(B)
 	$(CC) $(ALL_CFLAGS) $(SMALL) -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(LIBSRCS) $(LDLIBS)

@@ -41,11 +41,12 @@ bounce_put(struct bounce_out *o, const char *fmt, ...)
 	o->len += n;
 }
 
-/* The original header, up to the blank line, at most HEADER_COPY_MAX. */
+/* The original header, up to the blank line, at most HEADER_COPY_MAX;
+ * cut there, it still ends with CR LF (the spool holds nothing else). */
 static void
 copy_header(struct bounce_out *o, int fd, off_t len)
 {
-	char buf[4096];
+	char buf[4096], last = '\n';
 	off_t off = 0;
 	int nl = 0;
 
@@ -68,8 +69,10 @@ copy_header(struct bounce_out *o, int fd, off_t len)
 			o->err = 1;
 		o->len += i;
 		off += i;
+		if (i > 0)
+			last = buf[i - 1];
 	}
-	bounce_put(o, "\r\n");
+	bounce_put(o, last == '\r' ? "\n" : "\r\n");
 }
 
 /* see bounce.h */

@@ -19,7 +19,8 @@ int	 smtp_conn_failed(struct smtp *, struct smtp_result *res,
 int	 smtp_flush(struct smtp *, struct smtp_result *res, enum smtp_stage st);
 
 /* The body of env (CRLF lines, not stuffed) onto the wire, dot-stuffed,
- * then the final "." line, flushed. 0, or -1 with res. */
+ * then the final "." line, flushed. 0, or -1 with res: ERR_DATA, and
+ * the session unusable, for a file whose lines are not all CR LF. */
 int	 smtp_send_body(struct smtp *, struct envelope *env,
 	    struct smtp_result *res);
 

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "bounce.h"
+#include "conf.h"
 #include "spool.h"
 #include "t.h"
 
@@ -217,6 +219,56 @@ TEST(marks_then_records)
 	drop(&m);
 }
 
+/* 1 if the len bytes at p are CR LF lines and nothing else. */
+static int
+crlf_lines(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((p[i] == '\r') != (i + 1 < len && p[i + 1] == '\n') ||
+		    (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')))
+			return 0;
+	return len >= 2 && p[len - 1] == '\n';
+}
+
+/* A report copies the original header up to 64 KB: cut right after a
+ * CR, it still holds CR LF lines alone, as every spool file must. */
+TEST(bounce_header_cut_keeps_crlf)
+{
+	static char msg[70000], rep[80000];
+	struct spool_msg m, b;
+	struct conf c;
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < 65536 - 100) {	/* fields of 100 bytes, CR LF ended */
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "X-Pad: %091d"
+		    "\r\n", 0);
+	}
+	/* One field whose CR is byte 65535: the last one copied. */
+	memset(msg + n, 'y', 65535 - n);
+	memcpy(msg + n, "X-End: ", 7);
+	memcpy(msg + 65535, "\r\n\r\nbody\r\n", 10);
+	n = 65545;
+	T_EQ(spool_create(&s, &m, err, sizeof(err)), 0);
+	T_EQ(write(m.fd, msg, n), (ssize_t)n);
+	m.body_len = (off_t)n;
+	T_EQ(spool_set_sender(&m, "a@x", err, sizeof(err)), 0);
+	T_EQ(spool_add_rcpt(&m, "b@y", err, sizeof(err)), 0);
+	T_EQ(spool_commit(&s, &m, err, sizeof(err)), 0);
+	conf_defaults(&c);
+	T_EQ(bounce_create(&c, &s, &m, "550 no", &b, err, sizeof(err)), 0);
+	r = pread(b.fd, rep, sizeof(rep), 0);
+	T_OK(r > 65536 && (off_t)r > b.body_len);
+	T_OK(crlf_lines(rep, (size_t)b.body_len));
+	spool_done(&s, &b);
+	spool_release(&b);
+	spool_done(&s, &m);
+	drop(&m);
+	conf_free(&c);
+}
+
 TEST(damaged_and_links)
 {
 	struct spool_msg l;
@@ -383,6 +435,7 @@ TEST_MAIN("t_spool", {
 	RUN(recipient_marks_survive);
 	RUN(reads_todays_queue_files);
 	RUN(marks_then_records);
+	RUN(bounce_header_cut_keeps_crlf);
 	RUN(damaged_and_links);
 	RUN(listing_skips_state_files);
 	RUN(files_are_private);
