@@ -94,15 +94,14 @@ submit_rcpt(struct submit *s, const char *list)
 	return 0;
 }
 
-/* -F, else the user's name from the password file (GECOS: name,room,..). */
+/* -F, else the user's name from the password file entry pw (GECOS:
+ * name,room,..). */
 static const char *
-submit_fullname(struct submit *s, const char *given)
+submit_fullname(struct submit *s, const char *given, const struct passwd *pw)
 {
-	struct passwd *pw;
-
 	if (given != NULL)
 		return given;
-	if ((pw = getpwuid(getuid())) == NULL || pw->pw_gecos == NULL)
+	if (pw == NULL || pw->pw_gecos == NULL)
 		return NULL;
 	util_strlcpy(s->fullname, pw->pw_gecos, sizeof(s->fullname));
 	s->fullname[strcspn(s->fullname, ",")] = '\0';
@@ -111,12 +110,12 @@ submit_fullname(struct submit *s, const char *given)
 
 /* The trace of who submitted it, as Postfix and dma write one:
  * "Received: by HOST (relaymail, from userid 1000 alice); DATE". The
- * login comes from the password file; only name characters are kept. */
+ * login comes from the password file entry pw; only name characters are
+ * kept. */
 static const char *
-submit_trace(struct submit *s)
+submit_trace(struct submit *s, const struct passwd *pw)
 {
 	char login[64] = "", date[64];
-	struct passwd *pw = getpwuid(getuid());
 	size_t i, n = 0;
 
 	for (i = 0; pw != NULL && pw->pw_name[i] != '\0' &&
@@ -138,17 +137,19 @@ submit_msg_opts(struct submit *s)
 {
 	const struct conf *conf = s->conf;
 	struct msg_opts *o = &s->mopts;
+	/* One read of the password file for the name and the trace. */
+	const struct passwd *pw = getpwuid(getuid());
 
 	memset(o, 0, sizeof(*o));
 	o->ignore_dots = s->opts.ignore_dots;
 	o->from_headers = s->opts.from_headers;
 	o->sender = s->sender;
-	o->fullname = submit_fullname(s, s->opts.fullname);
+	o->fullname = submit_fullname(s, s->opts.fullname, pw);
 	o->msgid = s->msg.id;
 	o->domain = conf->domain ? conf->domain : util_hostname();
 	o->qualify = conf->domain;
 	o->aliases = &s->aliases;
-	o->trace = submit_trace(s);
+	o->trace = submit_trace(s, pw);
 	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
 		o->rewrite_from = conf->from;
 		o->rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;

@@ -339,6 +339,45 @@ TEST(anchors_all_or_wanted)
 	tls_anchors_free(&a);
 }
 
+/* Certificates not wanted are passed over to their END without being
+ * split into lines: the one wanted is found after them wherever the
+ * reader's 16 KB blocks cut a marker, and after one that has no END. */
+TEST(anchors_skip_across_blocks)
+{
+	static char text[40000];
+	struct tls_anchors a;
+	struct der_cert dc;
+	unsigned char der[2048];
+	size_t len = der_of(beta_pem, der, sizeof(der)), n, k;
+	const char *path, *noend;
+	int i;
+
+	T_EQ(der_cert_parse(der, len, &dc), 0);
+	noend = strstr(alpha_pem, "-----END");
+	/* 26 certificates, then one without END, then the one wanted: shifted
+	 * a byte at a time over a certificate's length, the reader's first
+	 * block ends at every place of the skipped one and of the wanted
+	 * one's BEGIN line. */
+	for (k = 0; k <= strlen(alpha_pem); k++) {
+		memset(text, '#', k);
+		text[k] = '\n';
+		n = k + 1;
+		for (i = 0; i < 26; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s",
+			    alpha_pem);
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%.*s%s",
+		    (int)(noend - alpha_pem), alpha_pem, beta_pem);
+		path = file("skip.pem", text);
+		memset(&a, 0, sizeof(a));
+		a.want[0] = dc.subject;
+		a.wantlen[0] = dc.subject_len;
+		a.nwant = 1;
+		T_EQ(tls_anchors_load(&a, path, err, sizeof(err)), 0);
+		T_EQ(a.n, 1);
+		tls_anchors_free(&a);
+	}
+}
+
 TEST(anchors_from_directory)
 {
 	struct tls_anchors a;
@@ -565,6 +604,7 @@ TEST_MAIN("t_tls", {
 	RUN(pem_stops_when_asked);
 	RUN(pem_missing_file);
 	RUN(anchors_all_or_wanted);
+	RUN(anchors_skip_across_blocks);
 	RUN(anchors_from_directory);
 	RUN(anchors_missing_file);
 	RUN(error_classes);
