@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aliases.h"
 #include "conf.h"
 #include "conf_int.h"
 #include "priv.h"
@@ -365,9 +364,9 @@ conf_set_pins(struct conf_ctx *x, const char *v, void *field)
 	for (p = buf; ok && (tok = strtok(p, ", \t")) != NULL; p = NULL) {
 		if (!(ok = conf_pin_ok(tok)))
 			break;
-		if (c->ntls_pins == TLS_PINS_MAX)
+		if (c->ntls_pins == CONF_PINS_MAX)
 			return conf_bad(x, "too many pins (at most %d)",
-			    TLS_PINS_MAX);
+			    CONF_PINS_MAX);
 		if ((c->tls_pins[c->ntls_pins++] = strdup(tok)) == NULL)
 			return conf_bad(x, "out of memory");
 	}
@@ -753,7 +752,7 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	if (c->queue_dir == NULL || c->queue_dir[0] != '/')
 		return conf_bad(conf_at(&x, "queue", "dir"), "must be an "
 		    "absolute path");
-	return aliases_load(c, err, errlen);
+	return 0;
 }
 
 

@@ -7,9 +7,9 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include "tls.h"
 
 #define CONF_HOSTS_MAX		8
+#define CONF_PINS_MAX		8	/* [relay] tls_pin */
 #define CONF_ALIASES_MAX	256
 #define CONF_LINE_MAX		199	/* Debian's inih cuts lines here */
 #define CONF_KEYS_MAX		64	/* entries of conf.c's key table */
@@ -34,9 +34,11 @@ struct conf_host {
 	char	*port;		/* "587"; from host:port, [v6]:port or port = */
 };
 
+/* An alias: of [aliases] here, or of the aliases file (aliases.c). */
 struct conf_alias {
 	char	*name;		/* local name, or "default" */
-	char	*value;		/* address list; NULL when unusable */
+	char	*value;		/* address list; NULL when unusable (the
+				 * file's only) */
 	char	*why;		/* unusable: "FILE:LINE: reason" */
 	int	 line;		/* in the aliases file; 0 for [aliases] */
 };
@@ -52,7 +54,7 @@ struct conf {
 	int	 tls_verify;		/* yes */
 	char	*tls_ca_file;		/* RELAYMAIL_CA_FILE */
 	char	*tls_host;		/* name to verify instead of host */
-	char	*tls_pins[TLS_PINS_MAX];/* tls_pin = sha256/... (space separated) */
+	char	*tls_pins[CONF_PINS_MAX];/* tls_pin = sha256/... (space separated) */
 	int	 ntls_pins;
 	char	*tls_cert_file;
 	char	*tls_key_file;
@@ -138,7 +140,8 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
 
 /* Checks required keys and cross-key rules (a user needs a password
  * source; the port default follows tls, recomputed on each call). Called
- * once the file and the environment are read. 0, or -1 with one line in
+ * once the file and the environment are read; reads no other file (the
+ * aliases file is read where recipients are expanded: aliases.h). 0, or -1 with one line in
  * err naming the key where it was set: "FILE:LINE: [section] key: reason",
  * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);

@@ -65,12 +65,8 @@ conf_print(const struct conf *c, FILE *fp)
 	if (c->naliases > 0)
 		fprintf(fp, "\n[aliases]\n");
 	for (i = 0; i < c->naliases; i++)
-		if (c->aliases[i].value != NULL)
-			fprintf(fp, "%s = %s\n", c->aliases[i].name,
-			    c->aliases[i].value);
-		else
-			fprintf(fp, "; %s: ignored (%s)\n", c->aliases[i].name,
-			    c->aliases[i].why);
+		fprintf(fp, "%s = %s\n", c->aliases[i].name,
+		    c->aliases[i].value);
 	if (c->log_file || c->log_stderr)
 		fprintf(fp, "\n[log]\n");
 	if (c->log_file)

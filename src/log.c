@@ -33,13 +33,6 @@ log_init(int v, const char *file)
 	logfile = file;
 }
 
-/* see log.h */
-int
-log_is_verbose(void)
-{
-	return verbose;
-}
-
 /* The [log] file opened for one line, or -1. Never created when the
  * process holds a group or user its caller does not. */
 static int
@@ -124,7 +117,7 @@ log_to_stderr(int on)
 
 /* see log.h */
 void
-log_warning(const char *fmt, ...)
+log_user_warning(const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;

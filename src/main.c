@@ -88,8 +88,9 @@ send_outcome(const struct conf *conf, const char *id,
 			return policy_exit(ERR_QUEUE);
 		}
 		if (rep->class == ERR_CONFIG)
-			log_warning("queued, not sent (%s): %s; \"sendmail -bt\" "
-			    "tests the settings", id, rep->text);
+			log_user_warning("queued, not sent (%s): %s; "
+			    "\"sendmail -bt\" tests the settings", id,
+			    rep->text);
 		else
 			log_tty("queued (%s): %s", id, rep->text);
 		return 0;
@@ -99,8 +100,8 @@ send_outcome(const struct conf *conf, const char *id,
 	if (rep->partial) {
 		/* Never non-zero: the others have it, and a caller that
 		 * retries would send it to them again. */
-		log_warning("sent, but %s; kept in failed/ as %s and reported "
-		    "to the sender", rep->text, id);
+		log_user_warning("sent, but %s; kept in failed/ as %s and "
+		    "reported to the sender", rep->text, id);
 		return 0;
 	}
 	log_error("%s", rep->text);
@@ -395,8 +396,8 @@ main_privileges(const struct cli *cli)
 	clearenv();
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	if (had_config)
-		log_warning("RELAYMAIL_* variables ignored: running set-group-ID "
-		    "(use -C, which drops the group)");
+		log_user_warning("RELAYMAIL_* variables ignored: running "
+		    "set-group-ID (use -C, which drops the group)");
 	return 1;
 }
 
@@ -551,7 +552,7 @@ main(int argc, char *argv[])
 	if (conf.log_stderr)
 		log_to_stderr(1);
 	if (conf_check_perms(&conf, path, err, sizeof(err)))
-		log_warning("%s", err);
+		log_user_warning("%s", err);
 	code = run_mode(&cli, &conf);
 	conf_free(&conf);
 	return code;

@@ -173,7 +173,8 @@ collect(struct msg_copier *m, struct rcpts *r, const char *v, size_t len)
 	char err[256];
 
 	if (rcpts_add_list(r, v, len, err, sizeof(err)) == -1)
-		return msg_fail(m, ERR_DATA, "recipient header: %s", err);
+		return msg_fail(m, rcpts_class(r), "recipient header: %s",
+		    err);
 	return 0;
 }
 
@@ -307,7 +308,7 @@ end_field(struct msg_copier *m)
 		long n;
 		memcpy(m->qual, m->field, head);
 		n = addr_qualify_list(v, vlen, m->o->qualify, rcpt_field &&
-		    m->o->aliases ? rcpts_alias : NULL, (void *)m->o->aliases,
+		    m->o->aliases ? rcpts_alias : NULL, m->o->aliases,
 		    m->qual + head, sizeof(m->qual) - head);
 		if (n >= 0 && head + (size_t)n <= sizeof(m->qual)) {
 			m->flen = 0;

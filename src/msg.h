@@ -30,7 +30,7 @@ struct msg_opts {
 	const char *rewrite_from;	/* force From: to this address, or NULL */
 	int	 rewrite_local;	/* only when From: holds a bare local name */
 	const char *qualify;	/* [message] domain for header addresses */
-	const struct conf *aliases;	/* [aliases] for To/Cc, or NULL */
+	struct aliases *aliases;	/* for To/Cc: read on first need */
 	const char *trace;	/* a header field (no CRLF) written first */
 };
 

@@ -6,7 +6,7 @@
 #include "conf.h"
 #include "oauth.h"
 #include "probe.h"
-#include "tls.h"
+#include "tls/tls.h"
 
 /* The chain (verified: from the server to the trust anchor), the suite,
  * and a warning when the certificate is not what protects the session. */

@@ -4,6 +4,7 @@
  * message's fault: it defers, never fails, a message. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -59,7 +60,7 @@ relay_log_attempt(const struct relay *r, const struct spool_msg *m,
 
 	for (i = 0; i < m->nrcpts && o + 4 < sizeof(to); i++)
 		o += (size_t)snprintf(to + o, sizeof(to) - o, "%s<%s>",
-		    i ? "," : "", m->rcpts[i]);
+		    i ? "," : "", m->rcpts[i].addr);
 	log_info("id=%s from=<%s> to=%s relay=%s:%s delay=%lds attempts=%d "
 	    "status=%s reply=\"%s\"", m->id, m->from, to,
 	    session_host(&r->sess), r->sess.port,
@@ -82,7 +83,7 @@ relay_bounce(struct relay *r, const struct spool_msg *m, const char *why)
 	if (rv != 0)
 		return;
 	log_info("id=%s: bounce queued as %s to <%s>", m->id, b.id,
-	    b.rcpts[0]);
+	    b.rcpts[0].addr);
 	if (r->sess.open)
 		relay_message(r, &b, &rep);
 	spool_release(&b);
@@ -96,20 +97,20 @@ relay_refuse_pending(struct spool_msg *m)
 	int i;
 
 	for (i = 0; i < m->nrcpts; i++)
-		if (m->rcpt_done[i] == 0)
-			m->rcpt_done[i] = 2;
+		if (m->rcpts[i].state == SPOOL_RCPT_PENDING)
+			m->rcpts[i].state = SPOOL_RCPT_REFUSED;
 }
 
 /* The message's verdict from its recipients' marks (all attempts). */
 static struct policy_verdict
 relay_verdict(const struct spool_msg *m, int *partial)
 {
-	int i, n[3] = { 0, 0, 0 };
+	int i, n[SPOOL_RCPT_REFUSED + 1] = { 0 };
 
 	for (i = 0; i < m->nrcpts; i++)
-		if (m->rcpt_done[i] >= 0 && m->rcpt_done[i] <= 2)
-			n[m->rcpt_done[i]]++;
-	return policy_message(n[1], n[2], n[0], partial);
+		n[m->rcpts[i].state]++;
+	return policy_message(n[SPOOL_RCPT_SENT], n[SPOOL_RCPT_REFUSED],
+	    n[SPOOL_RCPT_PENDING], partial);
 }
 
 /* Progress could not be made durable: trying again could deliver twice,
@@ -125,7 +126,7 @@ relay_hold(struct relay *r, struct spool_msg *m, const char *why,
 	    "have it failed (%s); held in failed/ so that nobody gets it "
 	    "twice (after: %.300s)", reason, why);
 	log_error("id=%s: %s", m->id, rep->text);
-	if (spool_fail(r->spool, m, rep->text) == -1)
+	if (spool_move_to_failed(r->spool, m, rep->text) == -1)
 		log_error("id=%s: cannot move to failed/ either: kept in q/",
 		    m->id);
 	r->failed++;
@@ -145,10 +146,10 @@ relay_refused_text(const struct spool_msg *m, char *buf, size_t len)
 
 	o = (size_t)snprintf(buf, len, "refused for");
 	for (i = 0; i < m->nrcpts && o + 1 < len; i++)
-		if (m->rcpt_done[i] == 2)
+		if (m->rcpts[i].state == SPOOL_RCPT_REFUSED)
 			o += (size_t)snprintf(buf + o, len - o, "%s <%s>: %s",
-			    o > 11 ? ";" : "", m->rcpts[i],
-			    m->rcpt_reply[i] ? m->rcpt_reply[i] : "refused");
+			    o > 11 ? ";" : "", m->rcpts[i].addr,
+			    m->rcpts[i].reply ? m->rcpts[i].reply : "refused");
 	/* A state file is text someone could have edited: one plain line. */
 	for (o = 0; buf[o] != '\0'; o++)
 		if ((unsigned char)buf[o] < 0x20 || buf[o] == 0x7f)
@@ -225,7 +226,7 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 		r->deferred++;
 		break;
 	case OUT_FAILED:
-		if (spool_fail(r->spool, m, why) == -1)
+		if (spool_move_to_failed(r->spool, m, why) == -1)
 			log_error("id=%s: cannot move to failed/: kept in q/",
 			    m->id);
 		r->failed++;
@@ -253,12 +254,13 @@ relay_envelope(const struct spool_msg *m, struct envelope *env,
 	 * may refuse fewer (max_recipients): the rest go in the next
 	 * transaction. tried: those already in one this attempt. */
 	for (i = 0; i < m->nrcpts && (max <= 0 || n < max); i++) {
-		if (m->rcpt_done[i] != 0 || (tried != NULL && tried[i]))
+		if (m->rcpts[i].state != SPOOL_RCPT_PENDING ||
+		    (tried != NULL && tried[i]))
 			continue;
 		if (tried != NULL)
 			tried[i] = 1;
 		memset(&rcpts[n], 0, sizeof(rcpts[n]));
-		rcpts[n].addr = m->rcpts[i];
+		rcpts[n].addr = m->rcpts[i].addr;
 		idx[n++] = i;
 	}
 	memset(env, 0, sizeof(*env));
@@ -305,7 +307,7 @@ relay_mark(struct relay *r, struct spool_msg *m, const struct envelope *env,
 	for (i = 0; i < env->nrcpts; i++) {
 		const struct smtp_rcpt *rc = &env->rcpts[i];
 		if (rc->code >= 200 && rc->code < 300 && delivered)
-			m->rcpt_done[idx[i]] = 1;
+			m->rcpts[idx[i]].state = SPOOL_RCPT_SENT;
 		else if (rc->code >= 500 &&
 		    relay_quota(r, rc->code, rc->text) > 0) {
 			quota++;
@@ -437,18 +439,17 @@ relay_paced(struct relay *r, const struct spool_msg *m, const char *why,
 }
 
 /* The transactions of one attempt, at most max_recipients recipients
- * each, over one session. 0 when every one ended with 250; -1 with res
- * (marks of earlier ones kept); 1 when progress could not be recorded. */
+ * each, over one session, their replies in rcpts (one per recipient of
+ * m). 0 when every one ended with 250; -1 with res (marks of earlier
+ * ones kept); 1 when progress could not be recorded. */
 static int
 relay_transactions(struct relay *r, struct spool_msg *m,
-    struct envelope *env, int *idx, struct smtp_result *res, char *why,
-    size_t len)
+    struct envelope *env, struct smtp_rcpt *rcpts, int *idx,
+    struct smtp_result *res, char *why, size_t len)
 {
-	static struct smtp_rcpt rcpts[SPOOL_RCPT_MAX];
-	static char tried[SPOOL_RCPT_MAX];
+	char tried[SPOOL_RCPT_MAX] = { 0 };
 	int handed = 0;
 
-	memset(tried, 0, sizeof(tried));
 	while (relay_envelope(m, env, rcpts, idx, tried,
 	    r->conf->max_recipients) > 0) {
 		/* Progress durable before the next transaction, so that a
@@ -464,11 +465,11 @@ relay_transactions(struct relay *r, struct spool_msg *m,
 	return 0;
 }
 
-/* see relay.h */
-enum outcome
-relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
+/* One attempt at m, the replies to its recipients in rcpts. */
+static enum outcome
+relay_attempt(struct relay *r, struct spool_msg *m, struct smtp_rcpt *rcpts,
+    struct relay_report *rep)
 {
-	static struct smtp_rcpt none[1];
 	int idx[SPOOL_RCPT_MAX];
 	struct policy_verdict v;
 	struct envelope env;
@@ -476,9 +477,7 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 	char why[700] = "";
 	int partial;
 
-	memset(rep, 0, sizeof(*rep));
-	r->retry_after = 0;
-	if (relay_envelope(m, &env, none, idx, NULL, 1) == 0) { /* leftover */
+	if (relay_envelope(m, &env, rcpts, idx, NULL, 1) == 0) { /* leftover */
 		v = relay_verdict(m, &partial);
 		return relay_finish(r, m, v, partial, v.out == OUT_SENT ?
 		    "no recipient left" : m->last_error, rep);
@@ -492,7 +491,8 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 		rep->class = r->sess.down_class;
 		return relay_finish(r, m, v, 0, r->sess.down_why, rep);
 	}
-	switch (relay_transactions(r, m, &env, idx, &res, why, sizeof(why))) {
+	switch (relay_transactions(r, m, &env, rcpts, idx, &res, why,
+	    sizeof(why))) {
 	case -1:
 		return relay_failed_attempt(r, m, &env, idx, &res, rep);
 	case 1:
@@ -505,6 +505,28 @@ relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
 	    OUT_DEFERRED ? "partly-deferred" : "partly-failed",
 	    why[0] ? why : res.text);
 	return relay_finish(r, m, v, partial, why[0] ? why : res.text, rep);
+}
+
+/* see relay.h */
+enum outcome
+relay_message(struct relay *r, struct spool_msg *m, struct relay_report *rep)
+{
+	struct policy_verdict v = { OUT_DEFERRED, 0 };
+	struct smtp_rcpt *rcpts;
+	enum outcome out;
+
+	memset(rep, 0, sizeof(*rep));
+	r->retry_after = 0;
+	/* The attempt's replies are its own, never shared: finishing it can
+	 * deliver a bounce through a nested relay_message (relay_bounce). */
+	rcpts = calloc(m->nrcpts > 0 ? (size_t)m->nrcpts : 1, sizeof(*rcpts));
+	if (rcpts == NULL) {
+		rep->class = ERR_TEMP;
+		return relay_finish(r, m, v, 0, "out of memory", rep);
+	}
+	out = relay_attempt(r, m, rcpts, rep);
+	free(rcpts);
+	return out;
 }
 
 struct relay_flush_state {
@@ -553,8 +575,8 @@ relay_wanted(const struct relay_filter *f, const struct spool_msg *m)
 		return relay_contains(m->from, f->substr);
 	case RELAY_MATCH_RCPT:
 		for (i = 0; i < m->nrcpts; i++)
-			if (m->rcpt_done[i] == 0 &&
-			    relay_contains(m->rcpts[i], f->substr))
+			if (m->rcpts[i].state == SPOOL_RCPT_PENDING &&
+			    relay_contains(m->rcpts[i].addr, f->substr))
 				return 1;
 	}
 	return 0;

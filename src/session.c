@@ -9,7 +9,7 @@
 
 #include "log.h"
 #include "session.h"
-#include "tls.h"
+#include "tls/tls.h"
 #include "util.h"
 
 /* see session.h */
@@ -33,16 +33,14 @@ static void
 session_tls_params(const struct session *s, struct tls_params *tp)
 {
 	const struct conf *c = s->conf;
-	int i;
 
 	memset(tp, 0, sizeof(*tp));
 	tp->host = session_host(s);
 	tp->verify_name = c->tls_host;
 	tp->verify = c->tls_verify;
 	tp->ca_file = c->tls_ca_file;
-	for (i = 0; i < c->ntls_pins && i < TLS_PINS_MAX; i++)
-		tp->pins[i] = c->tls_pins[i];
-	tp->npins = i;
+	tp->pins = c->tls_pins;
+	tp->npins = c->ntls_pins;
 	tp->cert_file = c->tls_cert_file;
 	tp->key_file = c->tls_key_file;
 }

@@ -46,9 +46,9 @@ static unsigned long size_limit = 52428800;
 static int auth_before_tls, maxver = BR_TLS12, minver = BR_TLS10;
 
 /* -e p256: ECDHE on P-256 alone, as servers that follow the client's
- * order (Postfix, Exim) end up with against BearSSL's list. BearSSL's
- * own br_ec_all_m31, offering only secp256r1. */
-static br_ec_impl ec_p256_only;
+ * order (Postfix, Exim) end up with against BearSSL's list; -e p384 on
+ * P-384 alone. BearSSL's own br_ec_all_m31, offering that one curve. */
+static br_ec_impl ec_one_curve;
 static const br_ec_impl *ecdhe_impl;
 
 /* TLS server material. */
@@ -1036,16 +1036,18 @@ main(int argc, char *argv[])
 		case 'p': port = atoi(optarg); break;
 		case 'T': tokens_file = optarg; break;
 		case 'e':
-			if (strcmp(optarg, "p256") != 0)
-				die("-e %s: only p256", optarg);
-			ec_p256_only = br_ec_all_m31;
-			ec_p256_only.supported_curves =
-			    (uint32_t)1 << BR_EC_secp256r1;
-			ecdhe_impl = &ec_p256_only;
+			if (strcmp(optarg, "p256") != 0 &&
+			    strcmp(optarg, "p384") != 0)
+				die("-e %s: p256 or p384", optarg);
+			ec_one_curve = br_ec_all_m31;
+			ec_one_curve.supported_curves = (uint32_t)1 <<
+			    (optarg[1] == '2' ? BR_EC_secp256r1 :
+			    BR_EC_secp384r1);
+			ecdhe_impl = &ec_one_curve;
 			break;
 		case '6': v6 = 1; break;
 		default: die("usage: smarthost -d DIR -P PORTFILE [-m mode] "
-		    "[-c chain -k key] [-u user:pass] [-s script] [-e p256]");
+		    "[-c chain -k key] [-u user:pass] [-s script] [-e p256|p384]");
 		}
 	}
 	if (dir == NULL || portfile == NULL)

@@ -9,14 +9,14 @@
 #include "conn.h"
 #include "relaymail.h"
 
-#define TLS_PINS_MAX	8
-
+/* What to connect to and how to check it. Borrowed, not copied: every
+ * pointer must stay valid while the struct tls uses it. */
 struct tls_params {
 	const char *host;	/* the name connected to: SNI and name check */
 	const char *verify_name;/* tls_host: overrides the name checked, or NULL */
 	int	 verify;	/* tls_verify: chain + name */
 	const char *ca_file;	/* PEM bundle, or a directory of PEM files */
-	const char *pins[TLS_PINS_MAX]; /* "sha256/BASE64" SPKI pins */
+	char *const *pins;	/* npins "sha256/BASE64" SPKI pins */
 	int	 npins;
 	const char *cert_file;	/* client certificate chain (PEM), or NULL */
 	const char *key_file;	/* its RSA or EC private key (PEM), or NULL */
