@@ -652,6 +652,42 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	return aliases_load(c, err, errlen);
 }
 
+/* see conf.h */
+int
+conf_mode_warning(const struct conf *c, char *buf, size_t len)
+{
+	const struct conf_host *h;
+	const char *port;
+	char what[300];
+	int i;
+
+	for (i = 0; i < c->nhosts; i++) {
+		h = &c->hosts[i];
+		port = h->port ? h->port : c->port;
+		if (port == NULL)
+			continue;
+		if (h->port != NULL)
+			snprintf(what, sizeof(what), "host %s:%s", h->name,
+			    port);
+		else
+			snprintf(what, sizeof(what), "port %s", port);
+		if (c->tls == CONF_TLS_STARTTLS && strcmp(port, "465") == 0) {
+			snprintf(buf, len, "[relay] %s with tls = starttls: "
+			    "port 465 expects TLS from the first byte (tls = "
+			    "tls); trying STARTTLS as written", what);
+			return 1;
+		}
+		if (c->tls == CONF_TLS_IMPLICIT && (strcmp(port, "587") == 0 ||
+		    strcmp(port, "25") == 0)) {
+			snprintf(buf, len, "[relay] %s with tls = tls: port %s "
+			    "starts in plain text and expects STARTTLS (tls = "
+			    "starttls); trying TLS from the first byte as "
+			    "written", what, port);
+			return 1;
+		}
+	}
+	return 0;
+}
 
 /* see conf.h */
 void

@@ -143,6 +143,12 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
  * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);
 
+/* A TLS mode that does not match the port's convention (465 with tls =
+ * starttls; 587 or 25 with tls = tls), which would fail only after the
+ * whole wait: 1 with one sentence in buf that says which is tried, or
+ * 0 when none. After conf_finish. */
+int	 conf_mode_warning(const struct conf *c, char *buf, size_t len);
+
 /* The password from password, password_file or password_command, into
  * buf (NUL-terminated). 0, or -1 with err. On 0, err holds the first
  * line password_command wrote to stderr (a warning to log), or "". The

@@ -513,6 +513,23 @@ run_mode(const struct cli *cli, const struct conf *conf)
 	}
 }
 
+/* 1 for the modes that may talk to the smart host. */
+static int
+main_connects(const struct cli *cli)
+{
+	switch (cli->mode) {
+	case CLI_SEND:
+	case CLI_SMTP:
+	case CLI_FLUSH:
+	case CLI_TEST:
+		return 1;
+	case CLI_MSG:
+		return cli->msg_op == CLI_MSG_RUN;
+	default:
+		return 0;
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -551,6 +568,10 @@ main(int argc, char *argv[])
 	if (conf.log_stderr)
 		log_to_stderr(1);
 	if (conf_check_perms(&conf, path, err, sizeof(err)))
+		log_warning("%s", err);
+	/* Before any network wait, so that a caller that leaves after
+	 * [relay] wait has read it. */
+	if (main_connects(&cli) && conf_mode_warning(&conf, err, sizeof(err)))
 		log_warning("%s", err);
 	code = run_mode(&cli, &conf);
 	conf_free(&conf);

@@ -182,13 +182,14 @@ session_try(struct session *s, char *why, size_t len, enum err_class *class)
 
 	log_verbose("connecting to %s port %s", name, s->port);
 	if (net_connect(&s->net, name, s->port, c->timeout) == -1) {
-		*class = ERR_TEMP;
+		/* A name that does not exist is the settings' mistake. */
+		*class = s->net.noname ? ERR_CONFIG : ERR_TEMP;
 		s->down_stage = SMTP_CONNECT;
 		s->down_code = 0;
 		log_info("relay=%s:%s status=unreachable reason=\"%s\"",
 		    name, s->port, s->net.err);
-		return util_err(why, len, "%s:%s: %s", name, s->port,
-		    s->net.err);
+		return util_err(why, len, "%s:%s: %s%s", name, s->port,
+		    s->net.err, s->net.noname ? "; check [relay] host" : "");
 	}
 	s->connections++;
 	s->tls_class = ERR_NONE;

@@ -63,3 +63,77 @@ check quoted_any_case_silent silent
 "$SENDMAIL" -C "$T/ok.conf" -bP >"$T/out" 2>"$T/err"
 check quoted_host_bare grep -qx 'host = localhost' "$T/out"
 check quoted_dir_bare grep -qx "dir = $T/queue" "$T/out"
+
+# --- a TLS mode against the port's convention: one warning before any
+# network wait (nothing listens at 127.0.0.1:465 here, or it is not a
+# smart host of ours: the attempt defers), the message queued, exit 0.
+mode_warning() {
+	rm -rf "$T/queue"
+	write_conf host=127.0.0.1 "port=$2" "tls=$3" wait=1 timeout=1
+	msg | send a@example.net
+	check "$1_exit_0" rc_is 0
+	check "$1_queued" [ "$(queued)" -eq 1 ]
+	check "$1_warned_first" sh -c "head -n 1 '$T/err' | grep -qxF 'sendmail: warning: $4'"
+}
+mode_warning starttls_on_465 465 starttls "[relay] port 465 with tls = starttls: port 465 expects TLS from the first byte (tls = tls); trying STARTTLS as written"
+mode_warning tls_on_587 587 tls "[relay] port 587 with tls = tls: port 587 starts in plain text and expects STARTTLS (tls = starttls); trying TLS from the first byte as written"
+mode_warning tls_on_25 25 tls "[relay] port 25 with tls = tls: port 25 starts in plain text and expects STARTTLS (tls = starttls); trying TLS from the first byte as written"
+# A port on the host entry is named with it.
+rm -rf "$T/queue"
+write_conf host=127.0.0.1:465 port= wait=1 timeout=1
+msg | send a@example.net
+check host_port_warned stderr_has '^sendmail: warning: \[relay\] host 127.0.0.1:465 with tls = starttls: '
+# The usual pairs say nothing (the smart host's port is neither).
+rm -rf "$T/queue"
+write_conf
+msg | send a@example.net
+check matching_mode_silent silent
+
+# --- a host name that does not exist is the settings' mistake: queued,
+# exit 0, and the warning at once (RFC 6761: names under .invalid never
+# exist, without asking a resolver).
+rm -rf "$T/queue"
+write_conf host=smtp.example.invalid port=587
+msg | send a@example.net
+check nxdomain_exit_0 rc_is 0
+check nxdomain_queued [ "$(queued)" -eq 1 ]
+check nxdomain_warned grep -qx "sendmail: warning: queued, not sent ([0-9A-F]*): smtp.example.invalid:587: no such host (a name under .invalid never exists); check \[relay\] host; \"sendmail -bt\" tests the settings" "$T/err"
+check nxdomain_shown_by_mailq sh -c "'$SENDMAIL' -C '$T/conf' -bp | grep -q 'no such host'"
+
+# --- the same through a resolver the test controls (root: a private
+# network and mount namespace whose resolv.conf names the test resolver):
+# NXDOMAIN is the settings' mistake (warning, exit 0, queued); SERVFAIL
+# is a resolver in trouble, which passes (silent, exit 0, queued).
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1 &&
+    unshare -mn true 2>/dev/null; then
+	mkdir -p "$T/dns"
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$T/resolv.conf"
+	cat >"$T/ns.sh" <<NS
+ip link set lo up || exit 1
+mount --bind "$T/resolv.conf" /etc/resolv.conf || exit 1
+"$SMARTHOST" -d "$T/dns" -P "$T/dns/port" -m dns -p 53 2>"$T/dns/stderr" &
+pid=\$!
+trap 'kill \$pid 2>/dev/null; wait \$pid 2>/dev/null' EXIT
+i=0
+while [ ! -s "$T/dns/port" ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
+for name in nosuch servfail; do
+	rm -rf "$T/queue"
+	sed -i "s/^host = .*/host = \$name.example.com/" "$T/conf"
+	printf 'Subject: s\n\nx\n' | "$SENDMAIL" -C "$T/conf" a@example.net \
+	    >"$T/\$name.out" 2>"$T/\$name.err"
+	echo \$? >"$T/\$name.rc"
+	find "$T/queue/q" -type f ! -name '*.*' | wc -l >"$T/\$name.queued"
+done
+NS
+	write_conf port=587
+	unshare -mn --propagation private sh "$T/ns.sh"
+	check resolver_asked grep -q '^nosuch.example.com$' "$T/dns/queries"
+	check resolver_nxdomain_exit_0 [ "$(cat "$T/nosuch.rc")" -eq 0 ]
+	check resolver_nxdomain_queued [ "$(cat "$T/nosuch.queued")" -eq 1 ]
+	check resolver_nxdomain_warned grep -qx "sendmail: warning: queued, not sent ([0-9A-F]*): nosuch.example.com:587: no such host (the DNS says the name does not exist); check \[relay\] host; \"sendmail -bt\" tests the settings" "$T/nosuch.err"
+	check resolver_servfail_exit_0 [ "$(cat "$T/servfail.rc")" -eq 0 ]
+	check resolver_servfail_queued [ "$(cat "$T/servfail.queued")" -eq 1 ]
+	check resolver_servfail_silent empty "$T/servfail.err"
+else
+	echo "skip $TNAME: resolver: needs root, ip and unshare -mn"
+fi

@@ -1050,6 +1050,10 @@ main(int argc, char *argv[])
 	}
 	if (dir == NULL || portfile == NULL)
 		die("-d and -P are required");
+	if (strcmp(mode, "dns") == 0) {
+		dns_serve(dir, port, portfile);
+		return 0;
+	}
 	if (strcmp(mode, "plain") != 0) {
 		if (cert == NULL || key == NULL)
 			die("-c and -k are required for TLS");
