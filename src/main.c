@@ -459,17 +459,11 @@ newaliases_mode(const struct cli *cli)
 	return rep.unreadable ? policy_exit(ERR_CONFIG) : 0;
 }
 
+/* -bt: the summary on stdout; the dialogue with -v. */
 static int
 test_mode(const struct conf *conf)
 {
-	struct session sess;
-	int code;
-
-	log_init(1, conf->log_file);	/* show the dialogue */
-	session_init(&sess, conf, NULL);
-	code = probe_run(&sess, stdout) == 0 ? 0 : EX_UNAVAILABLE;
-	session_end(&sess);
-	return code;
+	return probe_main(conf, stdout) == 0 ? 0 : EX_UNAVAILABLE;
 }
 
 /* --oauth-login: the one-time sign-in that saves a refresh token. */

@@ -64,6 +64,8 @@ session_start_tls(void *arg, struct conn *c, char *err, size_t errlen)
 	s->tls_class = ERR_NONE;
 	if (tls_start(s->tls, &tp, &lower, err, errlen) == -1) {
 		s->tls_class = tls_error_class(s->tls);
+		if (s->tls_failed != NULL)
+			s->tls_failed(s->tls_failed_arg, s->tls);
 		return -1;
 	}
 	tls_transport(s->tls, &up);

@@ -137,3 +137,77 @@ NS
 else
 	echo "skip $TNAME: resolver: needs root, ip and unshare -mn"
 fi
+
+# --- -bt against a server it cannot verify: the chain with each pin and
+# the exact lines that would trust it; no AUTH on the wire (checked at
+# the smart host); the summary on stdout, the dialogue only with -v.
+spki_pin() {	# CERT.pem: its pin as openssl computes it
+	printf 'sha256/%s' "$(openssl x509 -in "$1" -noout -pubkey |
+	    openssl pkey -pubin -outform der | openssl dgst -sha256 -binary |
+	    base64)"
+}
+bt() { "$SENDMAIL" -C "$T/conf" -bt "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/rc"; }
+out_has() { grep -qxF -e "$1" "$T/out"; }
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/self.key" \
+    -out "$T/self.pem" -subj /CN=localhost -days 30 \
+    -addext subjectAltName=DNS:localhost >/dev/null 2>&1
+SELFPIN=$(spki_pin "$T/self.pem")
+start_host -c "$T/self.pem" -k "$T/self.key"
+write_conf
+bt
+check selfsigned_bt_69 rc_is 69
+check selfsigned_failed grep -q "^FAILED: localhost:$SMARTHOST_PORT: STARTTLS: TLS: certificate for CN=localhost has an unknown issuer: CN=localhost" "$T/out"
+check selfsigned_chain out_has "  certificate 0: CN=localhost"
+check selfsigned_issuer out_has "    issuer:  CN=localhost"
+check selfsigned_validity grep -q '^    valid:   20[0-9-]* [0-9:]* UTC to 20[0-9-]* [0-9:]* UTC$' "$T/out"
+check selfsigned_pin out_has "    pin:     tls_pin = $SELFPIN"
+check selfsigned_pin_line out_has "    tls_pin = $SELFPIN"
+check selfsigned_verify_line out_has "    tls_verify = no"
+check selfsigned_stopped out_has "  AUTH: not tried: the server was not verified; relaymail stopped before logging in"
+check selfsigned_no_auth no_auth "$T/sh/conn-1"
+check selfsigned_quiet_stderr empty "$T/err"
+# The lines it printed work, AUTH included.
+write_conf tls_verify=no "tls_pin=$SELFPIN"
+bt
+check pinned_bt_0 rc_is 0
+check pinned_auth out_has "  AUTH: accepted"
+check pinned_no_dialogue empty "$T/err"
+bt -v
+check pinned_dialogue_with_v grep -q '^-> EHLO ' "$T/err"
+check pinned_auth_masked grep -q '^-> AUTH PLAIN \*\*\*\*\*\*\*\*$' "$T/err"
+check pinned_summary_stdout out_has "  AUTH: accepted"
+
+# tls_verify = no and no pin: connected, not logged in, the pin to add.
+start_host -c "$T/self.pem" -k "$T/self.key"
+write_conf tls_verify=no
+bt
+check unverified_bt_69 rc_is 69
+check unverified_connected out_has "localhost port $SMARTHOST_PORT: connected, not logged in"
+check unverified_stopped out_has "  AUTH: not tried: the server is not verified (tls_verify = no, and no tls_pin): relaymail stopped before logging in, so that the password goes to no server nobody checked"
+check unverified_pin_line out_has "    tls_pin = $SELFPIN"
+check unverified_no_auth no_auth "$T/sh/conn-1"
+
+# An expired certificate: its dates, its pin, no AUTH.
+start_host -c "$PKI/expired.pem" -k "$PKI/expired.key"
+write_conf
+bt
+check expired_bt_69 rc_is 69
+check expired_failed grep -q "^FAILED: localhost:$SMARTHOST_PORT: STARTTLS: TLS: certificate expired on 2020-01-02" "$T/out"
+check expired_validity out_has "    valid:   2020-01-01 00:00:00 UTC to 2020-01-02 00:00:00 UTC"
+check expired_pin out_has "    tls_pin = $(spki_pin "$PKI/expired.pem")"
+check expired_stopped out_has "  AUTH: not tried: the server was not verified; relaymail stopped before logging in"
+check expired_no_auth no_auth "$T/sh/conn-1"
+
+# --- a server whose only certificate is Ed25519 (openssl s_server): the
+# handshake fails, and the sentence names the likely cause.
+openssl req -x509 -newkey ed25519 -nodes -keyout "$T/ed.key" -out "$T/ed.pem" \
+    -subj /CN=localhost -days 30 -addext subjectAltName=DNS:localhost \
+    >/dev/null 2>&1
+rm -rf "$T/queue"
+ossl_start -tls1_2 -cert "$T/ed.pem" -key "$T/ed.key"
+write_conf tls=tls "port=$port" user= "tls_ca_file=$T/ed.pem"
+msg | send -v a@example.net
+bt
+ossl_stop
+check ed25519_queued [ "$(queued)" -eq 1 ]
+check ed25519_named grep -q "FAILED: localhost:$port: TLS: the server sent alert 40 (handshake failure): it found nothing in common with our hello; most likely its certificate's key is Ed25519 or Ed448, which BearSSL cannot check (ask for an RSA or ECDSA certificate), else it lacks TLS 1.2 with ECDHE or RSA and AES-GCM or ChaCha20$" "$T/out"
