@@ -266,12 +266,34 @@ cli_progname(struct cli *c, int argc, char *const argv[])
 		c->mode = CLI_ALIASES;
 }
 
-/* Long options other than --version, one word each: 1 when a is one. */
+/* Long options other than --version and --help, one word each: 1 when
+ * a is one, 0 when it is not, -1 with err for a bad value. */
 static int
-cli_long(struct cli *c, const char *a)
+cli_long(struct cli *c, const char *a, char *err, size_t errlen)
 {
-	if (strcmp(a, "--oauth-login") == 0) {
+	if (strcmp(a, "--oauth-login") == 0 ||
+	    strncmp(a, "--oauth-login=", 14) == 0) {
 		c->mode = CLI_OAUTH_LOGIN;
+		if (a[13] == '\0')
+			c->login = CLI_LOGIN_AUTO;
+		else if (strcmp(a + 14, "code") == 0)
+			c->login = CLI_LOGIN_CODE;
+		else if (strcmp(a + 14, "device") == 0)
+			c->login = CLI_LOGIN_DEVICE;
+		else
+			return util_err(err, errlen, "%s: code or device", a);
+		return 1;
+	}
+	if (strcmp(a, "--journal") == 0) {
+		c->mode = CLI_JOURNAL;
+		return 1;
+	}
+	if (strcmp(a, "--health") == 0 || strncmp(a, "--health=", 9) == 0) {
+		c->mode = CLI_HEALTH;
+		c->health_age = 0;
+		if (a[8] == '=' && cli_interval(a + 9, &c->health_age) == -1)
+			return util_err(err, errlen, "%s: bad age (e.g. "
+			    "--health=30m)", a);
 		return 1;
 	}
 	return 0;
@@ -297,8 +319,12 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 			c->mode = CLI_VERSION;
 			continue;
 		}
-		if (cli_long(c, a))
+		switch (cli_long(c, a, err, errlen)) {
+		case 1:
 			continue;
+		case -1:
+			return -1;
+		}
 		if (a[0] != '-' || a[1] == '\0')
 			break;	/* the first recipient */
 		if (cli_word(c, argv, &i, err, errlen) == -1)
@@ -311,6 +337,9 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 	if (c->mode == CLI_MSG && c->nrcpts == 0)
 		return util_err(err, errlen, "-M: needs at least one queue "
 		    "id (see mailq)");
+	if (c->mode == CLI_JOURNAL && c->nrcpts > 1)
+		return util_err(err, errlen, "--journal: at most one id or "
+		    "address to look for");
 	return 0;
 }
 

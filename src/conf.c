@@ -428,6 +428,7 @@ const struct conf_key conf_keys[] = {
 	{ "queue", "max_age", VAL(conf_set_age, max_age), 0 },
 	{ "queue", "failed_max_age", VAL(conf_set_age, failed_max_age), 0 },
 	{ "queue", "max_size", VAL(conf_set_size, max_size), 0 },
+	{ "queue", "journal_size", VAL(conf_set_size, journal_size), 0 },
 	{ "queue", "bounce", VAL(conf_set_bool, bounce), 0 },
 	{ "queue", "bounce_to", STR(conf_set_str, bounce_to), 0 },
 	{ "message", "domain", STR(conf_set_helo, domain), 0 },
@@ -582,6 +583,7 @@ conf_defaults(struct conf *c)
 	c->max_age = 5L * 86400;
 	c->failed_max_age = 7L * 86400;
 	c->max_size = CONF_MAX_SIZE;
+	c->journal_size = CONF_JOURNAL_SIZE;
 	c->bounce = 1;
 }
 
@@ -616,9 +618,6 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	conf_ctx_init(&x, c, c->path ? c->path : "environment", err, errlen);
 	if (conf_preset_finish(&x) == -1)
 		return -1;
-	if (c->nhosts == 0)
-		return util_err(err, errlen, "no smart host configured: edit "
-		    "%s ([relay] host)", c->path ? c->path : RELAYMAIL_CONF);
 	/* Defaulted again on every call: the environment may change tls. */
 	if (c->set_on[port - conf_keys] == 0) {
 		free(c->port);
@@ -650,6 +649,16 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 		return conf_bad(conf_at(&x, "queue", "dir"), "must be an "
 		    "absolute path");
 	return aliases_load(c, err, errlen);
+}
+
+/* see conf.h */
+int
+conf_need_host(const struct conf *c, char *err, size_t errlen)
+{
+	if (c->nhosts > 0)
+		return 0;
+	return util_err(err, errlen, "no smart host configured: edit %s "
+	    "([relay] host)", c->path ? c->path : RELAYMAIL_CONF);
 }
 
 /* see conf.h */

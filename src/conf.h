@@ -15,6 +15,7 @@
 #define CONF_KEYS_MAX		64	/* entries of conf.c's key table */
 #define CONF_FROM_ENV		(-1)	/* set_on[]: set by the environment */
 #define CONF_MAX_SIZE		(50L << 20)	/* [queue] max_size default */
+#define CONF_JOURNAL_SIZE	(1L << 20)	/* [queue] journal_size default */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
@@ -81,6 +82,8 @@ struct conf {
 	long	 failed_max_age;	/* failed/ keeps a message; 7 days,
 					 * 0 = for ever */
 	long	 max_size;		/* message bytes; 0 = no limit */
+	long	 journal_size;		/* bytes of each journal file; 0 =
+					 * no journal */
 	int	 bounce;		/* yes */
 	char	*bounce_to;
 
@@ -142,6 +145,11 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
  * err naming the key where it was set: "FILE:LINE: [section] key: reason",
  * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);
+
+/* -1 with "no smart host configured: edit FILE ([relay] host)" when no
+ * host is set (the installed file's host line is commented), else 0:
+ * for the modes that connect; listing the queue needs none. */
+int	 conf_need_host(const struct conf *c, char *err, size_t errlen);
 
 /* A TLS mode that does not match the port's convention (465 with tls =
  * starttls; 587 or 25 with tls = tls), which would fail only after the

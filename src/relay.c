@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bounce.h"
+#include "journal.h"
 #include "log.h"
 #include "policy.h"
 #include "priv.h"
@@ -112,6 +113,21 @@ relay_verdict(const struct spool_msg *m, int *partial)
 	return policy_message(n[1], n[2], n[0], partial);
 }
 
+/* The delivery journal's line for an outcome applied to the queue. */
+static void
+relay_journal(struct relay *r, const struct spool_msg *m,
+    const struct relay_report *rep, const char *status)
+{
+	static const char *const words[] = { "sent", "deferred", "failed" };
+	char relay[300];
+
+	snprintf(relay, sizeof(relay), "%s:%s", session_host(&r->sess),
+	    r->sess.port);
+	journal_note(r->spool, r->conf->journal_size, m, status ? status :
+	    rep->partial ? "partly-failed" : words[rep->out],
+	    r->sess.port[0] ? relay : NULL, rep->text);
+}
+
 /* Progress could not be made durable: trying again could deliver twice,
  * so the message is held in failed/ for a person to decide. */
 static enum outcome
@@ -132,6 +148,7 @@ relay_hold(struct relay *r, struct spool_msg *m, const char *why,
 	rep->out = OUT_FAILED;
 	rep->exit_status = 0;	/* some recipient may have it */
 	rep->partial = 1;
+	relay_journal(r, m, rep, "held");
 	return rep->out;
 }
 
@@ -239,6 +256,7 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 	rep->out = v.out;
 	rep->exit_status = v.out == OUT_FAILED ? v.exit_status : 0;
 	rep->partial = partial;
+	relay_journal(r, m, rep, NULL);
 	return v.out;
 }
 

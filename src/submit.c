@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "journal.h"
 #include "log.h"
 #include "submit.h"
 #include "util.h"
@@ -316,6 +317,8 @@ submit_durable(struct submit *s)
 	log_info("id=%s: queued from uid=%lu size=%lld nrcpt=%d", s->msg.id,
 	    (unsigned long)getuid(), (long long)s->msg.body_len,
 	    s->msg.nrcpts);
+	journal_note(s->spool, s->conf->journal_size, &s->msg, "queued", NULL,
+	    NULL);
 	return 0;
 }
 

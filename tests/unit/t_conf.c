@@ -17,9 +17,10 @@ load(const char *text)
 	conf_free(&c);
 	conf_defaults(&c);
 	err[0] = '\0';
-	if (conf_load_string(&c, "x.conf", text, err, sizeof(err)) == -1)
+	if (conf_load_string(&c, "x.conf", text, err, sizeof(err)) == -1 ||
+	    conf_finish(&c, err, sizeof(err)) == -1)
 		return -1;
-	return conf_finish(&c, err, sizeof(err));
+	return conf_need_host(&c, err, sizeof(err));
 }
 
 /* The file, then the environment, then the rules between keys, as
@@ -31,9 +32,10 @@ load_env(const char *text, char **env)
 	conf_defaults(&c);
 	err[0] = '\0';
 	if (conf_load_string(&c, "x.conf", text, err, sizeof(err)) == -1 ||
-	    conf_load_env(&c, env, err, sizeof(err)) == -1)
+	    conf_load_env(&c, env, err, sizeof(err)) == -1 ||
+	    conf_finish(&c, err, sizeof(err)) == -1)
 		return -1;
-	return conf_finish(&c, err, sizeof(err));
+	return conf_need_host(&c, err, sizeof(err));
 }
 
 #define PIN_A "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
