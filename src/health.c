@@ -11,6 +11,7 @@
 
 #include "health.h"
 #include "spool.h"
+#include "util.h"
 
 struct health_count {
 	int	 n;
@@ -26,20 +27,6 @@ health_one(void *arg, const char *id)
 	if (h->n++ == 0 || (t != (time_t)-1 && t < h->oldest))
 		h->oldest = t;
 	return 0;
-}
-
-/* "2h 5m", "4m", "12s" */
-static void
-health_span(char *buf, size_t len, long s)
-{
-	if (s >= 86400)
-		snprintf(buf, len, "%ldd %ldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600)
-		snprintf(buf, len, "%ldh %ldm", s / 3600, s % 3600 / 60);
-	else if (s >= 60)
-		snprintf(buf, len, "%ldm", s / 60);
-	else
-		snprintf(buf, len, "%lds", s < 0 ? 0 : s);
 }
 
 /* see health.h */
@@ -87,8 +74,8 @@ health_check(const struct conf *conf, long max_age, char *line, size_t len)
 		old = (long)(time(NULL) - q.oldest);
 	if (q.n > 0 && old > max_age)
 		r = -1;
-	health_span(age, sizeof(age), old);
-	health_span(bound, sizeof(bound), max_age);
+	util_span(age, sizeof(age), old);
+	util_span(bound, sizeof(bound), max_age);
 	if (q.n == 0)
 		snprintf(waiting, sizeof(waiting), "none queued");
 	else

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "mailq.h"
 #include "priv.h"
 
 /* The mode of a new journal: as shared as the queue, for every sender's
@@ -152,21 +153,6 @@ journal_wanted(const char *line, const char *filter, int outsider)
 	return 0;
 }
 
-static void
-journal_put(FILE *out, const char *s)
-{
-	for (; *s != '\0' && *s != '\n'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\\')
-			fputs("\\\\", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02X", c);
-		else
-			fputc(c, out);
-	}
-	fputc('\n', out);
-}
-
 /* see journal.h */
 int
 journal_show(struct spool *s, const char *filter, FILE *out)
@@ -188,7 +174,9 @@ journal_show(struct spool *s, const char *filter, FILE *out)
 		found = 1;
 		while (fgets(line, sizeof(line), fp) != NULL)
 			if (journal_wanted(line, filter, outsider)) {
-				journal_put(out, line);
+				line[strcspn(line, "\n")] = '\0';
+				mailq_put(out, line);
+				fputc('\n', out);
 				shown++;
 			}
 		fclose(fp);

@@ -185,18 +185,6 @@ out:
 	return rc;
 }
 
-/* "2d 3h", "5h 12m", "42m 10s" */
-static void
-oauth_span(char *buf, size_t len, long s)
-{
-	if (s >= 86400)
-		snprintf(buf, len, "%ldd %ldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600)
-		snprintf(buf, len, "%ldh %ldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, len, "%ldm %lds", s / 60, s % 60);
-}
-
 /* The cached token and the refresh token file, as they are. */
 static void
 oauth_probe_state(const struct conf *c, struct spool *s, FILE *out)
@@ -206,7 +194,7 @@ oauth_probe_state(const struct conf *c, struct spool *s, FILE *out)
 	char span[32];
 
 	if (s != NULL && oauth_cached(c, s, &expires) == 0) {
-		oauth_span(span, sizeof(span), (long)(expires - time(NULL)));
+		util_span(span, sizeof(span), (long)(expires - time(NULL)));
 		fprintf(out, "oauth: cached access token: renewed in %s\n",
 		    span);
 	} else
@@ -218,7 +206,7 @@ oauth_probe_state(const struct conf *c, struct spool *s, FILE *out)
 		    "--oauth-login)\n", c->oauth_refresh_token_file);
 		return;
 	}
-	oauth_span(span, sizeof(span), (long)(time(NULL) - st.st_mtime));
+	util_span(span, sizeof(span), (long)(time(NULL) - st.st_mtime));
 	fprintf(out, "oauth: refresh token: %s, saved %s ago\n",
 	    c->oauth_refresh_token_file, span);
 }
@@ -250,7 +238,7 @@ oauth_probe(const struct conf *c, FILE *out)
 	    err, sizeof(err));
 	explicit_bzero(tok, sizeof(tok));
 	if (r == 0) {
-		oauth_span(span, sizeof(span), (long)(expires - time(NULL)));
+		util_span(span, sizeof(span), (long)(expires - time(NULL)));
 		fprintf(out, "oauth: token refresh: ok, renewed in %s\n", span);
 	} else
 		fprintf(out, "oauth: token refresh: failed: %s\n", err);
