@@ -103,6 +103,10 @@ void	 conf_oauth_print(const struct conf *c, FILE *fp);
  * preset knows and no source set (0, or -1 after conf_bad()); and its
  * part of conf_print(). */
 int	 conf_preset_set_provider(struct conf_ctx *x, const char *v, void *f);
+/* A vendor's name as either section takes it (its one name, or a
+ * spelling it has had: microsoft, google): enum conf_provider, or -1. */
+int	 conf_provider_word(const char *v);
+extern const char *const conf_provider_names[];
 int	 conf_preset_set_limit(struct conf_ctx *x, const char *v, void *f);
 int	 conf_preset_finish(struct conf_ctx *x);
 void	 conf_preset_print(const struct conf *c, FILE *fp);

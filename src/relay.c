@@ -351,8 +351,7 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m,
     const struct smtp_result *res, struct relay_report *rep)
 {
 	struct policy_verdict va, v;
-	char why[700] = "";
-	const char *hint;
+	char why[700] = "", hint[300];
 	int partial, quota = 0;
 
 	if (!r->sess.smtp.usable)
@@ -368,7 +367,8 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m,
 		va.exit_status = 0;
 	}
 	relay_describe(why, sizeof(why), r, res);
-	if ((hint = policy_hint(res->code, res->text)) != NULL)
+	if (policy_hint(res->code, res->text, r->conf->user, hint,
+	    sizeof(hint)))
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), " (%s)",
 		    hint);
 	if (va.out == OUT_FAILED)

@@ -59,6 +59,13 @@ submit_sender(struct submit *s, const char *given)
 		if (addr_sender(given, raw, sizeof(raw), err,
 		    sizeof(err)) == -1)
 			return submit_fail(s, ERR_DATA, "sender: %s", err);
+		/* rewrite_from: a provider that takes only its mailbox as
+		 * the sender (the null sender of a report stays). */
+		if (raw[0] != '\0' && conf->from != NULL &&
+		    (conf->rewrite_from == CONF_REWRITE_ALWAYS ||
+		    (conf->rewrite_from == CONF_REWRITE_LOCAL &&
+		    addr_is_host_local(raw, util_hostname()))))
+			util_strlcpy(raw, conf->from, sizeof(raw));
 	} else if (conf->from != NULL)
 		util_strlcpy(raw, conf->from, sizeof(raw));
 	else if ((pw = getpwuid(getuid())) != NULL)
@@ -152,6 +159,7 @@ submit_msg_opts(struct submit *s)
 	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
 		o->rewrite_from = conf->from;
 		o->rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;
+		o->hostname = util_hostname();
 	}
 }
 

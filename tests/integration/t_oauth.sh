@@ -134,7 +134,7 @@ rm -f "$IDP/invalid_grant"
 
 # Settings: the refresh-token grant needs its file; a password is refused.
 EXTRA="[oauth]
-provider = google
+provider = gmail
 client_id = x"
 write_conf password=
 run -bP

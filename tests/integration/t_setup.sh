@@ -211,3 +211,43 @@ bt
 ossl_stop
 check ed25519_queued [ "$(queued)" -eq 1 ]
 check ed25519_named grep -q "FAILED: localhost:$port: TLS: the server sent alert 40 (handshake failure): it found nothing in common with our hello; most likely its certificate's key is Ed25519 or Ed448, which BearSSL cannot check (ask for an RSA or ECDSA certificate), else it lacks TLS 1.2 with ECDHE or RSA and AES-GCM or ChaCha20$" "$T/out"
+
+# --- Microsoft 365: the smart host refuses (554 5.2.252 SendAsDenied)
+# any sender but the mailbox, in MAIL FROM and in From:. The preset sends
+# local senders as the mailbox, the original kept as the display name.
+printf 'sendas app@example.com\n' >"$T/script"
+start_host -u app@example.com:secret -s "$T/script"
+rm -rf "$T/queue"
+write_conf user=app@example.com provider=microsoft365
+printf 'From: "(Cron Daemon)" <root>\nTo: root\nSubject: cron\n\noutput\n' |
+    send -i ops@example.net
+check m365_cron_delivered [ "$(delivered)" -eq 1 ]
+check m365_cron_silent silent
+check m365_envelope_mailbox grep -q '^<app@example.com>' "$(last_msg)/mail_from"
+check m365_from_mailbox grep -q '^From: "(Cron Daemon)" <app@example.com>' "$(last_msg)/data"
+printf 'From: www-data@%s\nSubject: php\n\nx\n' "$(hostname)" |
+    send -f "www-data@$(hostname)" ops@example.net
+check m365_host_sender_delivered [ "$(delivered)" -eq 2 ]
+check m365_host_from_name grep -q '^From: "www-data" <app@example.com>' "$(last_msg)/data"
+# A sender of its own (not this host's) is kept, and refused: the reply
+# names the exact lines to add.
+printf 'From: noreply@example.org\nSubject: app\n\nx\n' |
+    send -f noreply@example.org ops@example.net
+check m365_foreign_69 rc_is 69
+check m365_sendas_hint stderr_has '5.2.252 SendAsDenied.*(the provider lets this account send only as its own mailbox: add to \[message\] the lines "from = app@example.com" and "rewrite_from = always")$'
+# Without the preset the same cron mail is refused; the lines it names
+# make it go.
+rm -rf "$T/queue"
+write_conf user=app@example.com
+printf 'Subject: cron\n\noutput\n' | send ops@example.net
+check plain_host_refused rc_is 69
+check plain_host_hint stderr_has '"from = app@example.com" and "rewrite_from = always"'
+EXTRA='[message]
+from = app@example.com
+rewrite_from = always'
+write_conf user=app@example.com
+printf 'From: noreply@example.org\nSubject: app\n\nx\n' |
+    send -f noreply@example.org ops@example.net
+check hint_lines_deliver [ "$(delivered)" -eq 3 ]
+check hint_lines_from grep -q '^From: "noreply" <app@example.com>' "$(last_msg)/data"
+EXTRA=

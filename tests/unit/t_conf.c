@@ -454,6 +454,61 @@ TEST(password_from_environment_only)
 
 /* [relay] provider fills what no source set; an explicit key wins
  * wherever it stands, and the environment too. */
+/* Microsoft 365 takes only its mailbox as the sender: the preset sends
+ * local senders as the mailbox, unless a key says otherwise. */
+TEST(microsoft365_sends_as_the_mailbox)
+{
+	T_EQ(load("[relay]\nprovider = microsoft365\nuser = app@example.com\n"
+	    "password = p\n"), 0);
+	T_STREQ(c.from, "app@example.com");
+	T_EQ(c.rewrite_from, CONF_REWRITE_LOCAL);
+	T_EQ(load("[relay]\nprovider = microsoft365\nuser = app@example.com\n"
+	    "password = p\n[message]\nfrom = x@example.com\nrewrite_from = "
+	    "no\n"), 0);
+	T_STREQ(c.from, "x@example.com");
+	T_EQ(c.rewrite_from, CONF_REWRITE_NO);
+	/* A user that is not an address names no mailbox. */
+	T_EQ(load("[relay]\nprovider = microsoft365\nuser = app\npassword = "
+	    "p\n"), 0);
+	T_OK(c.from == NULL);
+	T_EQ(c.rewrite_from, CONF_REWRITE_NO);
+	T_EQ(load("[relay]\nprovider = gmail\nuser = me@gmail.com\npassword = "
+	    "p\n"), 0);
+	T_OK(c.from == NULL);
+}
+
+/* One name per vendor, taken in both sections; the old spellings too;
+ * [oauth] follows [relay] provider when it names none. */
+TEST(one_vendor_name)
+{
+	const char *oauth = "user = a@x\n[oauth]\nclient_id = i\n"
+	    "refresh_token_file = /rt\ntenant = t\n";
+	char text[512];
+
+	snprintf(text, sizeof(text), "[relay]\nprovider = gmail\n%s"
+	    "provider = gmail\n", oauth);
+	T_EQ(load(text), 0);
+	T_EQ(c.oauth_provider, CONF_OAUTH_GOOGLE);
+	snprintf(text, sizeof(text), "[relay]\nprovider = microsoft365\n%s"
+	    "provider = microsoft365\n", oauth);
+	T_EQ(load(text), 0);
+	T_EQ(c.oauth_provider, CONF_OAUTH_MICROSOFT);
+	snprintf(text, sizeof(text), "[relay]\nprovider = google\n%s"
+	    "provider = microsoft\n", oauth);
+	T_EQ(load(text), 0);
+	T_EQ(c.provider, CONF_PROVIDER_GMAIL);
+	T_EQ(c.oauth_provider, CONF_OAUTH_MICROSOFT);
+	snprintf(text, sizeof(text), "[relay]\nprovider = microsoft365\n%s",
+	    oauth);
+	T_EQ(load(text), 0);
+	T_EQ(c.oauth_provider, CONF_OAUTH_MICROSOFT);
+	snprintf(text, sizeof(text), "[relay]\nhost = h\n%sprovider = ses\n",
+	    oauth);
+	T_EQ(load(text), -1);
+	T_OK(strstr(err, "[oauth] provider: must be microsoft365 or gmail, "
+	    "not \"ses\"") != NULL);
+}
+
 TEST(provider_presets)
 {
 	char *env[] = { "RELAYMAIL_RELAY_MAX_PER_DAY=9", NULL };
@@ -514,6 +569,8 @@ TEST(provider_presets)
 
 TEST_MAIN("t_conf", {
 	RUN(provider_presets);
+	RUN(microsoft365_sends_as_the_mailbox);
+	RUN(one_vendor_name);
 	RUN(password_from_environment_only);
 	RUN(minimal_and_defaults);
 	RUN(host_lists);
