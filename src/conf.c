@@ -441,6 +441,7 @@ const struct conf_key conf_keys[] = {
 	    VAL(conf_oauth_set_provider, oauth_provider), 0 },
 	{ "oauth", "tenant", STR(conf_oauth_set_tenant, oauth_tenant), 0 },
 	{ "oauth", "token_url", STR(conf_set_str, oauth_token_url), 0 },
+	{ "oauth", "auth_url", STR(conf_set_str, oauth_auth_url), 0 },
 	{ "oauth", "device_url", STR(conf_set_str, oauth_device_url), 0 },
 	{ "oauth", "client_id", STR(conf_set_str, oauth_client_id), 0 },
 	{ "oauth", "client_secret", conf_set_str, conf_clear_secret,

@@ -101,6 +101,7 @@ struct conf {
 	enum conf_oauth_provider oauth_provider;	/* none */
 	char	*oauth_tenant;		/* microsoft: the directory */
 	char	*oauth_token_url;	/* default: the provider's */
+	char	*oauth_auth_url;	/* default: the provider's */
 	char	*oauth_device_url;	/* default: the provider's */
 	char	*oauth_client_id;
 	char	*oauth_client_secret;

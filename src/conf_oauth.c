@@ -166,6 +166,8 @@ conf_oauth_print(const struct conf *c, FILE *fp)
 		fprintf(fp, "tenant = %s\n", c->oauth_tenant);
 	if (c->oauth_token_url)
 		fprintf(fp, "token_url = %s\n", c->oauth_token_url);
+	if (c->oauth_auth_url)
+		fprintf(fp, "auth_url = %s\n", c->oauth_auth_url);
 	if (c->oauth_device_url)
 		fprintf(fp, "device_url = %s\n", c->oauth_device_url);
 	fprintf(fp, "client_id = %s\n", c->oauth_client_id);

@@ -519,11 +519,14 @@ health_mode(const struct cli *cli, const struct conf *conf)
 
 /* --oauth-login: the one-time sign-in that saves a refresh token. */
 static int
-oauth_login_mode(const struct conf *conf)
+oauth_login_mode(const struct cli *cli, const struct conf *conf)
 {
+	enum oauth_flow flow = cli->login == CLI_LOGIN_CODE ? OAUTH_FLOW_CODE :
+	    cli->login == CLI_LOGIN_DEVICE ? OAUTH_FLOW_DEVICE :
+	    OAUTH_FLOW_AUTO;
 	char err[700];
 
-	if (oauth_login(conf, stdout, err, sizeof(err)) == -1) {
+	if (oauth_login(conf, flow, stdout, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		return conf_oauth_on(conf) ? EX_UNAVAILABLE : EX_CONFIG;
 	}
@@ -551,7 +554,7 @@ run_mode(const struct cli *cli, const struct conf *conf)
 	case CLI_SEND:
 		return send_mode(cli, conf);
 	case CLI_OAUTH_LOGIN:
-		return oauth_login_mode(conf);
+		return oauth_login_mode(cli, conf);
 	case CLI_JOURNAL:
 		return journal_mode(cli, conf);
 	case CLI_HEALTH:
