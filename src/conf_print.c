@@ -49,9 +49,9 @@ conf_print(const struct conf *c, FILE *fp)
 	fprintf(fp, "timeout = %d\nwait = %d\n", c->timeout, c->wait);
 	conf_preset_print(c, fp);
 	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\n"
-	    "failed_max_age = %lds\nmax_size = %ld\nbounce = %s\n",
-	    c->queue_dir, c->max_age, c->failed_max_age, c->max_size,
-	    c->bounce ? "yes" : "no");
+	    "failed_max_age = %lds\nmax_size = %ld\njournal_size = %ld\n"
+	    "bounce = %s\n", c->queue_dir, c->max_age, c->failed_max_age,
+	    c->max_size, c->journal_size, c->bounce ? "yes" : "no");
 	if (c->bounce_to)
 		fprintf(fp, "bounce_to = %s\n", c->bounce_to);
 	fprintf(fp, "\n[message]\n");

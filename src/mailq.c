@@ -19,8 +19,8 @@ struct mailq_listing {
 	long long bytes;
 };
 
-/* s with bytes below 0x20, DEL and the backslash escaped. */
-static void
+/* see mailq.h */
+void
 mailq_put(FILE *fp, const char *s)
 {
 	for (; *s != '\0'; s++) {

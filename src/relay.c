@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bounce.h"
+#include "journal.h"
 #include "log.h"
 #include "policy.h"
 #include "priv.h"
@@ -113,6 +114,21 @@ relay_verdict(const struct spool_msg *m, int *partial)
 	    n[SPOOL_RCPT_PENDING], partial);
 }
 
+/* The delivery journal's line for an outcome applied to the queue. */
+static void
+relay_journal(struct relay *r, const struct spool_msg *m,
+    const struct relay_report *rep, const char *status)
+{
+	static const char *const words[] = { "sent", "deferred", "failed" };
+	char relay[300];
+
+	snprintf(relay, sizeof(relay), "%s:%s", session_host(&r->sess),
+	    r->sess.port);
+	journal_note(r->spool, r->conf->journal_size, m, status ? status :
+	    rep->partial ? "partly-failed" : words[rep->out],
+	    r->sess.port[0] ? relay : NULL, rep->text);
+}
+
 /* Progress could not be made durable: trying again could deliver twice,
  * so the message is held in failed/ for a person to decide. */
 static enum outcome
@@ -133,6 +149,7 @@ relay_hold(struct relay *r, struct spool_msg *m, const char *why,
 	rep->out = OUT_FAILED;
 	rep->exit_status = 0;	/* some recipient may have it */
 	rep->partial = 1;
+	relay_journal(r, m, rep, "held");
 	return rep->out;
 }
 
@@ -240,6 +257,7 @@ relay_finish(struct relay *r, struct spool_msg *m, struct policy_verdict v,
 	rep->out = v.out;
 	rep->exit_status = v.out == OUT_FAILED ? v.exit_status : 0;
 	rep->partial = partial;
+	relay_journal(r, m, rep, NULL);
 	return v.out;
 }
 
@@ -335,8 +353,7 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m,
     const struct smtp_result *res, struct relay_report *rep)
 {
 	struct policy_verdict va, v;
-	char why[700] = "";
-	const char *hint;
+	char why[700] = "", hint[300];
 	int partial, quota = 0;
 
 	if (!r->sess.smtp.usable)
@@ -352,7 +369,8 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m,
 		va.exit_status = 0;
 	}
 	relay_describe(why, sizeof(why), r, res);
-	if ((hint = policy_hint(res->code, res->text)) != NULL)
+	if (policy_hint(res->code, res->text, r->conf->user, hint,
+	    sizeof(hint)))
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), " (%s)",
 		    hint);
 	if (va.out == OUT_FAILED)

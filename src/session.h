@@ -37,6 +37,10 @@ struct session {
 	struct smtp_params params;
 	char	 helo[256];	/* the EHLO name, see util_ehlo_name */
 	int	 connections;	/* sessions opened, for -v and tests */
+	/* -bt: shown the server's chain when a handshake fails, before
+	 * the connection is dropped; NULL for a send. */
+	void	(*tls_failed)(void *arg, const struct tls *);
+	void	*tls_failed_arg;
 };
 
 /* spool: for the OAuth token cache, or NULL. */

@@ -178,6 +178,22 @@ spool_new_id(struct spool_msg *m, int tries, struct timeval *tv)
 }
 
 /* see spool.h */
+time_t
+spool_id_arrival(const char *id)
+{
+	char sec[11];
+	char *end;
+	long long t;
+
+	if (strlen(id) < 10)
+		return (time_t)-1;
+	memcpy(sec, id, 10);
+	sec[10] = '\0';
+	t = strtoll(sec, &end, 16);
+	return *end == '\0' && t > 0 ? (time_t)t : (time_t)-1;
+}
+
+/* see spool.h */
 int
 spool_create(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 {

@@ -191,6 +191,11 @@ int	 spool_owner(struct spool *, const char *id, uid_t *uid);
 /* Unlocks and frees what spool_load/create and the setters allocated. */
 void	 spool_release(struct spool_msg *m);
 
+/* When the message id was queued, read from the id itself (its first
+ * ten hex digits are the seconds), without opening or locking anything;
+ * -1 for an id that does not start so. */
+time_t	 spool_id_arrival(const char *id);
+
 /* Calls cb for each message id in q/ (failed = 0) or failed/ (1), in
  * arrival order. Stops early when cb returns non-zero and returns that. */
 int	 spool_each(struct spool *, int failed,

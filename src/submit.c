@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "journal.h"
 #include "log.h"
 #include "submit.h"
 #include "util.h"
@@ -59,6 +60,13 @@ submit_sender(struct submit *s, const char *given)
 		if (addr_sender(given, raw, sizeof(raw), err,
 		    sizeof(err)) == -1)
 			return submit_fail(s, ERR_DATA, "sender: %s", err);
+		/* rewrite_from: a provider that takes only its mailbox as
+		 * the sender (the null sender of a report stays). */
+		if (raw[0] != '\0' && conf->from != NULL &&
+		    (conf->rewrite_from == CONF_REWRITE_ALWAYS ||
+		    (conf->rewrite_from == CONF_REWRITE_LOCAL &&
+		    addr_is_host_local(raw, util_hostname()))))
+			util_strlcpy(raw, conf->from, sizeof(raw));
 	} else if (conf->from != NULL)
 		util_strlcpy(raw, conf->from, sizeof(raw));
 	else if ((pw = getpwuid(getuid())) != NULL)
@@ -153,6 +161,7 @@ submit_msg_opts(struct submit *s)
 	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
 		o->rewrite_from = conf->from;
 		o->rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;
+		o->hostname = util_hostname();
 	}
 }
 
@@ -319,6 +328,8 @@ submit_durable(struct submit *s)
 	log_info("id=%s: queued from uid=%lu size=%lld nrcpt=%d", s->msg.id,
 	    (unsigned long)getuid(), (long long)s->msg.body_len,
 	    s->msg.nrcpts);
+	journal_note(s->spool, s->conf->journal_size, &s->msg, "queued", NULL,
+	    NULL);
 	return 0;
 }
 

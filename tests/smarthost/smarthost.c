@@ -44,6 +44,9 @@ static char mechs[128] = "PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER";
 static char noext[256] = "";
 static unsigned long size_limit = 52428800;
 static int auth_before_tls, maxver = BR_TLS12, minver = BR_TLS10;
+/* "sendas ADDRESS": Microsoft 365's rule, 554 5.2.252 SendAsDenied at
+ * the end of data unless MAIL FROM and the From: field are ADDRESS. */
+static char sendas[256];
 
 /* -e p256: ECDHE on P-256 alone, as servers that follow the client's
  * order (Postfix, Exim) end up with against BearSSL's list; -e p384 on
@@ -703,6 +706,33 @@ auth(const char *arg)
 	return 0;
 }
 
+/* The sender the message claims, as Microsoft 365 checks it: MAIL FROM
+ * and the address of the From: field of the data file at path; "" when
+ * both are the sendas mailbox. */
+static void
+sendas_claim(const char *from, const char *path, char *who, size_t len)
+{
+	char want[300], l[2048];
+	FILE *fp;
+
+	who[0] = '\0';
+	snprintf(want, sizeof(want), "<%s>", sendas);
+	if (strncasecmp(from, want, strlen(want)) != 0) {
+		snprintf(who, len, "%.*s", (int)strcspn(from, " "), from);
+		return;
+	}
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(l, sizeof(l), fp) != NULL && l[0] != '\r' &&
+	    l[0] != '\n')
+		if (strncasecmp(l, "From:", 5) == 0 && strcasestr(l, want) ==
+		    NULL) {
+			l[strcspn(l, "\r\n")] = '\0';
+			snprintf(who, len, "%.200s", l + 5);
+		}
+	fclose(fp);
+}
+
 static void
 data(int msgno, const char *from, const char *rcpts)
 {
@@ -762,7 +792,18 @@ data(int msgno, const char *from, const char *rcpts)
 	{
 		const struct rule *r = find("eom", NULL);
 		char reply[600];
-		if (r != NULL && isdigit((unsigned char)r->action[0]))
+		char who[256] = "";
+		if (sendas[0] != '\0') {
+			snprintf(path, sizeof(path), "%s/data", tmp);
+			sendas_claim(from, path, who, sizeof(who));
+		}
+		if (who[0] != '\0')
+			snprintf(reply, sizeof(reply), "554 5.2.252 "
+			    "SendAsDenied; %.100s not allowed to send as %.200s; "
+			    "STOREDRV.Submission.Exception:"
+			    "SendAsDeniedException.MapiExceptionSendAsDenied",
+			    sendas, who);
+		else if (r != NULL && isdigit((unsigned char)r->action[0]))
 			snprintf(reply, sizeof(reply), "%s %s", r->action,
 			    r->arg);
 		else
@@ -942,6 +983,10 @@ read_script(const char *path)
 			    (w2[0] == '-'));
 			continue;
 		}
+		if (!strcmp(w1, "sendas")) {
+			snprintf(sendas, sizeof(sendas), "%s", w2);
+			continue;
+		}
 		if (!strcmp(w1, "size")) {
 			size_limit = strtoul(w2, NULL, 10);
 			continue;
@@ -1052,6 +1097,10 @@ main(int argc, char *argv[])
 	}
 	if (dir == NULL || portfile == NULL)
 		die("-d and -P are required");
+	if (strcmp(mode, "dns") == 0) {
+		dns_serve(dir, port, portfile);
+		return 0;
+	}
 	if (strcmp(mode, "plain") != 0) {
 		if (cert == NULL || key == NULL)
 			die("-c and -k are required for TLS");
