@@ -24,14 +24,17 @@ endif
 ALL_CFLAGS = $(CFLAGS) $(WFLAGS) $(SANFLAGS) -Isrc
 STATIC_INC = build-static/include
 
-# Every module but main.c goes into a library the tests link.
+# Every module but main.c goes into a library the tests link. src/ is
+# the mail program, flat; src/tls/ the TLS layer, whose one face is
+# src/tls/tls.h (included as "tls/tls.h").
 LIBSRCS	= $(filter-out src/main.c src/fortify_shim.c src/sanitize.c,\
-	  $(wildcard src/*.c))
+	  $(wildcard src/*.c)) $(wildcard src/tls/*.c)
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
+HDRS	= $(wildcard src/*.h src/tls/*.h)
 LIB	= $(B)/librelaymail.a
 
 UNITS	= $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/t_*.c)) \
-	  $(B)/t_msg_small $(B)/t_smtp_small
+	  $(B)/t_msg_small $(B)/t_smtp_small $(B)/t_wire_small
 SMARTHOST = $(B)/smarthost
 
 ifeq ($(SANITIZE),1)
@@ -54,12 +57,12 @@ $(B)/sendmail: $(B)/main.o $(B)/sanitize.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(B)/sanitize.o \
 	    $(LIB) $(LDLIBS)
 else
-$(B)/sendmail: src/main.c $(LIBSRCS) src/fortify_shim.c src/*.h $(B)/main.o $(LIB)
+$(B)/sendmail: src/main.c $(LIBSRCS) src/fortify_shim.c $(HDRS) $(B)/main.o $(LIB)
 	@if [ "$(MUSL)" != no ] && command -v musl-gcc >/dev/null 2>&1; then \
 	    mkdir -p $(STATIC_INC) && \
 	    cp -r /usr/include/bearssl.h /usr/include/bearssl \
 	        /usr/include/ini.h $(STATIC_INC)/ && \
-	    echo "musl-gcc -static -o $@ (src/*.c, libbearssl.a, libinih.a)" && \
+	    echo "musl-gcc -static -o $@ (src/*.c src/tls/*.c, libbearssl.a, libinih.a)" && \
 	    musl-gcc -static $(CFLAGS) $(WFLAGS) -Isrc -I$(STATIC_INC) \
 	        $(LDFLAGS) -o $@ src/main.c $(LIBSRCS) src/fortify_shim.c \
 	        /usr/lib/$$(gcc -print-multiarch)/libbearssl.a \
@@ -70,7 +73,8 @@ $(B)/sendmail: src/main.c $(LIBSRCS) src/fortify_shim.c src/*.h $(B)/main.o $(LI
 	fi
 endif
 
-$(B)/%.o: src/%.c src/*.h | $(B)
+$(B)/%.o: src/%.c $(HDRS) | $(B)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIBOBJS)
@@ -82,8 +86,8 @@ $(B)/t_%: tests/unit/t_%.c tests/unit/*.h $(LIB)
 
 # The same tests with tiny buffers, so that lines, CR LF pairs and replies
 # cross buffer boundaries on every run.
-SMALL	= -DMSG_CHUNK=7 -DCONN_BUF=64
-$(B)/t_%_small: tests/unit/t_%.c tests/unit/*.h $(LIBSRCS) src/*.h | $(B)
+SMALL	= -DMSG_CHUNK=7 -DCONN_BUF=64 -DSMTP_BODY_CHUNK=7
+$(B)/t_%_small: tests/unit/t_%.c tests/unit/*.h $(LIBSRCS) $(HDRS) | $(B)
 	$(CC) $(ALL_CFLAGS) $(SMALL) -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(LIBSRCS) $(LDLIBS)
 
@@ -169,7 +173,7 @@ deb: all $(B)/sendmail-dynamic
 static: deps sendmail-static
 	@ls -l sendmail-static
 
-sendmail-static: src/main.c $(LIBSRCS) src/fortify_shim.c src/*.h
+sendmail-static: src/main.c $(LIBSRCS) src/fortify_shim.c $(HDRS)
 	@command -v musl-gcc >/dev/null || sh tests/deps.sh static
 	mkdir -p $(STATIC_INC)
 	cp -r /usr/include/bearssl.h /usr/include/bearssl /usr/include/ini.h \
@@ -187,7 +191,7 @@ FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	-D_DEFAULT_SOURCE -Isrc
 
-build-fuzz/%: tests/fuzz/%.c $(LIBSRCS) src/*.h
+build-fuzz/%: tests/fuzz/%.c $(LIBSRCS) $(HDRS)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_FLAGS) -o $@ $< $(LIBSRCS) $(LDLIBS)
 

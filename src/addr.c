@@ -8,6 +8,7 @@
  * relay needs. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 #include "util.h"
@@ -371,6 +372,30 @@ int
 addr_is_local(const char *a)
 {
 	return strchr(a, '@') == NULL;
+}
+
+/* Is the name d (n bytes, a trailing dot ignored) host, host's first
+ * label, or localhost? */
+static int
+addr_host_is(const char *d, size_t n, const char *host)
+{
+	size_t h = strcspn(host, ".");
+
+	if (n > 0 && d[n - 1] == '.')
+		n--;
+	return (n == strlen(host) && strncasecmp(d, host, n) == 0) ||
+	    (n == h && strncasecmp(d, host, h) == 0) ||
+	    (n == 9 && strncasecmp(d, "localhost", 9) == 0) ||
+	    (n == 21 && strncasecmp(d, "localhost.localdomain", 21) == 0);
+}
+
+/* see addr.h */
+int
+addr_is_host_local(const char *a, const char *host)
+{
+	const char *at = strrchr(a, '@');
+
+	return at == NULL || addr_host_is(at + 1, strlen(at + 1), host);
 }
 
 /* The header consumer: copies the input to out, rewriting local names. */

@@ -58,4 +58,9 @@ int	 addr_is_utf8(const char *addr);
 /* Is addr a bare local name (no '@')? */
 int	 addr_is_local(const char *addr);
 
+/* Is addr this host's own: a bare local name, or at host (the host's
+ * name), its first label, or localhost? Such a sender (root@myhost) is
+ * no mailbox a provider knows. */
+int	 addr_is_host_local(const char *addr, const char *host);
+
 #endif

@@ -42,10 +42,10 @@ admin_run(struct relay *r, struct spool_msg *m, FILE *out)
 	int i, was_failed = m->failed;
 
 	for (i = 0; i < m->nrcpts && was_failed; i++)
-		if (m->rcpt_done[i] == 2) {
-			m->rcpt_done[i] = 0;
-			free(m->rcpt_reply[i]);
-			m->rcpt_reply[i] = NULL;
+		if (m->rcpts[i].state == SPOOL_RCPT_REFUSED) {
+			m->rcpts[i].state = SPOOL_RCPT_PENDING;
+			free(m->rcpts[i].reply);
+			m->rcpts[i].reply = NULL;
 		}
 	/* Its sender heard when it failed; a second refusal only here. */
 	relay_message(r, m, was_failed, &rep);
@@ -71,8 +71,8 @@ admin_give_up(struct relay *r, struct spool_msg *m, FILE *out)
 
 	if (!m->failed) {
 		for (i = 0; i < m->nrcpts; i++)
-			if (m->rcpt_done[i] == 0)
-				m->rcpt_done[i] = 2;
+			if (m->rcpts[i].state == SPOOL_RCPT_PENDING)
+				m->rcpts[i].state = SPOOL_RCPT_REFUSED;
 		snprintf(why, sizeof(why), "delivery given up by the mail "
 		    "administrator%s%s", m->last_error[0] ? "; last error: " :
 		    "", m->last_error);
@@ -89,7 +89,7 @@ admin_give_up(struct relay *r, struct spool_msg *m, FILE *out)
 		kept = 1;
 	} else if (rv == 0)
 		fprintf(out, "%s: given up; report to <%s> queued as %s\n",
-		    m->id, b.rcpts[0], b.id);
+		    m->id, b.rcpts[0].addr, b.id);
 	else
 		fprintf(out, "%s: given up; no report (%s)\n", m->id,
 		    m->failed ? "it had already failed" :

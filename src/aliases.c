@@ -1,6 +1,7 @@
 /* relaymail: the aliases(5) file. ISC licence, see LICENSE.
- * One reader for both uses: sending (aliases_load: the first error stops
- * the send) and newaliases (aliases_check: every error, with its line).
+ * One reader for both uses: expanding recipients (read on first need,
+ * the lines it cannot use logged and left out) and newaliases
+ * (aliases_check: every error, with its line).
  * Lines and entries have fixed caps; nothing grows with the input. A name
  * is expanded at most ALIASES_DEPTH_MAX deep and never twice in a chain. */
 #include <errno.h>
@@ -23,8 +24,7 @@ struct aliases_sink {
 	void	*arg;
 	int	 nerrors;
 	int	 nentries;
-	int	 first;		/* c->aliases from here on came from the file */
-	struct conf *c;
+	struct aliases *a;	/* where the file's entries go */
 	char	 last[600];	/* the last problem, "FILE:LINE: reason" */
 };
 
@@ -48,6 +48,28 @@ aliases_bad(struct aliases_sink *k, int line, const char *fmt, ...)
 	k->nerrors++;
 	util_strlcpy(k->last, msg, sizeof(k->last));
 	k->say(k->arg, msg);
+}
+
+/* see aliases.h */
+void
+aliases_init(struct aliases *a, const struct conf *c)
+{
+	memset(a, 0, sizeof(*a));
+	a->conf = c;
+}
+
+/* see aliases.h */
+void
+aliases_free(struct aliases *a)
+{
+	int i;
+
+	for (i = 0; i < a->nfile; i++) {
+		free(a->file[i].name);
+		free(a->file[i].value);
+		free(a->file[i].why);
+	}
+	aliases_init(a, a->conf);
 }
 
 /* see aliases.h */
@@ -112,22 +134,32 @@ aliases_value_ok(struct aliases_sink *k, int line, const char *v)
 	return 0;
 }
 
-static struct conf_alias *
-aliases_find(const struct conf *c, const char *name, int from, int to)
+static const struct conf_alias *
+aliases_find(const struct conf_alias *v, int n, const char *name)
 {
 	int i;
 
-	for (i = from; i < to; i++)
-		if (strcasecmp(c->aliases[i].name, name) == 0)
-			return (struct conf_alias *)&c->aliases[i];
+	for (i = 0; i < n; i++)
+		if (strcasecmp(v[i].name, name) == 0)
+			return &v[i];
 	return NULL;
 }
 
-/* "name: value" (continuations joined) starting on line: into c. */
+/* [aliases] of the settings, or NULL. */
+static const struct conf_alias *
+aliases_find_conf(const struct aliases *al, const char *name)
+{
+	if (al->conf == NULL)
+		return NULL;
+	return aliases_find(al->conf->aliases, al->conf->naliases, name);
+}
+
+/* "name: value" (continuations joined) starting on line: into k->a. */
 static void
 aliases_entry(struct aliases_sink *k, int line, char *e)
 {
-	struct conf *c = k->c;
+	struct aliases *al = k->a;
+	const struct conf_alias *dup;
 	struct conf_alias *a;
 	char *colon = strchr(e, ':'), *v, *end;
 	size_t n;
@@ -148,19 +180,19 @@ aliases_entry(struct aliases_sink *k, int line, char *e)
 	if (aliases_value_ok(k, line, v) == -1)
 		v = NULL;	/* kept, so that mail to it is refused */
 	k->nentries++;
-	if ((a = aliases_find(c, e, k->first, c->naliases)) != NULL) {
+	if ((dup = aliases_find(al->file, al->nfile, e)) != NULL) {
 		aliases_bad(k, line, "duplicate alias %s (first on line %d)",
-		    e, a->line);
+		    e, dup->line);
 		return;
 	}
-	if (aliases_find(c, e, 0, k->first) != NULL)
+	if (aliases_find_conf(al, e) != NULL)
 		return;		/* [aliases] in sendmail.conf wins */
-	if (c->naliases == CONF_ALIASES_MAX) {
+	if (al->nfile == ALIASES_MAX) {
 		aliases_bad(k, line, "too many aliases (at most %d)",
-		    CONF_ALIASES_MAX);
+		    ALIASES_MAX);
 		return;
 	}
-	a = &c->aliases[c->naliases];
+	a = &al->file[al->nfile];
 	a->value = a->why = NULL;
 	if ((a->name = strdup(e)) == NULL ||
 	    (v != NULL && (a->value = strdup(v)) == NULL) ||
@@ -172,7 +204,7 @@ aliases_entry(struct aliases_sink *k, int line, char *e)
 		return;
 	}
 	a->line = line;
-	c->naliases++;
+	al->nfile++;
 }
 
 /* Reads one line into buf (ALIASES_LINE_MAX + 2 bytes), without its LF.
@@ -255,27 +287,37 @@ aliases_read(struct aliases_sink *k, FILE *fp)
 
 /* An expansion in progress: the chain of names being expanded. */
 struct aliases_walk {
-	const struct conf *c;
+	struct aliases *a;
 	addr_cb	 cb;
 	void	*arg;
 	const char *chain[ALIASES_DEPTH_MAX];
 	int	 depth;
 };
 
-static const struct conf_alias *
-aliases_lookup(const struct conf *c, const char *name, int top)
-{
-	const struct conf_alias *a;
+/* Reads the file into a on the first lookup that needs it. */
+static int aliases_need(struct aliases *a);
 
-	if (c == NULL)
-		return NULL;
-	if ((a = aliases_find(c, name, 0, c->naliases)) != NULL)
-		return a;
+/* The alias of name: [aliases] first (it wins), then the file; with
+ * top, "default" the same way. 0 with *found (NULL: none), or -1 when
+ * the file was needed and cannot be read (a->err). */
+static int
+aliases_lookup(struct aliases *a, const char *name, int top,
+    const struct conf_alias **found)
+{
+	*found = NULL;
+	if (a == NULL || a->conf == NULL)
+		return 0;
+	if ((*found = aliases_find_conf(a, name)) != NULL)
+		return 0;
+	if (aliases_need(a) == -1)
+		return -1;
+	if ((*found = aliases_find(a->file, a->nfile, name)) != NULL)
+		return 0;
 	/* "default" catches the names the caller gave, not the names an
 	 * alias gives: those are qualified as they are. */
-	if (top && (a = aliases_find(c, "default", 0, c->naliases)) != NULL)
-		return a;
-	return NULL;
+	if (top && (*found = aliases_find_conf(a, "default")) == NULL)
+		*found = aliases_find(a->file, a->nfile, "default");
+	return 0;
 }
 
 static int
@@ -301,8 +343,11 @@ aliases_found(void *arg, const char *addr, char *err, size_t errlen)
 	const char *v;
 	int i, r;
 
-	if (!addr_is_local(addr) ||
-	    (a = aliases_lookup(w->c, addr, w->depth == 0)) == NULL)
+	if (!addr_is_local(addr))
+		return w->cb(w->arg, addr, err, errlen);
+	if (aliases_lookup(w->a, addr, w->depth == 0, &a) == -1)
+		return util_err(err, errlen, "%s", w->a->err);
+	if (a == NULL)
 		return w->cb(w->arg, addr, err, errlen);
 	if ((v = a->value) == NULL)	/* a line the file cannot use */
 		return util_err(err, errlen, "alias %s: %s", addr, a->why);
@@ -320,27 +365,44 @@ aliases_found(void *arg, const char *addr, char *err, size_t errlen)
 
 /* see aliases.h */
 int
-aliases_expand(const struct conf *c, const char *list, size_t len,
+aliases_expand(struct aliases *a, const char *list, size_t len,
     addr_cb cb, void *arg, char *err, size_t errlen)
 {
 	struct aliases_walk w;
 
 	memset(&w, 0, sizeof(w));
-	w.c = c;
+	w.a = a;
 	w.cb = cb;
 	w.arg = arg;
 	return addr_parse_list(list, len, aliases_found, &w, err, errlen);
 }
 
-/* Reads the file into c; problems go to k's say(). */
+/* see aliases.h */
+const char *
+aliases_value(struct aliases *a, const char *local)
+{
+	const struct conf_alias *found;
+
+	if (aliases_lookup(a, local, 1, &found) == -1 || found == NULL)
+		return NULL;
+	return found->value;
+}
+
+/* see aliases.h */
+int
+aliases_unreadable(const struct aliases *a)
+{
+	return a != NULL && a->read == -1;
+}
+
+/* Reads the file into k->a; problems go to k's say(). */
 static int
-aliases_file(struct conf *c, struct aliases_sink *k)
+aliases_file(struct aliases *a, struct aliases_sink *k)
 {
 	FILE *fp;
 
-	k->c = c;
-	k->first = c->naliases;
-	if ((k->path = aliases_path(c)) == NULL)
+	k->a = a;
+	if ((k->path = aliases_path(a->conf)) == NULL)
 		return 0;
 	if ((fp = fopen(k->path, "r")) == NULL) {
 		aliases_bad(k, 0, "%s", strerror(errno));
@@ -366,26 +428,30 @@ aliases_keep_first(void *arg, const char *msg)
 		util_strlcpy(f->err, msg, f->errlen);
 }
 
-/* see aliases.h */
-int
-aliases_load(struct conf *c, char *err, size_t errlen)
+static int
+aliases_need(struct aliases *a)
 {
-	struct aliases_first f = { err, errlen, 0 };
+	struct aliases_first f = { a->err, sizeof(a->err), 0 };
 	struct aliases_sink k;
 
+	if (a->read != 0)
+		return a->read == 1 ? 0 : -1;
 	memset(&k, 0, sizeof(k));
 	k.say = aliases_keep_first;
 	k.arg = &f;
-	if (aliases_file(c, &k) == -1)
+	if (aliases_file(a, &k) == -1) {
+		a->read = -1;
 		return -1;
+	}
+	a->read = 1;
 	/* The file is the machine's, shared with other MTAs' habits: a
 	 * line relaying cannot use is left out, not a reason to stop all
 	 * mail (mail to its name is refused, with this reason). */
 	if (f.n > 0)
 		log_info("%d line%s of the aliases file ignored (newaliases "
 		    "lists them); the first: %s", f.n, f.n == 1 ? "" : "s",
-		    err);
-	err[0] = '\0';
+		    a->err);
+	a->err[0] = '\0';
 	return 0;
 }
 
@@ -401,27 +467,31 @@ aliases_count(void *arg, const char *addr, char *err, size_t errlen)
 
 /* see aliases.h */
 int
-aliases_check(struct conf *c, void (*say)(void *, const char *), void *arg,
-    struct aliases_report *rep)
+aliases_check(const struct conf *c, void (*say)(void *, const char *),
+    void *arg, struct aliases_report *rep)
 {
+	struct aliases al;
+	const struct conf_alias *a;
 	struct aliases_sink k;
 	const char *file;
 	char err[400];
 	int i, n;
 
+	aliases_init(&al, c);
 	memset(&k, 0, sizeof(k));
 	k.say = say;
 	k.arg = arg;
-	rep->unreadable = aliases_file(c, &k) == -1;
+	rep->unreadable = aliases_file(&al, &k) == -1;
+	al.read = 1;	/* what could be read: [aliases] alone if nothing */
 	file = k.path;
-	for (i = 0; i < c->naliases; i++) {
-		const struct conf_alias *a = &c->aliases[i];
-
+	for (i = 0; i < c->naliases + al.nfile; i++) {
+		a = i < c->naliases ? &c->aliases[i] :
+		    &al.file[i - c->naliases];
 		n = 0;
 		if (a->value == NULL)
 			continue;	/* said when read */
-		if (aliases_expand(c, a->name, strlen(a->name), aliases_count,
-		    &n, err, sizeof(err)) == 0)
+		if (aliases_expand(&al, a->name, strlen(a->name),
+		    aliases_count, &n, err, sizeof(err)) == 0)
 			continue;
 		if (a->line > 0)
 			aliases_bad(&k, a->line, "%s: %s", a->name, err);
@@ -431,6 +501,7 @@ aliases_check(struct conf *c, void (*say)(void *, const char *), void *arg,
 			k.path = file;
 		}
 	}
+	aliases_free(&al);
 	rep->path = file;
 	rep->naliases = k.nentries;
 	rep->nerrors = k.nerrors;

@@ -41,11 +41,12 @@ bounce_put(struct bounce_out *o, const char *fmt, ...)
 	o->len += n;
 }
 
-/* The original header, up to the blank line, at most HEADER_COPY_MAX. */
+/* The original header, up to the blank line, at most HEADER_COPY_MAX;
+ * cut there, it still ends with CR LF (the spool holds nothing else). */
 static void
 copy_header(struct bounce_out *o, int fd, off_t len)
 {
-	char buf[4096];
+	char buf[4096], last = '\n';
 	off_t off = 0;
 	int nl = 0;
 
@@ -68,8 +69,10 @@ copy_header(struct bounce_out *o, int fd, off_t len)
 			o->err = 1;
 		o->len += i;
 		off += i;
+		if (i > 0)
+			last = buf[i - 1];
 	}
-	bounce_put(o, "\r\n");
+	bounce_put(o, last == '\r' ? "\n" : "\r\n");
 }
 
 /* see bounce.h */
@@ -95,7 +98,7 @@ bounce_create(const struct conf *c, struct spool *s,
 	util_date(date, sizeof(date), time(NULL));
 	util_date(arrival, sizeof(arrival), m->arrival);
 	for (i = 0; i < m->nrcpts; i++)
-		any |= m->rcpt_done[i] == 2;
+		any |= m->rcpts[i].state == SPOOL_RCPT_REFUSED;
 
 	bounce_put(&o, "From: Mail Delivery System <MAILER-DAEMON@%s>\r\n", domain);
 	bounce_put(&o, "To: <%s>\r\n", to);
@@ -114,17 +117,18 @@ bounce_create(const struct conf *c, struct spool *s,
 	bounce_put(&o, "Your message of %s could not be delivered to:\r\n\r\n",
 	    arrival);
 	for (i = 0; i < m->nrcpts; i++)
-		if (!any || m->rcpt_done[i] == 2)
-			bounce_put(&o, "  <%s>\r\n", m->rcpts[i]);
+		if (!any || m->rcpts[i].state == SPOOL_RCPT_REFUSED)
+			bounce_put(&o, "  <%s>\r\n", m->rcpts[i].addr);
 	bounce_put(&o, "\r\nReason: %.900s\r\n\r\n", reason);
 	bounce_put(&o, "--%s/%s\r\nContent-Type: message/delivery-status\r\n\r\n",
 	    b->id, host);
 	bounce_put(&o, "Reporting-MTA: dns; %s\r\n", host);
 	bounce_put(&o, "Arrival-Date: %s\r\n", arrival);
 	for (i = 0; i < m->nrcpts; i++) {
-		if (any && m->rcpt_done[i] != 2)
+		if (any && m->rcpts[i].state != SPOOL_RCPT_REFUSED)
 			continue;
-		bounce_put(&o, "\r\nFinal-Recipient: rfc822; %s\r\n", m->rcpts[i]);
+		bounce_put(&o, "\r\nFinal-Recipient: rfc822; %s\r\n",
+		    m->rcpts[i].addr);
 		bounce_put(&o, "Action: failed\r\nStatus: 5.0.0\r\n");
 		bounce_put(&o, "Diagnostic-Code: smtp; %.900s\r\n", reason);
 	}

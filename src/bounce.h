@@ -8,8 +8,8 @@
 #include "conf.h"
 #include "spool.h"
 
-/* Queues a report about m (whose refused recipients carry rcpt_done 2,
- * or all of them when none does) with reason. The new message is
+/* Queues a report about m (its SPOOL_RCPT_REFUSED recipients, or all of
+ * them when none is) with reason. The new message is
  * committed and locked in *out (the caller relays and releases it).
  * 0; 1 when no bounce is due (null sender, bounce = no); -1 on error. */
 int	 bounce_create(const struct conf *, struct spool *,

@@ -266,12 +266,34 @@ cli_progname(struct cli *c, int argc, char *const argv[])
 		c->mode = CLI_ALIASES;
 }
 
-/* Long options other than --version, one word each: 1 when a is one. */
+/* Long options other than --version and --help, one word each: 1 when
+ * a is one, 0 when it is not, -1 with err for a bad value. */
 static int
-cli_long(struct cli *c, const char *a)
+cli_long(struct cli *c, const char *a, char *err, size_t errlen)
 {
-	if (strcmp(a, "--oauth-login") == 0) {
+	if (strcmp(a, "--oauth-login") == 0 ||
+	    strncmp(a, "--oauth-login=", 14) == 0) {
 		c->mode = CLI_OAUTH_LOGIN;
+		if (a[13] == '\0')
+			c->login = CLI_LOGIN_AUTO;
+		else if (strcmp(a + 14, "code") == 0)
+			c->login = CLI_LOGIN_CODE;
+		else if (strcmp(a + 14, "device") == 0)
+			c->login = CLI_LOGIN_DEVICE;
+		else
+			return util_err(err, errlen, "%s: code or device", a);
+		return 1;
+	}
+	if (strcmp(a, "--journal") == 0) {
+		c->mode = CLI_JOURNAL;
+		return 1;
+	}
+	if (strcmp(a, "--health") == 0 || strncmp(a, "--health=", 9) == 0) {
+		c->mode = CLI_HEALTH;
+		c->health_age = 0;
+		if (a[8] == '=' && cli_interval(a + 9, &c->health_age) == -1)
+			return util_err(err, errlen, "%s: bad age (e.g. "
+			    "--health=30m)", a);
 		return 1;
 	}
 	return 0;
@@ -297,8 +319,12 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 			c->mode = CLI_VERSION;
 			continue;
 		}
-		if (cli_long(c, a))
+		switch (cli_long(c, a, err, errlen)) {
+		case 1:
 			continue;
+		case -1:
+			return -1;
+		}
 		if (a[0] != '-' || a[1] == '\0')
 			break;	/* the first recipient */
 		if (cli_word(c, argv, &i, err, errlen) == -1)
@@ -311,6 +337,9 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 	if (c->mode == CLI_MSG && c->nrcpts == 0)
 		return util_err(err, errlen, "-M: needs at least one queue "
 		    "id (see mailq)");
+	if (c->mode == CLI_JOURNAL && c->nrcpts > 1)
+		return util_err(err, errlen, "--journal: at most one id or "
+		    "address to look for");
 	return 0;
 }
 
@@ -339,22 +368,43 @@ cli_usage(void)
 {
 	return
 	    "usage: sendmail [-t] [-i] [-f sender] [-F name] [-C file] [-v] "
-	    "[recipient ...] < message\n"
-	    "       sendmail -q | -q30m      retry the queue (once, or every "
-	    "30 minutes)\n"
-	    "       sendmail -bp | mailq     list the queue\n"
-	    "       sendmail -bs             SMTP dialogue on stdin/stdout\n"
-	    "       sendmail -bt             test the connection to the smart "
-	    "host\n"
-	    "       sendmail -bP             print the settings in effect\n"
-	    "       sendmail -bi | newaliases  check the aliases file\n"
+	    "[-B type]\n"
+	    "                [-N dsn] [-R ret] [-V envid] [-odi|-odb|-odq] "
+	    "[--] [recipient ...] < message\n"
+	    "       sendmail -bs               SMTP dialogue on stdin/stdout\n"
+	    "       sendmail -q | -q30m        retry the queue (once, or "
+	    "every 30 minutes)\n"
+	    "       sendmail -qI id | -qR rcpt | -qS sender   retry the "
+	    "matching messages\n"
+	    "       sendmail -M id... | -Mrm id... | -Mg id...   try now, "
+	    "remove, give up\n"
+	    "       sendmail -bp | mailq       list the queue; -bpc counts "
+	    "it\n"
+	    "       mailq --journal [id|address]   the delivery journal\n"
+	    "       sendmail --health[=1h]     local health check: one line, "
+	    "exit 0 or 1\n"
+	    "       sendmail -bt [-v]          test the connection, TLS and "
+	    "AUTH (sends no mail)\n"
+	    "       sendmail -bP               print the settings in effect\n"
+	    "       sendmail --oauth-login[=code|=device]   the one-time "
+	    "OAuth sign-in\n"
+	    "       sendmail -bi | -I | newaliases   check the aliases file\n"
 	    "       sendmail --version | --help | -h\n"
 	    "  -t          recipients from To, Cc and Bcc too\n"
-	    "  -i, -oi     a lone '.' does not end the message\n"
-	    "  -f sender   envelope sender; -F the From name\n"
+	    "  -i, -oi     a lone '.' does not end the message (-O "
+	    "IgnoreDots)\n"
+	    "  -f, -r sender   the envelope sender; -F name: the From name\n"
 	    "  -C file     another configuration (drops the group)\n"
-	    "  -v          show the SMTP dialogue\n"
-	    "  -N, -R, -V  DSN notify, return and envelope id\n"
+	    "  -v          say why, and show the SMTP dialogue\n"
+	    "  -B type     8BITMIME or 7BIT; -N, -R, -V: DSN notify, return, "
+	    "envelope id\n"
+	    "  -odi, -odd  wait for the first attempt at most [relay] wait "
+	    "(the default);\n"
+	    "              -odb: not at all; -odq, -odQ: queue only (-O "
+	    "DeliveryMode=i|b|q)\n"
+	    "  -bm         send mail (the default)\n"
+	    "Accepted and ignored: -A -G -L -U -X -h N -m -n -p -x and the "
+	    "other -o options.\n"
 	    "Settings: /etc/sendmail.conf, see sendmail.conf(5) and "
 	    "sendmail(8).\n";
 }

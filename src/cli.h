@@ -19,7 +19,17 @@ enum cli_mode {
 	CLI_VERSION,
 	CLI_COUNT,	/* -bpc: the number of messages */
 	CLI_MSG,	/* -M, -Mrm, -Mg ID...: see msg_op */
-	CLI_OAUTH_LOGIN	/* --oauth-login: the OAuth device sign-in */
+	CLI_OAUTH_LOGIN,	/* --oauth-login: the one-time OAuth sign-in */
+	CLI_JOURNAL,	/* --journal [WORD]: the delivery journal */
+	CLI_HEALTH	/* --health[=AGE]: the local health check */
+};
+
+/* --oauth-login[=code|=device]: which OAuth 2.0 flow signs in. */
+enum cli_login {
+	CLI_LOGIN_AUTO,		/* code when an authorization endpoint is
+				 * known, else device */
+	CLI_LOGIN_CODE,		/* authorization code, PKCE, loopback */
+	CLI_LOGIN_DEVICE	/* device authorization (RFC 8628) */
 };
 
 /* What -M does to the messages named (the words after it). */
@@ -57,8 +67,11 @@ struct cli {
 	char	 queue_match;	/* -qI, -qR, -qS: 'I', 'R' or 'S'; 0 = none */
 	const char *queue_match_str;	/* the substring after it */
 	enum cli_msg_op msg_op;	/* CLI_MSG */
+	enum cli_login login;	/* CLI_OAUTH_LOGIN */
+	long	 health_age;	/* --health=AGE: seconds; 0 for the default */
 	char *const *rcpts;	/* the recipient words (each an address list);
-				 * for CLI_MSG the queue ids (at least one) */
+				 * for CLI_MSG the queue ids (at least one);
+				 * for CLI_JOURNAL the filter (at most one) */
 	int	 nrcpts;
 };
 

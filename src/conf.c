@@ -1,32 +1,21 @@
-/* relaymail: the configuration file. ISC licence, see LICENSE.
- * inih parses; our own reader feeds it line by line, so we know the true
- * line number and notice a line longer than inih's buffer (which inih
- * would cut silently). One table lists every key with its parser and
- * where it was set; conf_env.c applies the environment through the same
- * table; conf_finish() checks the rules between keys. */
+/* relaymail: the configuration's keys. ISC licence, see LICENSE.
+ * One table lists every key with its parser and where it was set;
+ * conf_read.c feeds it the file's lines, conf_env.c the environment;
+ * conf_finish() checks the rules between keys. Section and key names are
+ * matched without regard to case. */
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "aliases.h"
 #include "conf.h"
 #include "conf_int.h"
 #include "priv.h"
 #include "relaymail.h"
 #include "util.h"
-
-struct conf_reader {
-	FILE	*fp;		/* or: */
-	const char *text;
-	size_t	 off;
-	int	 line;		/* of the line last handed to inih */
-	int	 toolong;
-};
 
 /* conf_bad() with a va_list. FILE alone when there is no line; no
  * "[section] key" when the error is about a line, not a key. */
@@ -365,9 +354,9 @@ conf_set_pins(struct conf_ctx *x, const char *v, void *field)
 	for (p = buf; ok && (tok = strtok(p, ", \t")) != NULL; p = NULL) {
 		if (!(ok = conf_pin_ok(tok)))
 			break;
-		if (c->ntls_pins == TLS_PINS_MAX)
+		if (c->ntls_pins == CONF_PINS_MAX)
 			return conf_bad(x, "too many pins (at most %d)",
-			    TLS_PINS_MAX);
+			    CONF_PINS_MAX);
 		if ((c->tls_pins[c->ntls_pins++] = strdup(tok)) == NULL)
 			return conf_bad(x, "out of memory");
 	}
@@ -440,6 +429,7 @@ const struct conf_key conf_keys[] = {
 	{ "queue", "max_age", VAL(conf_set_age, max_age), 0 },
 	{ "queue", "failed_max_age", VAL(conf_set_age, failed_max_age), 0 },
 	{ "queue", "max_size", VAL(conf_set_size, max_size), 0 },
+	{ "queue", "journal_size", VAL(conf_set_size, journal_size), 0 },
 	{ "queue", "bounce", VAL(conf_set_bool, bounce), 0 },
 	{ "queue", "runner", VAL(conf_set_bool, runner), 0 },
 	{ "queue", "bounce_to", STR(conf_set_str, bounce_to), 0 },
@@ -453,6 +443,7 @@ const struct conf_key conf_keys[] = {
 	    VAL(conf_oauth_set_provider, oauth_provider), 0 },
 	{ "oauth", "tenant", STR(conf_oauth_set_tenant, oauth_tenant), 0 },
 	{ "oauth", "token_url", STR(conf_set_str, oauth_token_url), 0 },
+	{ "oauth", "auth_url", STR(conf_set_str, oauth_auth_url), 0 },
 	{ "oauth", "device_url", STR(conf_set_str, oauth_device_url), 0 },
 	{ "oauth", "client_id", STR(conf_set_str, oauth_client_id), 0 },
 	{ "oauth", "client_secret", conf_set_str, conf_clear_secret,
@@ -476,8 +467,8 @@ conf_key_find(const char *section, const char *name)
 	size_t i;
 
 	for (i = 0; i < CONF_NKEYS; i++)
-		if (strcmp(conf_keys[i].section, section) == 0 &&
-		    (name == NULL || strcmp(conf_keys[i].name, name) == 0))
+		if (strcasecmp(conf_keys[i].section, section) == 0 &&
+		    (name == NULL || strcasecmp(conf_keys[i].name, name) == 0))
 			return &conf_keys[i];
 	return NULL;
 }
@@ -509,6 +500,21 @@ conf_set_alias(struct conf_ctx *x, const char *name, const char *v)
 	return 0;
 }
 
+/* An unknown section or key, with the name it may have meant. */
+static int
+conf_unknown(struct conf_ctx *x, const char *section, const char *name)
+{
+	char hint[160];
+
+	if (conf_key_find(section, NULL) == NULL) {
+		x->key = NULL;
+		conf_suggest(section, NULL, hint, sizeof(hint));
+		return conf_bad(x, "unknown section%s", hint);
+	}
+	conf_suggest(section, name, hint, sizeof(hint));
+	return conf_bad(x, "unknown key%s", hint);
+}
+
 /* see conf_int.h */
 int
 conf_set(struct conf_ctx *x, const char *section, const char *name,
@@ -516,23 +522,31 @@ conf_set(struct conf_ctx *x, const char *section, const char *name,
 {
 	const struct conf_key *k;
 	struct conf *c = x->c;
+	char *unquoted;
 	void *field;
 	size_t i;
-	int *on;
+	int *on, r;
 
 	x->section = section;
 	x->key = name;
 	for (i = 0; v[i] != '\0'; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
 			return conf_bad(x, "control character in value");
-	if (strcmp(section, "aliases") == 0)
-		return conf_set_alias(x, name, v);
-	if ((k = conf_key_find(section, name)) == NULL) {
-		if (conf_key_find(section, NULL) != NULL)
-			return conf_bad(x, "unknown key");
-		x->key = NULL;
-		return conf_bad(x, "unknown section");
+	/* host = "smtp.example.com": the quotes are not part of it. */
+	if ((unquoted = conf_unquote(v)) != NULL) {
+		r = conf_set(x, section, name, unquoted);
+		explicit_bzero(unquoted, strlen(unquoted));
+		free(unquoted);
+		return r;
 	}
+	if (strcasecmp(section, "aliases") == 0) {
+		x->section = "aliases";
+		return conf_set_alias(x, name, v);
+	}
+	if ((k = conf_key_find(section, name)) == NULL)
+		return conf_unknown(x, section, name);
+	x->section = k->section;	/* as sendmail.conf(5) spells them */
+	x->key = k->name;
 	on = &c->set_on[k - conf_keys];
 	field = (char *)c + k->off;
 	if (x->envvar == NULL && !k->multi && *on > 0)
@@ -543,69 +557,6 @@ conf_set(struct conf_ctx *x, const char *section, const char *name,
 		k->clear(c, field);
 	*on = x->envvar != NULL ? CONF_FROM_ENV : x->line;
 	return k->set(x, v, field);
-}
-
-#define CONF_TOOLONG_WHY	"line too long (over %d bytes); put long " \
-	"values such as passwords in password_file"
-
-static int
-conf_handler(void *user, const char *section, const char *name,
-    const char *value)
-{
-	struct conf_ctx *x = user;
-
-	if (x->failed)
-		return 0;
-	x->line = x->rd->line;
-	if (x->rd->toolong) {
-		x->section = section;
-		x->key = name;
-		conf_bad(x, CONF_TOOLONG_WHY, CONF_LINE_MAX - 1);
-		return 0;
-	}
-	return conf_set(x, section, name, value) == 0;	/* inih: 0 stops */
-}
-
-/* inih calls this for each line; num is its buffer size (200). */
-static char *
-conf_reader(char *str, int num, void *stream)
-{
-	struct conf_reader *rd = stream;
-	size_t n;
-
-	if (rd->fp != NULL) {
-		if (fgets(str, num, rd->fp) == NULL)
-			return NULL;
-		n = strlen(str);
-		rd->toolong = n > 0 && str[n - 1] != '\n' && !feof(rd->fp);
-	} else {
-		const char *p = rd->text + rd->off, *nl;
-		if (*p == '\0')
-			return NULL;
-		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-		rd->toolong = n > (size_t)num - 1;
-		if (n > (size_t)num - 1)
-			n = (size_t)num - 1;
-		memcpy(str, p, n);
-		str[n] = '\0';
-		rd->off += n;
-	}
-	if (rd->toolong) {
-		/* Skip the rest of the line; the handler or the end of
-		 * parsing reports it. */
-		if (rd->fp != NULL) {
-			int ch;
-			while ((ch = fgetc(rd->fp)) != EOF && ch != '\n')
-				;
-		} else {
-			const char *nl = strchr(rd->text + rd->off, '\n');
-			rd->off = nl ? (size_t)(nl - rd->text) + 1 :
-			    strlen(rd->text);
-		}
-	}
-	rd->line++;
-	return str;
 }
 
 /* see conf_int.h */
@@ -636,62 +587,9 @@ conf_defaults(struct conf *c)
 	c->max_age = 5L * 86400;
 	c->failed_max_age = 7L * 86400;
 	c->max_size = CONF_MAX_SIZE;
+	c->journal_size = CONF_JOURNAL_SIZE;
 	c->bounce = 1;
 	c->runner = 1;
-}
-
-static int
-conf_parse(struct conf *c, const char *name, struct conf_reader *rd,
-    char *err, size_t errlen)
-{
-	struct conf_ctx x;
-	int r;
-
-	conf_ctx_init(&x, c, name, err, errlen);
-	x.rd = rd;
-	free(c->path);
-	if ((c->path = strdup(name)) == NULL)
-		return conf_bad(&x, "out of memory");
-	r = ini_parse_stream(conf_reader, rd, conf_handler, &x);
-	if (x.failed)
-		return -1;
-	/* An error about the line, not a key (and inih's section buffer is
-	 * gone with its stack frame). */
-	x.section = x.key = NULL;
-	x.line = rd->line;
-	if (rd->toolong)
-		return conf_bad(&x, CONF_TOOLONG_WHY, CONF_LINE_MAX - 1);
-	if (r > 0)
-		return conf_bad(&x, "syntax error (expected \"key = value\" "
-		    "or [section])");
-	return 0;
-}
-
-/* see conf.h */
-int
-conf_load(struct conf *c, const char *path, char *err, size_t errlen)
-{
-	struct conf_reader rd;
-	int r;
-
-	memset(&rd, 0, sizeof(rd));
-	if ((rd.fp = fopen(path, "re")) == NULL)
-		return util_err(err, errlen, "%s: %s", path, strerror(errno));
-	r = conf_parse(c, path, &rd, err, errlen);
-	fclose(rd.fp);
-	return r;
-}
-
-/* see conf.h */
-int
-conf_load_string(struct conf *c, const char *name, const char *text,
-    char *err, size_t errlen)
-{
-	struct conf_reader rd;
-
-	memset(&rd, 0, sizeof(rd));
-	rd.text = text;
-	return conf_parse(c, name, &rd, err, errlen);
 }
 
 /* see conf_int.h */
@@ -725,9 +623,6 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	conf_ctx_init(&x, c, c->path ? c->path : "environment", err, errlen);
 	if (conf_preset_finish(&x) == -1)
 		return -1;
-	if (c->nhosts == 0)
-		return util_err(err, errlen, "no smart host configured: edit "
-		    "%s ([relay] host)", c->path ? c->path : RELAYMAIL_CONF);
 	/* Defaulted again on every call: the environment may change tls. */
 	if (c->set_on[port - conf_keys] == 0) {
 		free(c->port);
@@ -758,9 +653,55 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	if (c->queue_dir == NULL || c->queue_dir[0] != '/')
 		return conf_bad(conf_at(&x, "queue", "dir"), "must be an "
 		    "absolute path");
-	return aliases_load(c, err, errlen);
+	return 0;
 }
 
+/* see conf.h */
+int
+conf_need_host(const struct conf *c, char *err, size_t errlen)
+{
+	if (c->nhosts > 0)
+		return 0;
+	return util_err(err, errlen, "no smart host configured: edit %s "
+	    "([relay] host)", c->path ? c->path : RELAYMAIL_CONF);
+}
+
+/* see conf.h */
+int
+conf_mode_warning(const struct conf *c, char *buf, size_t len)
+{
+	const struct conf_host *h;
+	const char *port;
+	char what[300];
+	int i;
+
+	for (i = 0; i < c->nhosts; i++) {
+		h = &c->hosts[i];
+		port = h->port ? h->port : c->port;
+		if (port == NULL)
+			continue;
+		if (h->port != NULL)
+			snprintf(what, sizeof(what), "host %s:%s", h->name,
+			    port);
+		else
+			snprintf(what, sizeof(what), "port %s", port);
+		if (c->tls == CONF_TLS_STARTTLS && strcmp(port, "465") == 0) {
+			snprintf(buf, len, "[relay] %s with tls = starttls: "
+			    "port 465 expects TLS from the first byte (tls = "
+			    "tls); trying STARTTLS as written", what);
+			return 1;
+		}
+		if (c->tls == CONF_TLS_IMPLICIT && (strcmp(port, "587") == 0 ||
+		    strcmp(port, "25") == 0)) {
+			snprintf(buf, len, "[relay] %s with tls = tls: port %s "
+			    "starts in plain text and expects STARTTLS (tls = "
+			    "starttls); trying TLS from the first byte as "
+			    "written", what, port);
+			return 1;
+		}
+	}
+	return 0;
+}
 
 /* see conf.h */
 void

@@ -7,15 +7,16 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include "tls.h"
 
 #define CONF_HOSTS_MAX		8
+#define CONF_PINS_MAX		8	/* [relay] tls_pin */
 #define CONF_ALIASES_MAX	256
 #define CONF_LINE_MAX		199	/* Debian's inih cuts lines here */
 #define CONF_KEYS_MAX		64	/* entries of conf.c's key table */
 #define CONF_FROM_ENV		(-1)	/* set_on[]: set by the environment */
 #define CONF_MAX_SIZE		(50L << 20)	/* [queue] max_size default */
 #define CONF_MAX_CONNECTIONS	3	/* [relay] max_connections default */
+#define CONF_JOURNAL_SIZE	(1L << 20)	/* [queue] journal_size default */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
@@ -35,9 +36,11 @@ struct conf_host {
 	char	*port;		/* "587"; from host:port, [v6]:port or port = */
 };
 
+/* An alias: of [aliases] here, or of the aliases file (aliases.c). */
 struct conf_alias {
 	char	*name;		/* local name, or "default" */
-	char	*value;		/* address list; NULL when unusable */
+	char	*value;		/* address list; NULL when unusable (the
+				 * file's only) */
 	char	*why;		/* unusable: "FILE:LINE: reason" */
 	int	 line;		/* in the aliases file; 0 for [aliases] */
 };
@@ -53,7 +56,7 @@ struct conf {
 	int	 tls_verify;		/* yes */
 	char	*tls_ca_file;		/* RELAYMAIL_CA_FILE */
 	char	*tls_host;		/* name to verify instead of host */
-	char	*tls_pins[TLS_PINS_MAX];/* tls_pin = sha256/... (space separated) */
+	char	*tls_pins[CONF_PINS_MAX];/* tls_pin = sha256/... (space separated) */
 	int	 ntls_pins;
 	char	*tls_cert_file;
 	char	*tls_key_file;
@@ -84,6 +87,8 @@ struct conf {
 	long	 failed_max_age;	/* failed/ keeps a message; 7 days,
 					 * 0 = for ever */
 	long	 max_size;		/* message bytes; 0 = no limit */
+	long	 journal_size;		/* bytes of each journal file; 0 =
+					 * no journal */
 	int	 bounce;		/* yes */
 	int	 runner;		/* yes: deferred mail is retried by a
 					 * background runner (runner.c) */
@@ -103,6 +108,7 @@ struct conf {
 	enum conf_oauth_provider oauth_provider;	/* none */
 	char	*oauth_tenant;		/* microsoft: the directory */
 	char	*oauth_token_url;	/* default: the provider's */
+	char	*oauth_auth_url;	/* default: the provider's */
 	char	*oauth_device_url;	/* default: the provider's */
 	char	*oauth_client_id;
 	char	*oauth_client_secret;
@@ -143,10 +149,22 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
 
 /* Checks required keys and cross-key rules (a user needs a password
  * source; the port default follows tls, recomputed on each call). Called
- * once the file and the environment are read. 0, or -1 with one line in
+ * once the file and the environment are read; reads no other file (the
+ * aliases file is read where recipients are expanded: aliases.h). 0, or -1 with one line in
  * err naming the key where it was set: "FILE:LINE: [section] key: reason",
  * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);
+
+/* -1 with "no smart host configured: edit FILE ([relay] host)" when no
+ * host is set (the installed file's host line is commented), else 0:
+ * for the modes that connect; listing the queue needs none. */
+int	 conf_need_host(const struct conf *c, char *err, size_t errlen);
+
+/* A TLS mode that does not match the port's convention (465 with tls =
+ * starttls; 587 or 25 with tls = tls), which would fail only after the
+ * whole wait: 1 with one sentence in buf that says which is tried, or
+ * 0 when none. After conf_finish. */
+int	 conf_mode_warning(const struct conf *c, char *buf, size_t len);
 
 /* The password from password, password_file or password_command, into
  * buf (NUL-terminated). 0, or -1 with err. On 0, err holds the first

@@ -69,6 +69,17 @@ const struct conf_key *conf_key_find(const char *section, const char *name);
 struct conf_ctx *conf_at(struct conf_ctx *x, const char *section,
 	    const char *name);
 
+/* conf_read.c: v without the matching quotes that wrap it ("x" or 'x',
+ * with no such quote inside), as a new string; NULL when it has none. */
+char	*conf_unquote(const char *v);
+
+/* conf_read.c: "; did you mean NAME?" (or "[section] NAME", or with
+ * name NULL "[section]") into buf when a known name is a slip away from
+ * what was typed; a list of the sections for an unknown section; else
+ * "". */
+void	 conf_suggest(const char *section, const char *name, char *buf,
+	    size_t len);
+
 /* The index of v in the NULL-terminated names (case-insensitive), or -1. */
 int	 conf_choice(const char *v, const char *const *names);
 
@@ -92,6 +103,10 @@ void	 conf_oauth_print(const struct conf *c, FILE *fp);
  * preset knows and no source set (0, or -1 after conf_bad()); and its
  * part of conf_print(). */
 int	 conf_preset_set_provider(struct conf_ctx *x, const char *v, void *f);
+/* A vendor's name as either section takes it (its one name, or a
+ * spelling it has had: microsoft, google): enum conf_provider, or -1. */
+int	 conf_provider_word(const char *v);
+extern const char *const conf_provider_names[];
 int	 conf_preset_set_limit(struct conf_ctx *x, const char *v, void *f);
 int	 conf_preset_set_connections(struct conf_ctx *x, const char *v,
 	    void *f);

@@ -10,19 +10,35 @@
 #include "conf.h"
 #include "conf_int.h"
 
-static const char *conf_oauth_providers[] = { "none", "microsoft",
-    "google", NULL };
 static const char *conf_oauth_grants[] = { "refresh_token",
     "client_credentials", NULL };
 
-/* see conf_int.h */
+/* The OAuth side of a vendor, or -1 for one without OAuth here. */
+static int
+conf_oauth_vendor(enum conf_provider p)
+{
+	switch (p) {
+	case CONF_PROVIDER_NONE:
+		return CONF_OAUTH_NONE;
+	case CONF_PROVIDER_MICROSOFT365:
+		return CONF_OAUTH_MICROSOFT;
+	case CONF_PROVIDER_GMAIL:
+		return CONF_OAUTH_GOOGLE;
+	default:
+		return -1;
+	}
+}
+
+/* see conf_int.h: the vendor's one name, as [relay] provider spells it
+ * (microsoft and google are taken too). */
 int
 conf_oauth_set_provider(struct conf_ctx *x, const char *v, void *f)
 {
-	int i = conf_choice(v, conf_oauth_providers);
+	int p = conf_provider_word(v), i = p < 0 ? -1 :
+	    conf_oauth_vendor((enum conf_provider)p);
 
 	if (i < 0)
-		return conf_bad(x, "must be microsoft or google, not \"%s\" "
+		return conf_bad(x, "must be microsoft365 or gmail, not \"%s\" "
 		    "(or set token_url)", v);
 	*(enum conf_oauth_provider *)f = (enum conf_oauth_provider)i;
 	return 0;
@@ -80,7 +96,7 @@ conf_oauth_keys(struct conf_ctx *x)
 	if (c->oauth_token_url == NULL && c->oauth_provider ==
 	    CONF_OAUTH_MICROSOFT && c->oauth_tenant == NULL)
 		return conf_bad(conf_at(x, "oauth", "tenant"), "required with "
-		    "provider = microsoft (the directory's name or ID)");
+		    "provider = microsoft365 (the directory's name or ID)");
 	if (c->oauth_client_secret != NULL &&
 	    c->oauth_client_secret_file != NULL)
 		return conf_bad(conf_at(x, "oauth", "client_secret"), "give "
@@ -104,10 +120,17 @@ conf_oauth_finish(struct conf_ctx *x)
 {
 	struct conf *c = x->c;
 
+	/* [relay] provider = microsoft365 and a client_id: that vendor's
+	 * endpoints. */
+	if (!conf_oauth_on(c) && c->oauth_client_id != NULL &&
+	    conf_oauth_vendor(c->provider) > 0)
+		c->oauth_provider = (enum conf_oauth_provider)
+		    conf_oauth_vendor(c->provider);
 	if (!conf_oauth_on(c)) {
 		if (c->oauth_client_id != NULL)
 			return conf_bad(conf_at(x, "oauth", "client_id"),
-			    "[oauth] needs provider or token_url");
+			    "[oauth] needs provider (or [relay] provider = "
+			    "microsoft365 or gmail) or token_url");
 		return 0;
 	}
 	if (conf_oauth_keys(x) == -1)
@@ -136,12 +159,15 @@ conf_oauth_print(const struct conf *c, FILE *fp)
 		return;
 	fprintf(fp, "\n[oauth]\n");
 	if (c->oauth_provider != CONF_OAUTH_NONE)
-		fprintf(fp, "provider = %s\n",
-		    conf_oauth_providers[c->oauth_provider]);
+		fprintf(fp, "provider = %s\n", conf_provider_names[
+		    c->oauth_provider == CONF_OAUTH_MICROSOFT ?
+		    CONF_PROVIDER_MICROSOFT365 : CONF_PROVIDER_GMAIL]);
 	if (c->oauth_tenant)
 		fprintf(fp, "tenant = %s\n", c->oauth_tenant);
 	if (c->oauth_token_url)
 		fprintf(fp, "token_url = %s\n", c->oauth_token_url);
+	if (c->oauth_auth_url)
+		fprintf(fp, "auth_url = %s\n", c->oauth_auth_url);
 	if (c->oauth_device_url)
 		fprintf(fp, "device_url = %s\n", c->oauth_device_url);
 	fprintf(fp, "client_id = %s\n", c->oauth_client_id);

@@ -8,13 +8,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf.h"
 #include "conf_int.h"
 #include "pool.h"
 
-static const char *conf_preset_names[] = { "none", "microsoft365", "gmail",
+/* One name per vendor, the same in [relay] and [oauth]. */
+const char *const conf_provider_names[] = { "none", "microsoft365", "gmail",
 	"ses", "mailgun", "sendgrid", "postmark", "fastmail", NULL };
+
+/* The other spellings a vendor has had, accepted in either section. */
+static const struct {
+	const char *word;
+	enum conf_provider provider;
+} conf_provider_synonyms[] = {
+	{ "microsoft", CONF_PROVIDER_MICROSOFT365 },
+	{ "google", CONF_PROVIDER_GMAIL },
+};
 
 /* One provider's defaults; 0 or NULL: the preset leaves it alone. */
 static const struct conf_preset {
@@ -22,31 +33,47 @@ static const struct conf_preset {
 	enum conf_tls tls;
 	const char *user;
 	int	 per_minute, per_hour, per_day, recipients;
+	int	 own_sender;	/* refuses any sender but the mailbox */
 	int	 connections;	/* the documented cap, or 0: the default */
 } conf_presets[] = {
-	[CONF_PROVIDER_NONE] = { NULL, CONF_TLS_STARTTLS, NULL, 0, 0, 0, 0,
+	[CONF_PROVIDER_NONE] = { NULL, CONF_TLS_STARTTLS, NULL, 0, 0, 0, 0, 0,
 	    0 },
+	/* 5.2.252 SendAsDenied for any other sender. */
 	[CONF_PROVIDER_MICROSOFT365] = { "smtp.office365.com",
-	    CONF_TLS_STARTTLS, NULL, 30, 0, 10000, 500, 3 },
+	    CONF_TLS_STARTTLS, NULL, 30, 0, 10000, 500, 1, 3 },
 	[CONF_PROVIDER_GMAIL] = { "smtp.gmail.com", CONF_TLS_STARTTLS, NULL,
-	    0, 0, 500, 100, 0 },
+	    0, 0, 500, 100, 0, 0 },
 	[CONF_PROVIDER_SES] = { "email-smtp.%s.amazonaws.com",
-	    CONF_TLS_STARTTLS, NULL, 60, 0, 200, 50, 0 },
+	    CONF_TLS_STARTTLS, NULL, 60, 0, 200, 50, 0, 0 },
 	[CONF_PROVIDER_MAILGUN] = { "smtp.mailgun.org", CONF_TLS_STARTTLS,
-	    NULL, 0, 0, 0, 1000, 0 },
+	    NULL, 0, 0, 0, 1000, 0, 0 },
 	[CONF_PROVIDER_SENDGRID] = { "smtp.sendgrid.net", CONF_TLS_STARTTLS,
-	    "apikey", 0, 0, 0, 1000, 0 },
+	    "apikey", 0, 0, 0, 1000, 0, 0 },
 	[CONF_PROVIDER_POSTMARK] = { "smtp.postmarkapp.com",
-	    CONF_TLS_STARTTLS, NULL, 0, 0, 0, 50, 0 },
+	    CONF_TLS_STARTTLS, NULL, 0, 0, 0, 50, 0, 0 },
 	[CONF_PROVIDER_FASTMAIL] = { "smtp.fastmail.com", CONF_TLS_IMPLICIT,
-	    NULL, 0, 0, 0, 0, 0 },
+	    NULL, 0, 0, 0, 0, 0, 0 },
 };
+
+/* see conf_int.h */
+int
+conf_provider_word(const char *v)
+{
+	size_t i;
+	int p = conf_choice(v, conf_provider_names);
+
+	for (i = 0; p < 0 && i < sizeof(conf_provider_synonyms) /
+	    sizeof(conf_provider_synonyms[0]); i++)
+		if (strcasecmp(v, conf_provider_synonyms[i].word) == 0)
+			p = (int)conf_provider_synonyms[i].provider;
+	return p;
+}
 
 /* see conf_int.h */
 int
 conf_preset_set_provider(struct conf_ctx *x, const char *v, void *f)
 {
-	int i = conf_choice(v, conf_preset_names);
+	int i = conf_provider_word(v);
 
 	if (i < 0)
 		return conf_bad(x, "must be microsoft365, gmail, ses, mailgun, "
@@ -85,11 +112,12 @@ conf_preset_set_connections(struct conf_ctx *x, const char *v, void *f)
 	return 0;
 }
 
-/* 1 when no source set [relay] name. */
+/* 1 when no source set section's key name. */
 static int
-conf_preset_unset(const struct conf *c, const char *name)
+conf_preset_unset(const struct conf *c, const char *section,
+    const char *name)
 {
-	const struct conf_key *k = conf_key_find("relay", name);
+	const struct conf_key *k = conf_key_find(section, name);
 
 	return c->set_on[k - conf_keys] == 0;
 }
@@ -97,8 +125,27 @@ conf_preset_unset(const struct conf *c, const char *name)
 static void
 conf_preset_limit(struct conf *c, const char *name, int *field, int v)
 {
-	if (v > 0 && conf_preset_unset(c, name))
+	if (v > 0 && conf_preset_unset(c, "relay", name))
 		*field = v;
+}
+
+/* A provider that refuses any sender but the mailbox (user): local
+ * senders (root@this-host, www-data) become the mailbox, in the envelope
+ * and in From:, unless [message] from or rewrite_from says otherwise. */
+static int
+conf_preset_sender(struct conf_ctx *x)
+{
+	struct conf *c = x->c;
+
+	if (c->user == NULL || strchr(c->user, '@') == NULL)
+		return 0;
+	if (conf_preset_unset(c, "message", "from") &&
+	    (c->from = strdup(c->user)) == NULL)
+		return conf_bad(conf_at(x, "relay", "provider"), "out of "
+		    "memory");
+	if (conf_preset_unset(c, "message", "rewrite_from"))
+		c->rewrite_from = CONF_REWRITE_LOCAL;
+	return 0;
 }
 
 /* see conf_int.h */
@@ -122,9 +169,9 @@ conf_preset_finish(struct conf_ctx *x)
 		    (char *)c + host->off) == -1)
 			return -1;
 	}
-	if (conf_preset_unset(c, "tls"))
+	if (conf_preset_unset(c, "relay", "tls"))
 		c->tls = p->tls;
-	if (p->user != NULL && conf_preset_unset(c, "user") &&
+	if (p->user != NULL && conf_preset_unset(c, "relay", "user") &&
 	    (c->user = strdup(p->user)) == NULL)
 		return conf_bad(conf_at(x, "relay", "provider"), "out of "
 		    "memory");
@@ -136,7 +183,7 @@ conf_preset_finish(struct conf_ctx *x)
 	    p->recipients);
 	conf_preset_limit(c, "max_connections", &c->max_connections,
 	    p->connections);
-	return 0;
+	return p->own_sender ? conf_preset_sender(x) : 0;
 }
 
 /* see conf_int.h */
@@ -145,7 +192,7 @@ conf_preset_print(const struct conf *c, FILE *fp)
 {
 	fprintf(fp, "data_timeout = %d\n", c->data_timeout);
 	if (c->provider != CONF_PROVIDER_NONE)
-		fprintf(fp, "provider = %s\n", conf_preset_names[c->provider]);
+		fprintf(fp, "provider = %s\n", conf_provider_names[c->provider]);
 	if (c->region != NULL)
 		fprintf(fp, "region = %s\n", c->region);
 	fprintf(fp, "max_per_minute = %d\nmax_per_hour = %d\n"

@@ -49,9 +49,10 @@ conf_print(const struct conf *c, FILE *fp)
 	fprintf(fp, "timeout = %d\nwait = %d\n", c->timeout, c->wait);
 	conf_preset_print(c, fp);
 	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\n"
-	    "failed_max_age = %lds\nmax_size = %ld\nbounce = %s\n"
-	    "runner = %s\n", c->queue_dir, c->max_age, c->failed_max_age,
-	    c->max_size, c->bounce ? "yes" : "no", c->runner ? "yes" : "no");
+	    "failed_max_age = %lds\nmax_size = %ld\njournal_size = %ld\n"
+	    "bounce = %s\nrunner = %s\n", c->queue_dir, c->max_age,
+	    c->failed_max_age, c->max_size, c->journal_size,
+	    c->bounce ? "yes" : "no", c->runner ? "yes" : "no");
 	if (c->bounce_to)
 		fprintf(fp, "bounce_to = %s\n", c->bounce_to);
 	fprintf(fp, "\n[message]\n");
@@ -65,12 +66,8 @@ conf_print(const struct conf *c, FILE *fp)
 	if (c->naliases > 0)
 		fprintf(fp, "\n[aliases]\n");
 	for (i = 0; i < c->naliases; i++)
-		if (c->aliases[i].value != NULL)
-			fprintf(fp, "%s = %s\n", c->aliases[i].name,
-			    c->aliases[i].value);
-		else
-			fprintf(fp, "; %s: ignored (%s)\n", c->aliases[i].name,
-			    c->aliases[i].why);
+		fprintf(fp, "%s = %s\n", c->aliases[i].name,
+		    c->aliases[i].value);
 	if (c->log_file || c->log_stderr)
 		fprintf(fp, "\n[log]\n");
 	if (c->log_file)

@@ -166,23 +166,6 @@ conn_write(struct conn *c, const void *buf, size_t len)
 
 /* see conn.h */
 int
-conn_printf(struct conn *c, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return conn_fail(c, "command longer than %zu bytes",
-		    sizeof(buf) - 1);
-	return conn_write(c, buf, (size_t)n);
-}
-
-/* see conn.h */
-int
 conn_flush(struct conn *c)
 {
 	if (c->err[0] != '\0')

@@ -50,8 +50,6 @@ int	 conn_getline(struct conn *, char **line, size_t *len);
 /* Buffered output; flushed by conn_flush() or when the buffer fills.
  * 0 or -1 (conn_error() set). */
 int	 conn_write(struct conn *, const void *buf, size_t len);
-int	 conn_printf(struct conn *, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
 int	 conn_flush(struct conn *);
 
 /* Sets the deadline for every later operation: now + seconds. */

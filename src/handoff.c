@@ -55,7 +55,7 @@ handoff_answer(const struct handoff *h, const char *id,
 	if (rep->out == OUT_FAILED && rep->partial) {
 		/* Never an error: the others have it, and a caller that
 		 * retries would send it to them again. */
-		log_warning("sent, but %s; kept in failed/ as %s and reported "
+		log_user_warning("sent, but %s; kept in failed/ as %s and reported "
 		    "to the sender", rep->text, id);
 		return;
 	}
@@ -80,7 +80,7 @@ handoff_answer(const struct handoff *h, const char *id,
 		snprintf(ans->reply, sizeof(ans->reply), "451 4.3.0 cannot "
 		    "queue the message");
 	} else if (rep->class == ERR_CONFIG)
-		log_warning("queued, not sent (%s): %s; \"sendmail -bt\" tests "
+		log_user_warning("queued, not sent (%s): %s; \"sendmail -bt\" tests "
 		    "the settings", id, rep->text);
 	else
 		log_tty("queued (%s): %s", id, rep->text);

@@ -13,7 +13,7 @@
 #include "http.h"
 #include "net.h"
 #include "relaymail.h"
-#include "tls.h"
+#include "tls/tls.h"
 #include "util.h"
 
 /* see http.h */

@@ -43,13 +43,6 @@ log_forget(void)
 	verbose = 0;
 }
 
-/* see log.h */
-int
-log_is_verbose(void)
-{
-	return verbose;
-}
-
 /* The [log] file opened for one line, or -1. Never created when the
  * process holds a group or user its caller does not. */
 static int
@@ -134,7 +127,7 @@ log_to_stderr(int on)
 
 /* see log.h */
 void
-log_warning(const char *fmt, ...)
+log_user_warning(const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;

@@ -1,7 +1,10 @@
 /* relaymail: where words go. ISC licence, see LICENSE.
  * syslog (LOG_MAIL, ident relaymail) always; stderr for errors the caller
  * must see, and for everything else only with -v; an optional log file.
- * Only main.c and relay.c call these: modules below them never print. */
+ * Called by the modules that decide what a run says: main.c, admin.c,
+ * bsmtp.c, submit.c (the commands), relay.c and session.c (delivery),
+ * cred.c and aliases.c (about the settings), and the -v transcript from
+ * smtp.c. Parsers, the queue and the transports never print. */
 #ifndef LOG_H
 #define LOG_H
 
@@ -18,15 +21,17 @@ void	 log_forget(void);
  * and syslog at LOG_ERR. */
 void	 log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* A record of what happened: syslog (LOG_INFO or LOG_WARNING) and the log
- * file; stderr only with -v. */
+/* A record of what happened, for the log: syslog (LOG_INFO or
+ * LOG_WARNING) and the log file; stderr only with -v, so a caller that
+ * treats any output as failure never sees it. A warning that the person
+ * must act on is log_user_warning's. */
 void	 log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Something a person must act on although nothing failed for good (the
  * settings keep mail from going, a password file others can read):
  * stderr "sendmail: warning: ..." always, and syslog at LOG_WARNING. */
-void	 log_warning(const char *fmt, ...)
+void	 log_user_warning(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 
 /* A record that a person typing the command wants to see (queued for a
@@ -45,7 +50,5 @@ void	 log_verbose(const char *fmt, ...)
 /* -v only: one line of the SMTP dialogue; out = 1 for what we sent.
  * AUTH payloads are masked. */
 void	 log_dialogue(int out, const char *line, size_t len);
-
-int	 log_is_verbose(void);
 
 #endif

@@ -19,8 +19,8 @@ struct mailq_listing {
 	long long bytes;
 };
 
-/* s with bytes below 0x20, DEL and the backslash escaped. */
-static void
+/* see mailq.h */
+void
 mailq_put(FILE *fp, const char *s)
 {
 	for (; *s != '\0'; s++) {
@@ -77,16 +77,16 @@ mailq_rcpts(const struct mailq_listing *l, const struct spool_msg *m)
 
 	for (i = 0; i < m->nrcpts; i++) {
 		fprintf(l->fp, "%*s", MAILQ_INDENT + 2, "");
-		mailq_put(l->fp, m->rcpts[i]);
-		if (m->rcpt_done[i] == 1)
+		mailq_put(l->fp, m->rcpts[i].addr);
+		if (m->rcpts[i].state == SPOOL_RCPT_SENT)
 			fputs("  (sent)\n", l->fp);
-		else if (m->rcpt_done[i] != 2)
+		else if (m->rcpts[i].state == SPOOL_RCPT_PENDING)
 			fputs("  (pending)\n", l->fp);
-		else if (m->rcpt_reply[i] == NULL)
+		else if (m->rcpts[i].reply == NULL)
 			fputs("  (refused)\n", l->fp);
 		else {
 			fputs("  (refused: ", l->fp);
-			mailq_put(l->fp, m->rcpt_reply[i]);
+			mailq_put(l->fp, m->rcpts[i].reply);
 			fputs(")\n", l->fp);
 		}
 	}

@@ -16,6 +16,10 @@
  * escaped. Returns the number of messages listed. */
 int	 mailq_print(struct spool *, FILE *fp);
 
+/* Prints s with bytes below 0x20, DEL and the backslash escaped (\xNN,
+ * \\): text read from the queue never reaches a terminal as it is. */
+void	 mailq_put(FILE *fp, const char *s);
+
 /* The number of messages in q/ and failed/ together (what -bpc prints and
  * what mailq's totals say), or -1 if a directory cannot be read. */
 int	 mailq_count(struct spool *);

@@ -22,6 +22,8 @@
 #include "cli.h"
 #include "conf.h"
 #include "handoff.h"
+#include "health.h"
+#include "journal.h"
 #include "log.h"
 #include "mailq.h"
 #include "oauth.h"
@@ -259,40 +261,48 @@ main_privileges(const struct cli *cli)
 	clearenv();
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	if (had_config)
-		log_warning("RELAYMAIL_* variables ignored: running set-group-ID "
-		    "(use -C, which drops the group)");
+		log_user_warning("RELAYMAIL_* variables ignored: running "
+		    "set-group-ID (use -C, which drops the group)");
 	return 1;
+}
+
+/* 1 for the modes that need a smart host configured: not those that
+ * only read the queue (--health says "unhealthy" without one). */
+static int
+main_needs_host(const struct cli *cli)
+{
+	switch (cli->mode) {
+	case CLI_LIST:
+	case CLI_COUNT:
+	case CLI_JOURNAL:
+		return 0;
+	default:
+		return 1;
+	}
 }
 
 /* The settings: -C FILE or /etc/sendmail.conf, then the environment
  * (unless privileged). 0; 1 for a queue run with no smart host
- * configured (nothing to do); or -1 after saying why. */
+ * configured (nothing to do: the timer and the cron job run -q whatever
+ * the settings); or -1 with why in err. */
 static int
 main_settings(const struct cli *cli, struct conf *conf, int privileged,
-    const char **path)
+    const char **path, char *err, size_t errlen)
 {
-	char err[700];
-
 	conf_defaults(conf);
 	*path = cli->conf_path ? cli->conf_path : RELAYMAIL_CONF;
 	if (cli->conf_path == NULL && !privileged && env_has_config() &&
 	    access(*path, F_OK) == -1) {
 		/* A container configured only through the environment. */
-	} else if (conf_load(conf, *path, err, sizeof(err)) == -1)
-		goto fail;
-	if (!privileged && conf_load_env(conf, environ, err, sizeof(err)) == -1)
-		goto fail;
-	/* The timer and the cron job run -q whatever the settings: with no
-	 * smart host yet there is nothing to do, and nothing to say. */
-	if (cli->mode == CLI_FLUSH && conf->nhosts == 0 &&
-	    conf->provider == CONF_PROVIDER_NONE)
-		return 1;
-	if (conf_finish(conf, err, sizeof(err)) == -1)
-		goto fail;
+	} else if (conf_load(conf, *path, err, errlen) == -1)
+		return -1;
+	if (!privileged && conf_load_env(conf, environ, err, errlen) == -1)
+		return -1;
+	if (conf_finish(conf, err, errlen) == -1)
+		return -1;
+	if (main_needs_host(cli) && conf_need_host(conf, err, errlen) == -1)
+		return cli->mode == CLI_FLUSH ? 1 : -1;
 	return 0;
-fail:
-	log_error("%s", err);
-	return -1;
 }
 
 static void
@@ -329,26 +339,60 @@ newaliases_mode(const struct cli *cli)
 	return rep.unreadable ? policy_exit(ERR_CONFIG) : 0;
 }
 
+/* -bt: the summary on stdout; the dialogue with -v. */
 static int
 test_mode(const struct conf *conf)
 {
-	struct session sess;
-	int code;
+	return probe_main(conf, stdout) == 0 ? 0 : EX_UNAVAILABLE;
+}
 
-	log_init(1, conf->log_file);	/* show the dialogue */
-	session_init(&sess, conf, NULL);
-	code = probe_run(&sess, stdout) == 0 ? 0 : EX_UNAVAILABLE;
-	session_end(&sess);
-	return code;
+/* --journal [WORD]: the delivery journal's lines, those for WORD (an
+ * id or an address) only; 1 when none matched, as grep. */
+static int
+journal_mode(const struct cli *cli, const struct conf *conf)
+{
+	struct spool s;
+	char err[600];
+	int n;
+
+	if (spool_open(&s, conf->queue_dir, 0, err, sizeof(err)) == -1) {
+		log_error("queue: %s", err);
+		return EX_NOINPUT;
+	}
+	n = journal_show(&s, cli->nrcpts > 0 ? cli->rcpts[0] : NULL, stdout);
+	spool_close(&s);
+	if (n == -1) {
+		log_error("%s: no delivery journal yet ([queue] journal_size)",
+		    conf->queue_dir);
+		return EX_NOINPUT;
+	}
+	return n > 0 ? 0 : 1;
+}
+
+/* --health[=AGE]: one line on stdout; 0 healthy, 1 not (as a container
+ * HEALTHCHECK wants). Never touches the network. */
+static int
+health_mode(const struct cli *cli, const struct conf *conf)
+{
+	char line[800];
+	int r;
+
+	r = health_check(conf, cli->health_age > 0 ? cli->health_age :
+	    HEALTH_MAX_AGE_S, line, sizeof(line));
+	printf("%s\n", line);
+	return r == 0 ? 0 : 1;
 }
 
 /* --oauth-login: the one-time sign-in that saves a refresh token. */
 static int
-oauth_login_mode(const struct conf *conf)
+oauth_login_mode(const struct cli *cli, const struct conf *conf)
 {
+	enum oauth_flow flow = cli->login == CLI_LOGIN_CODE ? OAUTH_FLOW_CODE :
+	    cli->login == CLI_LOGIN_DEVICE ? OAUTH_FLOW_DEVICE :
+	    OAUTH_FLOW_AUTO;
 	char err[700];
 
-	if (oauth_login(conf, stdout, err, sizeof(err)) == -1) {
+	if (oauth_login(conf, flow, stdout, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		return conf_oauth_on(conf) ? EX_UNAVAILABLE : EX_CONFIG;
 	}
@@ -376,10 +420,31 @@ run_mode(const struct cli *cli, const struct conf *conf)
 	case CLI_SEND:
 		return send_mode(cli, conf);
 	case CLI_OAUTH_LOGIN:
-		return oauth_login_mode(conf);
+		return oauth_login_mode(cli, conf);
+	case CLI_JOURNAL:
+		return journal_mode(cli, conf);
+	case CLI_HEALTH:
+		return health_mode(cli, conf);
 	default:
 		log_error("this mode is not available yet");
 		return EX_UNAVAILABLE;
+	}
+}
+
+/* 1 for the modes that may talk to the smart host. */
+static int
+main_connects(const struct cli *cli)
+{
+	switch (cli->mode) {
+	case CLI_SEND:
+	case CLI_SMTP:
+	case CLI_FLUSH:
+	case CLI_TEST:
+		return 1;
+	case CLI_MSG:
+		return cli->msg_op == CLI_MSG_RUN;
+	default:
+		return 0;
 	}
 }
 
@@ -411,9 +476,17 @@ main(int argc, char *argv[])
 		return EX_OSERR;
 	if (cli.mode == CLI_ALIASES)
 		return newaliases_mode(&cli);
-	if ((code = main_settings(&cli, &conf, privileged, &path)) != 0) {
+	if ((code = main_settings(&cli, &conf, privileged, &path, err,
+	    sizeof(err))) != 0) {
 		conf_free(&conf);
-		return code == 1 ? 0 : policy_exit(ERR_CONFIG);
+		if (code == 1)		/* -q with nothing configured */
+			return 0;
+		if (cli.mode == CLI_HEALTH) {	/* one line, on stdout */
+			printf("unhealthy: %s\n", err);
+			return 1;
+		}
+		log_error("%s", err);
+		return policy_exit(ERR_CONFIG);
 	}
 	log_init(cli.verbose, conf.log_file);
 	/* Private files; set-group-ID, the queue group shares them. */
@@ -421,7 +494,11 @@ main(int argc, char *argv[])
 	if (conf.log_stderr)
 		log_to_stderr(1);
 	if (conf_check_perms(&conf, path, err, sizeof(err)))
-		log_warning("%s", err);
+		log_user_warning("%s", err);
+	/* Before any network wait, so that a caller that leaves after
+	 * [relay] wait has read it. */
+	if (main_connects(&cli) && conf_mode_warning(&conf, err, sizeof(err)))
+		log_user_warning("%s", err);
 	code = run_mode(&cli, &conf);
 	conf_free(&conf);
 	return code;

@@ -173,46 +173,70 @@ collect(struct msg_copier *m, struct rcpts *r, const char *v, size_t len)
 	char err[256];
 
 	if (rcpts_add_list(r, v, len, err, sizeof(err)) == -1)
-		return msg_fail(m, ERR_DATA, "recipient header: %s", err);
+		return msg_fail(m, rcpts_class(r), "recipient header: %s",
+		    err);
 	return 0;
 }
 
-/* "From: Name <addr>" with addr forced ([message] rewrite_from). */
+/* The address and display name of a From: value v (len bytes, leading
+ * blanks skipped): "Name <addr>", or "addr (Comment)", or "addr". Each
+ * cut to fit; a display name unquoted. */
+static void
+from_parts(const char *v, size_t len, char *addr, size_t alen, char *name,
+    size_t nlen)
+{
+	const char *lt = NULL, *p, *e;
+	size_t k;
+
+	addr[0] = name[0] = '\0';
+	for (p = v; p < v + len; p++)	/* the angle address comes last */
+		if (*p == '<')
+			lt = p;
+	if (lt != NULL) {
+		e = memchr(lt, '>', len - (size_t)(lt - v));
+		k = (size_t)((e ? e : v + len) - lt - 1);
+		snprintf(addr, alen, "%.*s", (int)k, lt + 1);
+		k = (size_t)(lt - v);
+		while (k > 0 && (v[k - 1] == ' ' || v[k - 1] == '\t'))
+			k--;
+		if (k >= 2 && v[0] == '"' && v[k - 1] == '"')
+			snprintf(name, nlen, "%.*s", (int)(k - 2), v + 1);
+		else
+			snprintf(name, nlen, "%.*s", (int)k, v);
+		return;
+	}
+	k = strcspn(v, " \t(\r\n");
+	snprintf(addr, alen, "%.*s", (int)(k < len ? k : len), v);
+	if ((p = memchr(v, '(', len)) != NULL &&
+	    (e = memchr(p, ')', len - (size_t)(p - v))) != NULL)
+		snprintf(name, nlen, "%.*s", (int)(e - p - 1), p + 1);
+}
+
+/* "From: Name <addr>" with addr forced ([message] rewrite_from): the
+ * display name kept, or the original's local part when it had none
+ * ("From: root" becomes "From: "root" <app@example.com>"). With
+ * rewrite_local, only a From: of this host's own (addr_is_host_local). */
 static int
 rewrite_from(struct msg_copier *m, const char *v, size_t len)
 {
-	char name[300] = "", buf[1200], cur[ADDR_MAX + 1] = "";
-	const char *lt;
-	size_t k;
+	char name[300], quoted[310], buf[1200], cur[ADDR_MAX + 1];
 	int n;
 
 	while (len > 0 && (*v == ' ' || *v == '\t')) {
 		v++;
 		len--;
 	}
-	lt = memchr(v, '<', len);
-	if (m->o->rewrite_local) {
-		/* Keep a From: that already names a full address. */
-		const char *at = memchr(v, '@', len);
-		if (at != NULL)
-			return 0;
-	}
-	if (lt != NULL) {
-		k = (size_t)(lt - v);
-		while (k > 0 && (v[k - 1] == ' ' || v[k - 1] == '\t'))
-			k--;
-		if (k > 0 && k < sizeof(cur)) {
-			memcpy(cur, v, k);
-			cur[k] = '\0';
-			if (cur[0] == '"' && k > 1 && cur[k - 1] == '"') {
-				cur[k - 1] = '\0';
-				memmove(cur, cur + 1, k - 1);
-			}
-			display_name(name, sizeof(name), cur);
-		}
-	}
-	n = snprintf(buf, sizeof(buf), "From: %s%s<%s>", name,
-	    name[0] ? " " : "", m->o->rewrite_from);
+	from_parts(v, len, cur, sizeof(cur), name, sizeof(name));
+	if (m->o->rewrite_local && !addr_is_host_local(cur, m->o->hostname))
+		return 0;	/* a mailbox of its own: kept */
+	if (name[0] == '\0')
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(cur, "@"),
+		    cur);
+	quoted[0] = '\0';
+	if (name[0] != '\0')
+		display_name(quoted, sizeof(quoted), name);
+	n = snprintf(buf, sizeof(buf), "From: %s%s<%s>", quoted,
+	    quoted[0] ? " " : "", m->o->rewrite_from);
 	m->flen = 0;
 	return msg_emit_line(m, buf, (size_t)n) == -1 ? -1 : 1;
 }
@@ -307,7 +331,7 @@ end_field(struct msg_copier *m)
 		long n;
 		memcpy(m->qual, m->field, head);
 		n = addr_qualify_list(v, vlen, m->o->qualify, rcpt_field &&
-		    m->o->aliases ? rcpts_alias : NULL, (void *)m->o->aliases,
+		    m->o->aliases ? rcpts_alias : NULL, m->o->aliases,
 		    m->qual + head, sizeof(m->qual) - head);
 		if (n >= 0 && head + (size_t)n <= sizeof(m->qual)) {
 			m->flen = 0;

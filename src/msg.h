@@ -28,9 +28,10 @@ struct msg_opts {
 	const char *msgid;	/* left part of a generated Message-ID */
 	const char *domain;	/* right part, and for qualifying */
 	const char *rewrite_from;	/* force From: to this address, or NULL */
-	int	 rewrite_local;	/* only when From: holds a bare local name */
+	int	 rewrite_local;	/* only when From: is this host's own */
+	const char *hostname;	/* this host's name, for rewrite_local */
 	const char *qualify;	/* [message] domain for header addresses */
-	const struct conf *aliases;	/* [aliases] for To/Cc, or NULL */
+	struct aliases *aliases;	/* for To/Cc: read on first need */
 	const char *trace;	/* a header field (no CRLF) written first */
 };
 

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -82,6 +83,31 @@ fail_keep:
 	return -1;
 }
 
+/* RFC 6761 6.4: a name under .invalid never exists; no resolver need be
+ * asked (and one that cannot be reached would make it look passing). */
+static int
+net_name_invalid(const char *host)
+{
+	size_t n = strlen(host);
+
+	if (n > 0 && host[n - 1] == '.')
+		n--;
+	return (n == 7 && strncasecmp(host, "invalid", 7) == 0) ||
+	    (n > 8 && strncasecmp(host + n - 8, ".invalid", 8) == 0);
+}
+
+/* 1 when getaddrinfo's r says the name does not exist (NXDOMAIN, or no
+ * address of any kind), as opposed to a resolver that did not answer. */
+static int
+net_no_such_name(int r)
+{
+#ifdef EAI_NODATA
+	if (r == EAI_NODATA)
+		return 1;
+#endif
+	return r == EAI_NONAME;
+}
+
 /* see net.h */
 int
 net_connect(struct net *n, const char *host, const char *port,
@@ -93,6 +119,13 @@ net_connect(struct net *n, const char *host, const char *port,
 
 	n->fd = -1;
 	n->err[0] = '\0';
+	n->noname = 0;
+	if (net_name_invalid(host)) {
+		n->noname = 1;
+		snprintf(n->err, sizeof(n->err), "no such host (a name under "
+		    ".invalid never exists)");
+		return -1;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -102,6 +135,12 @@ net_connect(struct net *n, const char *host, const char *port,
 		/* AI_ADDRCONFIG hides ::1 on hosts with only loopback v6. */
 		hints.ai_flags = 0;
 		r = getaddrinfo(host, port, &hints, &res);
+	}
+	if (r != 0 && net_no_such_name(r)) {
+		n->noname = 1;
+		snprintf(n->err, sizeof(n->err), "no such host (the DNS says "
+		    "the name does not exist)");
+		return -1;
 	}
 	if (r != 0) {
 		snprintf(n->err, sizeof(n->err), "cannot resolve: %s",

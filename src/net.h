@@ -10,12 +10,16 @@
 struct net {
 	int	 fd;
 	int64_t	 deadline_ms;
+	int	 noname;	/* net_connect: the name does not exist */
 	char	 err[256];
 };
 
 /* Connects to host:port trying each address (IPv6 and IPv4) in the order
  * getaddrinfo returns them, each within timeout_s. 0, or -1 with a reason
- * in n->err ("connection refused", "timed out", "no such host"). */
+ * in n->err ("connection refused", "timed out", "no such host ...");
+ * n->noname is set when the name does not exist (NXDOMAIN, or under
+ * .invalid), which waiting cannot change, unlike a resolver that did not
+ * answer. */
 int	 net_connect(struct net *, const char *host, const char *port,
 	    int timeout_s);
 void	 net_transport(struct net *, struct transport *out);

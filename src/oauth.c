@@ -34,21 +34,28 @@ oauth_endpoints(const struct conf *c, struct oauth_ends *e, char *err,
 	if (ms) {
 		snprintf(e->token_url, sizeof(e->token_url), OAUTH_MS
 		    "%s/oauth2/v2.0/token", t);
+		snprintf(e->auth_url, sizeof(e->auth_url), OAUTH_MS
+		    "%s/oauth2/v2.0/authorize", t);
 		snprintf(e->device_url, sizeof(e->device_url), OAUTH_MS
 		    "%s/oauth2/v2.0/devicecode", t);
 		snprintf(e->scope, sizeof(e->scope), "%s", cc ?
 		    "https://outlook.office365.com/.default" :
 		    "offline_access https://outlook.office.com/SMTP.Send");
 	} else if (c->oauth_provider == CONF_OAUTH_GOOGLE) {
+		/* No device endpoint: Google's device flow does not allow
+		 * the Gmail scope. */
 		snprintf(e->token_url, sizeof(e->token_url), OAUTH_GOOGLE
 		    "token");
-		snprintf(e->device_url, sizeof(e->device_url), OAUTH_GOOGLE
-		    "device/code");
+		snprintf(e->auth_url, sizeof(e->auth_url),
+		    "https://accounts.google.com/o/oauth2/v2/auth");
 		snprintf(e->scope, sizeof(e->scope), "https://mail.google.com/");
 	}
 	if (c->oauth_token_url != NULL && util_strlcpy(e->token_url,
 	    c->oauth_token_url, sizeof(e->token_url)) >= sizeof(e->token_url))
 		return util_err(err, errlen, "[oauth] token_url: too long");
+	if (c->oauth_auth_url != NULL && util_strlcpy(e->auth_url,
+	    c->oauth_auth_url, sizeof(e->auth_url)) >= sizeof(e->auth_url))
+		return util_err(err, errlen, "[oauth] auth_url: too long");
 	if (c->oauth_device_url != NULL && util_strlcpy(e->device_url,
 	    c->oauth_device_url, sizeof(e->device_url)) >=
 	    sizeof(e->device_url))

@@ -2,7 +2,8 @@
  * Access tokens from the [oauth] token endpoint (refresh_token or
  * client_credentials grant), cached in the queue directory until shortly
  * before they expire; a rotated refresh token written back atomically
- * before the new access token is used; the device login (RFC 8628) that
+ * before the new access token is used; the sign-in (a browser's
+ * authorization code with PKCE, or the device flow of RFC 8628) that
  * saves the first refresh token; and what -bt shows. No token is logged. */
 #ifndef OAUTH_H
 #define OAUTH_H
@@ -25,7 +26,8 @@
  * unless token_url, device_url or scope are set). scope "" sends none. */
 struct oauth_ends {
 	char	 token_url[512];
-	char	 device_url[512];
+	char	 auth_url[512];		/* authorization endpoint, or "" */
+	char	 device_url[512];	/* device authorization, or "" */
 	char	 scope[256];
 };
 int	 oauth_endpoints(const struct conf *, struct oauth_ends *, char *err,
@@ -84,10 +86,31 @@ int	 oauth_client_secret(const struct conf *, char *buf, size_t len,
 int	 oauth_save(const char *path, const char *token, char *err,
 	    size_t errlen);
 
-/* sendmail --oauth-login: the device authorization grant. Prints where
- * to go and the code to enter on out, polls until the person approves,
- * and saves the refresh token to refresh_token_file. 0, or -1 with err. */
-int	 oauth_login(const struct conf *, FILE *out, char *err, size_t errlen);
+/* Which flow --oauth-login runs. */
+enum oauth_flow {
+	OAUTH_FLOW_AUTO,	/* code when auth_url is known, else device */
+	OAUTH_FLOW_CODE,	/* authorization code with PKCE, in a browser */
+	OAUTH_FLOW_DEVICE	/* device authorization grant (RFC 8628) */
+};
+
+/* sendmail --oauth-login: signs in once and saves the refresh token to
+ * refresh_token_file. The code flow prints the address to open and
+ * waits for the browser (or a pasted address, on stdin); the device
+ * flow prints an address and a code, and polls until the person
+ * approves. 0, or -1 with err. */
+int	 oauth_login(const struct conf *, enum oauth_flow, FILE *out,
+	    char *err, size_t errlen);
+
+/* The authorization code grant with PKCE and a loopback redirect
+ * (oauth_code.c): prints the address to open on out, waits for the
+ * browser's return to 127.0.0.1 or an address pasted on stdin, and
+ * redeems the code into r (r->error empty). 0, or -1 with err. */
+int	 oauth_code_login(const struct conf *, const struct oauth_ends *,
+	    FILE *out, struct oauth_reply *r, char *err, size_t errlen);
+
+/* n bytes as base64url without padding (RFC 4648 5), into out. */
+void	 oauth_b64url(const unsigned char *in, size_t n, char *out,
+	    size_t len);
 
 /* For -bt: the endpoint, the cached token's remaining life, the refresh
  * token's age, and a test refresh, on out. 0, or -1 when it failed. */

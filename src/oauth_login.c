@@ -1,9 +1,10 @@
 /* relaymail: the one-time OAuth login and the token state for -bt.
- * ISC licence, see LICENSE. The device authorization grant (RFC 8628):
- * ask the device endpoint for a code, show it, poll the token endpoint at
- * the interval the provider sets (slower on slow_down) until the person
- * approves, then save the refresh token (0600, atomic). Nothing secret
- * is printed: only the user code and the address to enter it at. */
+ * ISC licence, see LICENSE. Picks the flow (a browser's authorization
+ * code, oauth_code.c; or the device authorization grant, RFC 8628: ask
+ * the device endpoint for a code, show it, poll the token endpoint at
+ * the interval the provider sets, slower on slow_down, until the person
+ * approves) and saves the refresh token (0600, atomic). Nothing secret
+ * is printed: only the addresses and the user code. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -137,27 +138,17 @@ out:
 	return rc;
 }
 
-/* see oauth.h */
-int
-oauth_login(const struct conf *c, FILE *out, char *err, size_t errlen)
+/* The device flow: the address and the code to enter there, then the
+ * polls until the person approves; the tokens into r. */
+static int
+oauth_device_login(const struct conf *c, const struct oauth_ends *e,
+    FILE *out, struct oauth_reply *r, char *err, size_t errlen)
 {
-	struct oauth_ends e;
 	struct oauth_device d;
-	struct oauth_reply *r;
 	int rc = -1;
 
-	if (!conf_oauth_on(c) || c->oauth_grant != CONF_GRANT_REFRESH_TOKEN)
-		return util_err(err, errlen, "--oauth-login needs an [oauth] "
-		    "section with grant = refresh_token");
-	if (oauth_endpoints(c, &e, err, errlen) == -1)
-		return -1;
-	if (e.device_url[0] == '\0')
-		return util_err(err, errlen, "[oauth] device_url: required "
-		    "for --oauth-login without a provider");
 	memset(&d, 0, sizeof(d));
-	if ((r = malloc(sizeof(*r))) == NULL)
-		return util_err(err, errlen, "out of memory");
-	if (oauth_device_start(c, &e, &d, err, errlen) == -1)
+	if (oauth_device_start(c, e, &d, err, errlen) == -1)
 		goto out;
 	fprintf(out, "To sign in, open %s and enter the code %s\n", d.uri,
 	    d.user_code);
@@ -165,7 +156,53 @@ oauth_login(const struct conf *c, FILE *out, char *err, size_t errlen)
 		fprintf(out, "(or open %s)\n", d.uri_complete);
 	fprintf(out, "Waiting for the sign-in...\n");
 	fflush(out);
-	if (oauth_device_poll(c, &e, &d, r, err, errlen) == -1)
+	rc = oauth_device_poll(c, e, &d, r, err, errlen);
+out:
+	explicit_bzero(&d, sizeof(d));
+	return rc;
+}
+
+/* The flow to run: the one asked for, if the endpoints allow it. */
+static int
+oauth_login_flow(const struct conf *c, const struct oauth_ends *e,
+    enum oauth_flow *flow, char *err, size_t errlen)
+{
+	if (*flow == OAUTH_FLOW_AUTO)
+		*flow = e->auth_url[0] != '\0' || e->device_url[0] == '\0' ?
+		    OAUTH_FLOW_CODE : OAUTH_FLOW_DEVICE;
+	if (*flow == OAUTH_FLOW_CODE && e->auth_url[0] == '\0')
+		return util_err(err, errlen, "[oauth] auth_url: required for "
+		    "the browser sign-in without a provider");
+	if (*flow == OAUTH_FLOW_DEVICE && e->device_url[0] == '\0')
+		return util_err(err, errlen, c->oauth_provider ==
+		    CONF_OAUTH_GOOGLE ? "[oauth] Google's device flow does not "
+		    "allow the Gmail scope (https://mail.google.com/): run "
+		    "sendmail --oauth-login, which signs in in a browser" :
+		    "[oauth] device_url: required for --oauth-login=device "
+		    "without a provider");
+	return 0;
+}
+
+/* see oauth.h */
+int
+oauth_login(const struct conf *c, enum oauth_flow flow, FILE *out,
+    char *err, size_t errlen)
+{
+	struct oauth_ends e;
+	struct oauth_reply *r;
+	int rc = -1;
+
+	if (!conf_oauth_on(c) || c->oauth_grant != CONF_GRANT_REFRESH_TOKEN)
+		return util_err(err, errlen, "--oauth-login needs an [oauth] "
+		    "section with grant = refresh_token");
+	if (oauth_endpoints(c, &e, err, errlen) == -1 ||
+	    oauth_login_flow(c, &e, &flow, err, errlen) == -1)
+		return -1;
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return util_err(err, errlen, "out of memory");
+	memset(r, 0, sizeof(*r));
+	if ((flow == OAUTH_FLOW_CODE ? oauth_code_login(c, &e, out, r, err,
+	    errlen) : oauth_device_login(c, &e, out, r, err, errlen)) == -1)
 		goto out;
 	if (r->refresh[0] == '\0') {
 		util_err(err, errlen, "[oauth] the provider sent no refresh "
@@ -179,22 +216,35 @@ oauth_login(const struct conf *c, FILE *out, char *err, size_t errlen)
 		rc = 0;
 	}
 out:
-	explicit_bzero(&d, sizeof(d));
 	explicit_bzero(r, sizeof(*r));
 	free(r);
 	return rc;
 }
 
-/* "2d 3h", "5h 12m", "42m 10s" */
+/* Google issues a "Testing" app's refresh tokens for 7 days: a token
+ * saved 5 to 7 days ago may be one (past 7 days, it worked, so it is
+ * not). The warning says when it would stop. */
+#define OAUTH_TESTING_S		(7L * 86400)
+#define OAUTH_TESTING_WARN_S	(2L * 86400)
+
 static void
-oauth_span(char *buf, size_t len, long s)
+oauth_probe_expiry(const struct conf *c, time_t saved, FILE *out)
 {
-	if (s >= 86400)
-		snprintf(buf, len, "%ldd %ldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600)
-		snprintf(buf, len, "%ldh %ldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, len, "%ldm %lds", s / 60, s % 60);
+	long age = (long)(time(NULL) - saved);
+	time_t end = saved + OAUTH_TESTING_S;
+	char when[64], span[32];
+	struct tm tm;
+
+	if (c->oauth_provider != CONF_OAUTH_GOOGLE || age < OAUTH_TESTING_S -
+	    OAUTH_TESTING_WARN_S || age >= OAUTH_TESTING_S)
+		return;
+	localtime_r(&end, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	util_span(span, sizeof(span), OAUTH_TESTING_S - age);
+	fprintf(out, "oauth: warning: if the Google app's publishing status "
+	    "is Testing, this refresh token expires on %s (in %s): publish "
+	    "the app (In production), or run sendmail --oauth-login again "
+	    "before then\n", when, span);
 }
 
 /* The cached token and the refresh token file, as they are. */
@@ -206,7 +256,7 @@ oauth_probe_state(const struct conf *c, struct spool *s, FILE *out)
 	char span[32];
 
 	if (s != NULL && oauth_cached(c, s, &expires) == 0) {
-		oauth_span(span, sizeof(span), (long)(expires - time(NULL)));
+		util_span(span, sizeof(span), (long)(expires - time(NULL)));
 		fprintf(out, "oauth: cached access token: renewed in %s\n",
 		    span);
 	} else
@@ -218,9 +268,10 @@ oauth_probe_state(const struct conf *c, struct spool *s, FILE *out)
 		    "--oauth-login)\n", c->oauth_refresh_token_file);
 		return;
 	}
-	oauth_span(span, sizeof(span), (long)(time(NULL) - st.st_mtime));
+	util_span(span, sizeof(span), (long)(time(NULL) - st.st_mtime));
 	fprintf(out, "oauth: refresh token: %s, saved %s ago\n",
 	    c->oauth_refresh_token_file, span);
+	oauth_probe_expiry(c, st.st_mtime, out);
 }
 
 /* see oauth.h */
@@ -250,7 +301,7 @@ oauth_probe(const struct conf *c, FILE *out)
 	    err, sizeof(err));
 	explicit_bzero(tok, sizeof(tok));
 	if (r == 0) {
-		oauth_span(span, sizeof(span), (long)(expires - time(NULL)));
+		util_span(span, sizeof(span), (long)(expires - time(NULL)));
 		fprintf(out, "oauth: token refresh: ok, renewed in %s\n", span);
 	} else
 		fprintf(out, "oauth: token refresh: failed: %s\n", err);

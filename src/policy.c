@@ -3,6 +3,7 @@
  * alone, so that a table-driven unit test (tests/unit/t_policy.c) covers
  * it whole. A session-level refusal is never the message's fault. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -125,8 +126,9 @@ static const struct policy_quota_row {
 	const char *hint;
 } policy_quota_rows[] = {
 	/* Microsoft 365: the mailbox may not send as this From. */
-	{ 0, "5.2.252", "SendAsDenied", 0, "the provider refuses this sender "
-	    "address: set [message] from and rewrite_from" },
+	{ 0, "5.2.252", "SendAsDenied", 0, "the provider lets this account "
+	    "send only as its own mailbox: add to [message] the lines "
+	    "\"from = %s\" and \"rewrite_from = always\"" },
 	/* Microsoft 365: 10,000 recipients a day, rolling. */
 	{ 0, "5.2.0", "SubmissionQuotaExceeded", 3600, NULL },
 	/* Microsoft 365: sender throttled after continuous errors. */
@@ -223,13 +225,19 @@ policy_over_cap(enum smtp_stage stage, int code, const char *text)
 }
 
 /* see policy.h */
-const char *
-policy_hint(int code, const char *text)
+int
+policy_hint(int code, const char *text, const char *mailbox, char *buf,
+    size_t len)
 {
 	const struct policy_quota_row *q;
 
 	if (code < 500 || code > 599)
-		return NULL;
+		return 0;
 	q = policy_quota_find(code, text);
-	return q != NULL && q->delay == 0 ? q->hint : NULL;
+	if (q == NULL || q->delay != 0)
+		return 0;
+	if (mailbox == NULL || strchr(mailbox, '@') == NULL)
+		mailbox = "YOUR-MAILBOX";
+	snprintf(buf, len, q->hint, mailbox);
+	return 1;
 }

@@ -6,6 +6,7 @@
 #ifndef POLICY_H
 #define POLICY_H
 
+#include <stddef.h>
 #include <time.h>
 
 #include "relaymail.h"
@@ -57,8 +58,11 @@ long	 policy_quota(int code, const char *text);
 int	 policy_over_cap(enum smtp_stage stage, int code, const char *text);
 
 /* The sentence that names the fix for a known permanent provider
- * refusal (Microsoft's 5.2.252 SendAsDenied), or NULL. */
-const char *policy_hint(int code, const char *text);
+ * refusal (Microsoft's 5.2.252 SendAsDenied: the exact lines to add,
+ * with mailbox, the AUTH user, when it is an address) into buf: 1, or
+ * 0 when the reply is none of those. */
+int	 policy_hint(int code, const char *text, const char *mailbox,
+	    char *buf, size_t len);
 
 #define POLICY_RETRY_MIN_S	60
 #define POLICY_RETRY_MAX_S	3600

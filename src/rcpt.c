@@ -14,10 +14,11 @@
 
 /* see rcpt.h */
 void
-rcpts_init(struct rcpts *r, const struct conf *conf)
+rcpts_init(struct rcpts *r, const struct conf *conf, struct aliases *a)
 {
 	memset(r, 0, sizeof(*r));
 	r->conf = conf;
+	r->aliases = a;
 }
 
 /* see rcpt.h */
@@ -64,28 +65,11 @@ add_one(struct rcpts *r, const char *addr, char *err, size_t errlen)
 	return 0;
 }
 
-static const char *
-alias_of(const struct conf *conf, const char *local)
-{
-	const char *dflt = NULL;
-	int i;
-
-	if (conf == NULL)
-		return NULL;
-	for (i = 0; i < conf->naliases; i++) {
-		if (strcasecmp(conf->aliases[i].name, local) == 0)
-			return conf->aliases[i].value;
-		if (strcmp(conf->aliases[i].name, "default") == 0)
-			dflt = conf->aliases[i].value;
-	}
-	return dflt;
-}
-
 /* see rcpt.h */
 const char *
-rcpts_alias(void *conf, const char *local)
+rcpts_alias(void *aliases, const char *local)
 {
-	const char *a = alias_of(conf, local);
+	const char *a = aliases_value(aliases, local);
 
 	/* A list cannot stand where one address was ("Name <root>"). */
 	if (a == NULL || strpbrk(a, ",;:<>()\"") != NULL ||
@@ -107,7 +91,15 @@ int
 rcpts_add_list(struct rcpts *r, const char *list, size_t len, char *err,
     size_t errlen)
 {
-	return aliases_expand(r->conf, list, len, rcpt_found, r, err, errlen);
+	return aliases_expand(r->aliases, list, len, rcpt_found, r, err,
+	    errlen);
+}
+
+/* see rcpt.h */
+enum err_class
+rcpts_class(const struct rcpts *r)
+{
+	return aliases_unreadable(r->aliases) ? ERR_CONFIG : ERR_DATA;
 }
 
 /* see rcpt.h */

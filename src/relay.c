@@ -4,12 +4,14 @@
  * message's fault: it defers, never fails, a message. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bounce.h"
+#include "journal.h"
 #include "log.h"
 #include "policy.h"
 #include "priv.h"
@@ -60,7 +62,7 @@ relay_log_attempt(const struct relay *r, const struct spool_msg *m,
 
 	for (i = 0; i < m->nrcpts && o + 4 < sizeof(to); i++)
 		o += (size_t)snprintf(to + o, sizeof(to) - o, "%s<%s>",
-		    i ? "," : "", m->rcpts[i]);
+		    i ? "," : "", m->rcpts[i].addr);
 	log_info("id=%s from=<%s> to=%s relay=%s:%s delay=%lds attempts=%d "
 	    "status=%s reply=\"%s\"", m->id, m->from, to,
 	    session_host(&r->sess), r->sess.port,
@@ -82,7 +84,7 @@ relay_bounce(struct relay *r, const struct spool_msg *m, const char *why)
 	if (rv != 0)
 		return;
 	log_info("id=%s: bounce queued as %s to <%s>", m->id, b.id,
-	    b.rcpts[0]);
+	    b.rcpts[0].addr);
 	if (r->sess.open)
 		relay_message(r, &b, 0, &rep);
 	spool_release(&b);
@@ -105,20 +107,35 @@ relay_refuse_pending(struct spool_msg *m)
 	int i;
 
 	for (i = 0; i < m->nrcpts; i++)
-		if (m->rcpt_done[i] == 0)
-			m->rcpt_done[i] = 2;
+		if (m->rcpts[i].state == SPOOL_RCPT_PENDING)
+			m->rcpts[i].state = SPOOL_RCPT_REFUSED;
 }
 
 /* The message's verdict from its recipients' marks (all attempts). */
 static struct policy_verdict
 relay_verdict(const struct spool_msg *m, int *partial)
 {
-	int i, n[3] = { 0, 0, 0 };
+	int i, n[SPOOL_RCPT_REFUSED + 1] = { 0 };
 
 	for (i = 0; i < m->nrcpts; i++)
-		if (m->rcpt_done[i] >= 0 && m->rcpt_done[i] <= 2)
-			n[m->rcpt_done[i]]++;
-	return policy_message(n[1], n[2], n[0], partial);
+		n[m->rcpts[i].state]++;
+	return policy_message(n[SPOOL_RCPT_SENT], n[SPOOL_RCPT_REFUSED],
+	    n[SPOOL_RCPT_PENDING], partial);
+}
+
+/* The delivery journal's line for an outcome applied to the queue. */
+static void
+relay_journal(struct relay *r, const struct spool_msg *m,
+    const struct relay_report *rep, const char *status)
+{
+	static const char *const words[] = { "sent", "deferred", "failed" };
+	char relay[300];
+
+	snprintf(relay, sizeof(relay), "%s:%s", session_host(&r->sess),
+	    r->sess.port);
+	journal_note(r->spool, r->conf->journal_size, m, status ? status :
+	    rep->partial ? "partly-failed" : words[rep->out],
+	    r->sess.port[0] ? relay : NULL, rep->text);
 }
 
 /* Progress could not be made durable: trying again could deliver twice,
@@ -134,13 +151,14 @@ relay_hold(struct relay *r, struct spool_msg *m, const char *why,
 	    "have it failed (%s); held in failed/ so that nobody gets it "
 	    "twice (after: %.300s)", reason, why);
 	log_error("id=%s: %s", m->id, rep->text);
-	if (spool_fail(r->spool, m, rep->text) == -1)
+	if (spool_move_to_failed(r->spool, m, rep->text) == -1)
 		log_error("id=%s: cannot move to failed/ either: kept in q/",
 		    m->id);
 	r->failed++;
 	rep->out = OUT_FAILED;
 	rep->exit_status = 0;	/* some recipient may have it */
 	rep->partial = 1;
+	relay_journal(r, m, rep, "held");
 	return rep->out;
 }
 
@@ -154,10 +172,10 @@ relay_refused_text(const struct spool_msg *m, char *buf, size_t len)
 
 	o = (size_t)snprintf(buf, len, "refused for");
 	for (i = 0; i < m->nrcpts && o + 1 < len; i++)
-		if (m->rcpt_done[i] == 2)
+		if (m->rcpts[i].state == SPOOL_RCPT_REFUSED)
 			o += (size_t)snprintf(buf + o, len - o, "%s <%s>: %s",
-			    o > 11 ? ";" : "", m->rcpts[i],
-			    m->rcpt_reply[i] ? m->rcpt_reply[i] : "refused");
+			    o > 11 ? ";" : "", m->rcpts[i].addr,
+			    m->rcpts[i].reply ? m->rcpts[i].reply : "refused");
 	/* A state file is text someone could have edited: one plain line. */
 	for (o = 0; buf[o] != '\0'; o++)
 		if ((unsigned char)buf[o] < 0x20 || buf[o] == 0x7f)
@@ -239,7 +257,7 @@ relay_finish(struct relay *r, struct spool_msg *m, int heard,
 		r->deferred++;
 		break;
 	case OUT_FAILED:
-		if (spool_fail(r->spool, m, why) == -1)
+		if (spool_move_to_failed(r->spool, m, why) == -1)
 			log_error("id=%s: cannot move to failed/: kept in q/",
 			    m->id);
 		r->failed++;
@@ -253,6 +271,7 @@ relay_finish(struct relay *r, struct spool_msg *m, int heard,
 	rep->out = v.out;
 	rep->exit_status = v.out == OUT_FAILED ? v.exit_status : 0;
 	rep->partial = partial;
+	relay_journal(r, m, rep, NULL);
 	return v.out;
 }
 
@@ -267,12 +286,13 @@ relay_envelope(const struct spool_msg *m, struct envelope *env,
 	 * may refuse fewer (max_recipients): the rest go in the next
 	 * transaction. tried: those already in one this attempt. */
 	for (i = 0; i < m->nrcpts && (max <= 0 || n < max); i++) {
-		if (m->rcpt_done[i] != 0 || (tried != NULL && tried[i]))
+		if (m->rcpts[i].state != SPOOL_RCPT_PENDING ||
+		    (tried != NULL && tried[i]))
 			continue;
 		if (tried != NULL)
 			tried[i] = 1;
 		memset(&rcpts[n], 0, sizeof(rcpts[n]));
-		rcpts[n].addr = m->rcpts[i];
+		rcpts[n].addr = m->rcpts[i].addr;
 		idx[n++] = i;
 	}
 	memset(env, 0, sizeof(*env));
@@ -319,7 +339,7 @@ relay_mark(struct relay *r, struct spool_msg *m, const struct envelope *env,
 	for (i = 0; i < env->nrcpts; i++) {
 		const struct smtp_rcpt *rc = &env->rcpts[i];
 		if (rc->code >= 200 && rc->code < 300 && delivered)
-			m->rcpt_done[idx[i]] = 1;
+			m->rcpts[idx[i]].state = SPOOL_RCPT_SENT;
 		else if (rc->code >= 500 &&
 		    relay_quota(r, rc->code, rc->text) > 0) {
 			quota++;
@@ -347,8 +367,7 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m, int heard,
     const struct smtp_result *res, struct relay_report *rep)
 {
 	struct policy_verdict va, v;
-	char why[700] = "";
-	const char *hint;
+	char why[700] = "", hint[300];
 	int partial, quota = 0;
 
 	if (!r->sess.smtp.usable)
@@ -364,7 +383,8 @@ relay_failed_attempt(struct relay *r, struct spool_msg *m, int heard,
 		va.exit_status = 0;
 	}
 	relay_describe(why, sizeof(why), r, res);
-	if ((hint = policy_hint(res->code, res->text)) != NULL)
+	if (policy_hint(res->code, res->text, r->conf->user, hint,
+	    sizeof(hint)))
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), " (%s)",
 		    hint);
 	if (va.out == OUT_FAILED)
@@ -461,18 +481,17 @@ relay_put_back(struct relay *r, struct spool_msg *m, const char *why,
 }
 
 /* The transactions of one attempt, at most max_recipients recipients
- * each, over one session. 0 when every one ended with 250; -1 with res
- * (marks of earlier ones kept); 1 when progress could not be recorded. */
+ * each, over one session, their replies in rcpts (one per recipient of
+ * m). 0 when every one ended with 250; -1 with res (marks of earlier
+ * ones kept); 1 when progress could not be recorded. */
 static int
 relay_transactions(struct relay *r, struct spool_msg *m,
-    struct envelope *env, int *idx, struct smtp_result *res, char *why,
-    size_t len)
+    struct envelope *env, struct smtp_rcpt *rcpts, int *idx,
+    struct smtp_result *res, char *why, size_t len)
 {
-	static struct smtp_rcpt rcpts[SPOOL_RCPT_MAX];
-	static char tried[SPOOL_RCPT_MAX];
+	char tried[SPOOL_RCPT_MAX] = { 0 };
 	int handed = 0;
 
-	memset(tried, 0, sizeof(tried));
 	while (relay_envelope(m, env, rcpts, idx, tried,
 	    r->conf->max_recipients) > 0) {
 		/* Progress durable before the next transaction, so that a
@@ -488,12 +507,12 @@ relay_transactions(struct relay *r, struct spool_msg *m,
 	return 0;
 }
 
-/* see relay.h */
-enum outcome
-relay_message(struct relay *r, struct spool_msg *m, int heard,
+/* One attempt at m, the replies to its recipients in rcpts. */
+static enum outcome
+relay_try(struct relay *r, struct spool_msg *m, int heard,
+    struct smtp_rcpt *rcpts,
     struct relay_report *rep)
 {
-	static struct smtp_rcpt none[1];
 	int idx[SPOOL_RCPT_MAX];
 	struct policy_verdict v;
 	struct envelope env;
@@ -501,9 +520,7 @@ relay_message(struct relay *r, struct spool_msg *m, int heard,
 	char why[700] = "";
 	int partial;
 
-	memset(rep, 0, sizeof(*rep));
-	r->retry_after = 0;
-	if (relay_envelope(m, &env, none, idx, NULL, 1) == 0) { /* leftover */
+	if (relay_envelope(m, &env, rcpts, idx, NULL, 1) == 0) { /* leftover */
 		v = relay_verdict(m, &partial);
 		return relay_finish(r, m, heard, v, partial, v.out == OUT_SENT ?
 		    "no recipient left" : m->last_error, rep);
@@ -519,7 +536,8 @@ relay_message(struct relay *r, struct spool_msg *m, int heard,
 		rep->class = r->sess.down_class;
 		return relay_finish(r, m, heard, v, 0, r->sess.down_why, rep);
 	}
-	switch (relay_transactions(r, m, &env, idx, &res, why, sizeof(why))) {
+	switch (relay_transactions(r, m, &env, rcpts, idx, &res, why,
+	    sizeof(why))) {
 	case -1:
 		if (session_over_cap(&r->sess, &res))
 			return relay_put_back(r, m, r->sess.down_why, rep);
@@ -538,11 +556,34 @@ relay_message(struct relay *r, struct spool_msg *m, int heard,
 	    rep);
 }
 
+/* see relay.h */
+enum outcome
+relay_message(struct relay *r, struct spool_msg *m, int heard,
+    struct relay_report *rep)
+{
+	struct policy_verdict v = { OUT_DEFERRED, 0 };
+	struct smtp_rcpt *rcpts;
+	enum outcome out;
+
+	memset(rep, 0, sizeof(*rep));
+	r->retry_after = 0;
+	/* The attempt's replies are its own, never shared: finishing it can
+	 * deliver a bounce through a nested relay_message (relay_bounce). */
+	rcpts = calloc(m->nrcpts > 0 ? (size_t)m->nrcpts : 1, sizeof(*rcpts));
+	if (rcpts == NULL) {
+		rep->class = ERR_TEMP;
+		return relay_finish(r, m, heard, v, 0, "out of memory", rep);
+	}
+	out = relay_try(r, m, heard, rcpts, rep);
+	free(rcpts);
+	return out;
+}
+
 /* One attempt at a queued message, for the caller who may wait for it
  * (waiter.c): it hears the outcome, or a failure nobody heard becomes
  * the sender's bounce. The removal is made durable after it heard. */
 static void
-relay_attempt(struct relay *r, struct spool_msg *m)
+relay_one(struct relay *r, struct spool_msg *m)
 {
 	struct relay_report rep;
 	struct waiter w;
@@ -604,8 +645,8 @@ relay_wanted(const struct relay_filter *f, const struct spool_msg *m)
 		return relay_contains(m->from, f->substr);
 	case RELAY_MATCH_RCPT:
 		for (i = 0; i < m->nrcpts; i++)
-			if (m->rcpt_done[i] == 0 &&
-			    relay_contains(m->rcpts[i], f->substr))
+			if (m->rcpts[i].state == SPOOL_RCPT_PENDING &&
+			    relay_contains(m->rcpts[i].addr, f->substr))
 				return 1;
 	}
 	return 0;
@@ -656,7 +697,7 @@ relay_flush_one(void *arg, const char *id)
 	}
 	if ((f->r->filter != NULL ? relay_wanted(f->r->filter, &m) :
 	    f->all || m.next_try <= time(NULL)) && relay_mine(f->r, id, &m)) {
-		relay_attempt(f->r, &m);
+		relay_one(f->r, &m);
 		f->tried++;
 	}
 	spool_release(&m);

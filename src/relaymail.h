@@ -23,8 +23,11 @@ enum outcome {
 };
 
 /* The class of a failure, kept beside its sentence so that no caller
- * recovers it by matching words. relay_policy() and main.c map it to an
- * outcome and an exit status; nothing else interprets it. */
+ * recovers it by matching words. policy.c alone maps it to an outcome
+ * (policy_attempt) and an exit status (policy_exit); elsewhere it is
+ * passed up, or tested for one decision at a time (a deferral for the
+ * settings is said as a warning; after a protocol error no reply of the
+ * transaction is trusted). */
 enum err_class {
 	ERR_NONE = 0,
 	ERR_USAGE,	/* the command line */

@@ -11,7 +11,7 @@
 #include "log.h"
 #include "policy.h"
 #include "session.h"
-#include "tls.h"
+#include "tls/tls.h"
 #include "util.h"
 
 /* see session.h */
@@ -43,16 +43,14 @@ static void
 session_tls_params(const struct session *s, struct tls_params *tp)
 {
 	const struct conf *c = s->conf;
-	int i;
 
 	memset(tp, 0, sizeof(*tp));
 	tp->host = session_host(s);
 	tp->verify_name = c->tls_host;
 	tp->verify = c->tls_verify;
 	tp->ca_file = c->tls_ca_file;
-	for (i = 0; i < c->ntls_pins && i < TLS_PINS_MAX; i++)
-		tp->pins[i] = c->tls_pins[i];
-	tp->npins = i;
+	tp->pins = c->tls_pins;
+	tp->npins = c->ntls_pins;
 	tp->cert_file = c->tls_cert_file;
 	tp->key_file = c->tls_key_file;
 }
@@ -74,6 +72,8 @@ session_start_tls(void *arg, struct conn *c, char *err, size_t errlen)
 	s->tls_class = ERR_NONE;
 	if (tls_start(s->tls, &tp, &lower, err, errlen) == -1) {
 		s->tls_class = tls_error_class(s->tls);
+		if (s->tls_failed != NULL)
+			s->tls_failed(s->tls_failed_arg, s->tls);
 		return -1;
 	}
 	tls_transport(s->tls, &up);
@@ -252,13 +252,14 @@ session_try(struct session *s, char *why, size_t len, enum err_class *class)
 
 	log_verbose("connecting to %s port %s", name, s->port);
 	if (net_connect(&s->net, name, s->port, c->timeout) == -1) {
-		*class = ERR_TEMP;
+		/* A name that does not exist is the settings' mistake. */
+		*class = s->net.noname ? ERR_CONFIG : ERR_TEMP;
 		s->down_stage = SMTP_CONNECT;
 		s->down_code = 0;
 		log_info("relay=%s:%s status=unreachable reason=\"%s\"",
 		    name, s->port, s->net.err);
-		return util_err(why, len, "%s:%s: %s", name, s->port,
-		    s->net.err);
+		return util_err(why, len, "%s:%s: %s%s", name, s->port,
+		    s->net.err, s->net.noname ? "; check [relay] host" : "");
 	}
 	s->connections++;
 	s->tls_class = ERR_NONE;

@@ -43,6 +43,10 @@ struct session {
 	int	 slot_wait;	/* seconds session_open waits for a slot */
 	int	 busy;		/* the last session_open found no slot, or
 				 * the server refused us over its cap */
+	/* -bt: shown the server's chain when a handshake fails, before
+	 * the connection is dropped; NULL for a send. */
+	void	(*tls_failed)(void *arg, const struct tls *);
+	void	*tls_failed_arg;
 };
 
 /* spool: for the OAuth token cache and the connection pool, or NULL

@@ -1,7 +1,10 @@
 /* relaymail: the message body on the wire. ISC licence, see LICENSE.
- * Streams the queued message from its file in fixed chunks: CRLF line
- * ends, a dot doubled at the start of a line, and no bare CR or LF ever
- * sent, whatever the file holds. Memory stays constant with the size. */
+ * Streams the queued message from its file in fixed chunks, a dot
+ * doubled at the start of each line. The file holds CRLF lines and no
+ * other CR or LF: msg.c made them so where the message came in, and
+ * bounce.c writes its reports so; nothing is repaired here. A file that
+ * breaks that rule is damaged and is not sent: a bare CR or LF could end
+ * DATA early on some servers. Memory stays constant with the size. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,35 +13,42 @@
 #include "smtp.h"
 #include "smtp_int.h"
 
-#define SMTP_BODY_CHUNK	16384
+#ifndef SMTP_BODY_CHUNK
+#define SMTP_BODY_CHUNK	16384	/* tests shrink it to cross chunks */
+#endif
 
-/* Writes k bytes of line content p; ended says a LF follows it. A CR is
- * kept only as the first half of that CR LF (*cr is then set); any other
- * CR is bare and dropped. k == 0 leaves *cr as it was: a CR that ended
- * the previous chunk still pairs with this LF. 0, or -1 (conn_error). */
+/* Is the piece p[0..k) of a line (ended by its LF when nl) made of
+ * content and one CR LF? *cr: the piece before ended in the CR of a CR
+ * LF split between chunks; set when this one does. 1 when it is not. */
 static int
-smtp_write_content(struct smtp *s, const char *p, size_t k, int ended,
-    int *cr)
+smtp_body_damaged(const char *p, size_t k, int nl, int *cr)
 {
-	int keep;
-	size_t j;
+	const char *c = memchr(p, '\r', k);
 
-	if (k == 0)
+	if (*cr) {
+		*cr = 0;
+		return !nl || k != 1;
+	}
+	if (nl)
+		return k < 2 || c != p + k - 2;
+	if (c == NULL)
 		return 0;
-	keep = ended && p[k - 1] == '\r';
-	*cr = keep;
-	if (memchr(p, '\r', k - (size_t)keep) == NULL)
-		return conn_write(s->c, p, k);
-	for (j = 0; j < k; j++)
-		if ((p[j] != '\r' || (keep && j == k - 1)) &&
-		    conn_write(s->c, p + j, 1) == -1)
-			return -1;
-	return 0;
+	*cr = 1;
+	return c != p + k - 1;
 }
 
-/* Writes the body: CRLF line ends, a dot doubled at the start of a line.
- * The spool already holds CRLF lines; a bare CR or LF found anyway (a
- * damaged file) is repaired here, so none reaches the wire. */
+/* The message cannot go as it is, and the server has part of it: the
+ * connection is dropped (no final dot, so nothing is delivered) and the
+ * message fails for good. */
+static int
+smtp_body_refused(struct smtp *s, struct smtp_result *res)
+{
+	smtp_fail(s, res, SMTP_DATA, ERR_DATA, "the queued message is "
+	    "damaged (a line not ended by CR LF): not sent");
+	s->usable = 0;
+	return -1;
+}
+
 /* see smtp_int.h */
 int
 smtp_send_body(struct smtp *s, struct envelope *env, struct smtp_result *res)
@@ -61,30 +71,22 @@ smtp_send_body(struct smtp *s, struct envelope *env, struct smtp_result *res)
 		conn_timeout(s->c, s->p->timeout);
 		while (i < (size_t)n) {
 			char *p = buf + i, *nl;
-			size_t left = (size_t)n - i, k;
+			size_t k;
 
 			if (bol && *p == '.' && conn_write(s->c, ".", 1) == -1)
 				return smtp_conn_failed(s, res, SMTP_DATA);
-			bol = 0;
-			nl = memchr(p, '\n', left);
-			k = nl ? (size_t)(nl - p) : left;
-			if (smtp_write_content(s, p, k, nl != NULL, &cr) == -1)
+			nl = memchr(p, '\n', (size_t)n - i);
+			k = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)n - i;
+			if (smtp_body_damaged(p, k, nl != NULL, &cr))
+				return smtp_body_refused(s, res);
+			if (conn_write(s->c, p, k) == -1)
 				return smtp_conn_failed(s, res, SMTP_DATA);
-			if (nl == NULL) {
-				i += k;
-				continue;
-			}
-			if (!cr && conn_write(s->c, "\r\n", 2) == -1)
-				return smtp_conn_failed(s, res, SMTP_DATA);
-			if (cr && conn_write(s->c, "\n", 1) == -1)
-				return smtp_conn_failed(s, res, SMTP_DATA);
-			cr = 0;
-			bol = 1;
-			i += k + 1;
+			bol = nl != NULL;
+			i += k;
 		}
 	}
-	if (!bol && conn_write(s->c, cr ? "\n" : "\r\n", cr ? 1 : 2) == -1)
-		return smtp_conn_failed(s, res, SMTP_DATA);
+	if (!bol)	/* the last line has no CR LF */
+		return smtp_body_refused(s, res);
 	if (conn_write(s->c, ".\r\n", 3) == -1)
 		return smtp_conn_failed(s, res, SMTP_DATA);
 	log_dialogue(1, "(message body)", 14);

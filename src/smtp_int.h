@@ -18,8 +18,9 @@ int	 smtp_conn_failed(struct smtp *, struct smtp_result *res,
 /* Flushes what is buffered; -1 with res on failure. */
 int	 smtp_flush(struct smtp *, struct smtp_result *res, enum smtp_stage st);
 
-/* The body of env (CRLF lines, not stuffed) onto the wire, stuffed, up
- * to but not including the final dot. 0, or -1 with res. */
+/* The body of env (CRLF lines, not stuffed) onto the wire, dot-stuffed,
+ * then the final "." line, flushed. 0, or -1 with res: ERR_DATA, and
+ * the session unusable, for a file whose lines are not all CR LF. */
 int	 smtp_send_body(struct smtp *, struct envelope *env,
 	    struct smtp_result *res);
 

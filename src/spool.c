@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "spool.h"
-#include "spool_env.h"
+#include "spool_envelope.h"
 #include "util.h"
 
 #define TAIL_FMT	"relaymail-envelope %020lld\n"
@@ -178,6 +178,22 @@ spool_new_id(struct spool_msg *m, int tries, struct timeval *tv)
 }
 
 /* see spool.h */
+time_t
+spool_id_arrival(const char *id)
+{
+	char sec[11];
+	char *end;
+	long long t;
+
+	if (strlen(id) < 10)
+		return (time_t)-1;
+	memcpy(sec, id, 10);
+	sec[10] = '\0';
+	t = strtoll(sec, &end, 16);
+	return *end == '\0' && t > 0 ? (time_t)t : (time_t)-1;
+}
+
+/* see spool.h */
 int
 spool_create(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 {
@@ -227,19 +243,19 @@ spool_seal(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 	char line[ADDR_MAX + 64];
 	int i, n;
 
-	if (!spool_env_safe(m->from) || !spool_env_safe(m->notify) ||
-	    !spool_env_safe(m->ret) || !spool_env_safe(m->envid)) {
+	if (!spool_envelope_safe(m->from) || !spool_envelope_safe(m->notify) ||
+	    !spool_envelope_safe(m->ret) || !spool_envelope_safe(m->envid)) {
 		snprintf(err, errlen, "envelope contains control characters");
 		goto fail_noerrno;
 	}
 	for (i = 0; i < m->nrcpts; i++)
-		if (!spool_env_safe(m->rcpts[i])) {
+		if (!spool_envelope_safe(m->rcpts[i].addr)) {
 			snprintf(err, errlen, "recipient contains control "
 			    "characters");
 			goto fail_noerrno;
 		}
 	/* The envelope follows the message; the last line says where. */
-	if (spool_env_write(m) == -1)
+	if (spool_envelope_write(m) == -1)
 		goto fail;
 	n = snprintf(line, sizeof(line), TAIL_FMT, (long long)m->body_len);
 	if (n != TAIL_LEN || spool_write_all(m->fd, line, (size_t)n) == -1)
@@ -326,7 +342,7 @@ spool_load_envelope(struct spool_msg *m, const struct stat *st, char *err,
 	}
 	env[envlen] = '\0';
 	m->body_len = off;
-	r = spool_env_parse(m, env, off, err, errlen);
+	r = spool_envelope_parse(m, env, off, err, errlen);
 	m->damaged = r == -1;
 	free(env);
 	return r;
@@ -386,7 +402,7 @@ spool_defer(struct spool *s, struct spool_msg *m, time_t next,
 {
 	m->attempts++;
 	m->next_try = next;
-	spool_env_clean(m->last_error, sizeof(m->last_error), reason);
+	spool_one_line(m->last_error, sizeof(m->last_error), reason);
 	return spool_state_write(s, m->failed ? s->failfd : s->qfd, m);
 }
 
@@ -394,19 +410,19 @@ spool_defer(struct spool *s, struct spool_msg *m, time_t next,
 int
 spool_note(struct spool *s, struct spool_msg *m, const char *reason)
 {
-	spool_env_clean(m->last_error, sizeof(m->last_error), reason);
+	spool_one_line(m->last_error, sizeof(m->last_error), reason);
 	return spool_state_write(s, m->failed ? s->failfd : s->qfd, m);
 }
 
 /* see spool.h */
 int
-spool_fail(struct spool *s, struct spool_msg *m, const char *reason)
+spool_move_to_failed(struct spool *s, struct spool_msg *m, const char *reason)
 {
 	char st[SPOOL_ID_MAX + 8];
 
 	m->attempts++;
 	m->next_try = 0;
-	spool_env_clean(m->last_error, sizeof(m->last_error), reason);
+	spool_one_line(m->last_error, sizeof(m->last_error), reason);
 	if (m->failed)
 		return spool_state_write(s, s->failfd, m);
 	if (spool_state_write(s, s->qfd, m) == -1)
@@ -469,11 +485,10 @@ spool_release(struct spool_msg *m)
 		close(m->fd);	/* drops the lock */
 	m->fd = -1;
 	free(m->from);
-	for (i = 0; i < m->nrcpts; i++)
-		free(m->rcpts[i]);
-	for (i = 0; i < SPOOL_RCPT_MAX; i++) {
-		free(m->rcpt_reply[i]);
-		m->rcpt_reply[i] = NULL;
+	for (i = 0; i < m->nrcpts; i++) {
+		free(m->rcpts[i].addr);
+		free(m->rcpts[i].reply);
+		m->rcpts[i].addr = m->rcpts[i].reply = NULL;
 	}
 	free(m->notify);
 	free(m->ret);

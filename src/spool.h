@@ -2,7 +2,7 @@
  * DIR/tmp/ holds messages being written, DIR/q/ the committed ones,
  * DIR/failed/ those refused for good (kept for mailq). A queue file is
  * the message (CRLF lines) followed by its envelope as text and a fixed
- * 36-byte last line giving where the envelope starts. Its retry state
+ * 40-byte last line giving where the envelope starts. Its retry state
  * lives beside it in ID.st, replaced atomically. A message is locked
  * (flock, non-blocking) by whoever works on it; a crash drops the lock. */
 #ifndef SPOOL_H
@@ -29,6 +29,33 @@ struct spool {
 	int	 private;	/* spool_open_private's: for one message */
 };
 
+/* What became of one recipient. Its envelope line in the queue file
+ * starts with the same as a word, "rcpt", "done" or "fail", written over
+ * in place when it changes (spool_mark), so that recording progress
+ * never needs a new block on the disk. */
+enum spool_rcpt_state {
+	SPOOL_RCPT_PENDING,	/* not handed off yet: the next attempt tries it */
+	SPOOL_RCPT_SENT,	/* the smart host took it (250 after DATA) */
+	SPOOL_RCPT_REFUSED	/* refused for good; reply says why */
+};
+
+/* One recipient, and how far the queue file has caught up with it:
+ * state is what we know, word what its envelope line says (written by
+ * spool_mark, perhaps only in the page cache), synced whether that word
+ * is on the disk (fsync'd by spool_record or the commit). A message may
+ * be tried again only when every word is synced: else a crash could
+ * forget a recipient that has the message and send it twice. */
+struct spool_rcpt {
+	char	*addr;
+	enum spool_rcpt_state state;
+	enum spool_rcpt_state word;
+	int	 synced;
+	off_t	 line;		/* its envelope line's offset; 0 before the
+				 * envelope is written */
+	char	*reply;		/* REFUSED: the server's reply, or NULL;
+				 * set by spool_refuse() */
+};
+
 /* One message. It owns its envelope: the setters below copy what they
  * are given and spool_release() frees it; callers never lend pointers. */
 struct spool_msg {
@@ -38,15 +65,8 @@ struct spool_msg {
 	int	 named;		/* being written as tmp/ID (no O_TMPFILE) */
 	/* envelope */
 	char	*from;		/* "" = null sender */
-	char	*rcpts[SPOOL_RCPT_MAX];
+	struct spool_rcpt rcpts[SPOOL_RCPT_MAX];
 	int	 nrcpts;
-	int	 rcpt_done[SPOOL_RCPT_MAX];	/* 1 sent, 2 refused */
-	int	 rcpt_saved[SPOOL_RCPT_MAX];	/* what the file durably says */
-	int	 rcpt_written[SPOOL_RCPT_MAX];	/* what it says, maybe not yet
-						 * on the disk (spool_mark) */
-	off_t	 rcpt_off[SPOOL_RCPT_MAX];	/* its envelope line */
-	char	*rcpt_reply[SPOOL_RCPT_MAX];	/* refused: the reply, or NULL;
-						 * set by spool_refuse() */
 	int	 damaged;	/* spool_load: the file cannot be parsed */
 	time_t	 arrival;
 	uid_t	 uid;		/* who submitted it (envelope "uid N") */
@@ -102,6 +122,13 @@ int	 spool_add_rcpt(struct spool_msg *m, const char *rcpt, char *err,
 int	 spool_set_dsn(struct spool_msg *m, const char *notify, const char *ret,
 	    const char *envid, char *err, size_t errlen);
 
+/* Marks recipient i refused with the server's reply (code and text, kept
+ * as one line of at most SPOOL_REPLY_MAX-1 bytes, control characters
+ * blanked); written to ID.st by the next spool_defer or
+ * spool_move_to_failed. 0, or -1 out of memory (the mark is set, the
+ * text lost). */
+int	 spool_refuse(struct spool_msg *m, int i, int code, const char *text);
+
 /* Throws away a message still in tmp/, envelope included. */
 void	 spool_abort(struct spool *, struct spool_msg *m);
 
@@ -123,16 +150,18 @@ int	 spool_sync_dir(struct spool *, int failed);
  * 0 when it was never tried (due now) or its state cannot be read. */
 time_t	 spool_next_try(struct spool *, const char *id);
 
-/* The recipient marks (rcpt_done) written in place, not yet durable. */
+/* Writes each recipient's state over its line's word in the queue file
+ * (word = state), not yet durable (synced = 0 where it changed). 0, or
+ * -1 with errno. */
 int	 spool_mark(struct spool_msg *m);
 
-/* Makes the recipient marks (rcpt_done) durable in the queue file
- * itself, written in place, then fsync: progress is recorded before a
- * message can be tried again, even on a full disk. 0 or -1. */
+/* spool_mark, then fsync when a word changed since the last one (every
+ * recipient synced): progress is recorded before a message can be tried
+ * again, even on a full disk. 0, or -1 with errno. */
 int	 spool_record(struct spool_msg *m);
 
-/* Records an attempt that will be retried: attempts+1, next_try, reason.
- * The recipient marks in m->rcpt_done are kept. */
+/* Records an attempt that will be retried: attempts+1, next_try, reason,
+ * and the recipients' states and replies, in ID.st. */
 int	 spool_defer(struct spool *, struct spool_msg *m, time_t next,
 	    const char *reason);
 
@@ -140,8 +169,11 @@ int	 spool_defer(struct spool *, struct spool_msg *m, time_t next,
  * not tried: refused over the provider's cap); next_try is kept. */
 int	 spool_note(struct spool *, struct spool_msg *m, const char *reason);
 
-/* Moves the message to failed/ with its reason. */
-int	 spool_fail(struct spool *, struct spool_msg *m, const char *reason);
+/* Records the attempt (as spool_defer, with no next try) and moves the
+ * message and its state to failed/, where mailq shows it. 0, or -1 with
+ * errno (then it may still be in q/). */
+int	 spool_move_to_failed(struct spool *, struct spool_msg *m,
+	    const char *reason);
 
 /* Moves q/ID (and its state) to failed/ without opening it: for a file
  * that cannot be parsed, so that it stops no later run. 0 or -1. */
@@ -167,18 +199,17 @@ int	 spool_owner(struct spool *, const char *id, uid_t *uid);
 /* Unlocks and frees what spool_load/create and the setters allocated. */
 void	 spool_release(struct spool_msg *m);
 
+/* When the message id was queued, read from the id itself (its first
+ * ten hex digits are the seconds), without opening or locking anything;
+ * -1 for an id that does not start so. */
+time_t	 spool_id_arrival(const char *id);
+
 /* Calls cb for each message id in q/ (failed = 0) or failed/ (1), in
  * arrival order. Stops early when cb returns non-zero and returns that. */
 int	 spool_each(struct spool *, int failed,
 	    int (*cb)(void *arg, const char *id), void *arg);
 
 /* Administration (spool_admin.c). */
-
-/* Marks recipient i refused with the server's reply (code and text, kept
- * as one line of at most SPOOL_REPLY_MAX-1 bytes, control characters
- * blanked); written to ID.st by the next spool_defer or spool_fail.
- * 0, or -1 out of memory (the mark is set, the text lost). */
-int	 spool_refuse(struct spool_msg *m, int i, int code, const char *text);
 
 /* Moves a loaded message from failed/ back to q/ (state first, then the
  * message), keeping its lock. 0, or -1 with errno. */

@@ -1,8 +1,8 @@
 /* relaymail: the queue's administration. ISC licence, see LICENSE.
- * What spool.c's delivery path does not need: the refused mark with its
- * reply, the way back from failed/ to q/ for one more try, the expiry of
- * failed/, and the clean-up of tmp/. Like spool.c it never follows a
- * link and never touches a message whose lock someone else holds. */
+ * What the delivery path does not need: the way back from failed/ to q/
+ * for one more try (-M), the expiry of failed/, and the clean-up of
+ * tmp/. Like spool.c it never follows a link and never touches a
+ * message whose lock someone else holds. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,26 +14,6 @@
 #include <unistd.h>
 
 #include "spool.h"
-
-/* see spool.h */
-int
-spool_refuse(struct spool_msg *m, int i, int code, const char *text)
-{
-	char buf[SPOOL_REPLY_MAX];
-	size_t j;
-
-	if (i < 0 || i >= m->nrcpts)
-		return -1;
-	m->rcpt_done[i] = 2;
-	snprintf(buf, sizeof(buf), "%d %s", code, text != NULL ? text : "");
-	/* One line in ID.st: nothing below a space survives. */
-	for (j = 0; buf[j] != '\0'; j++)
-		if ((unsigned char)buf[j] < 0x20 || buf[j] == 0x7f)
-			buf[j] = ' ';
-	free(m->rcpt_reply[i]);
-	m->rcpt_reply[i] = strdup(buf);
-	return m->rcpt_reply[i] == NULL ? -1 : 0;
-}
 
 /* see spool.h */
 int

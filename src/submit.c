@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "journal.h"
 #include "log.h"
 #include "submit.h"
 #include "util.h"
@@ -25,9 +26,10 @@ submit_init(struct submit *s, const struct conf *conf, struct spool *spool)
 	s->conf = conf;
 	s->spool = spool;
 	s->msg.fd = -1;
-	rcpts_init(&s->rcpts, conf);
-	rcpts_init(&s->hdr_to, conf);
-	rcpts_init(&s->hdr_resent, conf);
+	aliases_init(&s->aliases, conf);
+	rcpts_init(&s->rcpts, conf, &s->aliases);
+	rcpts_init(&s->hdr_to, conf, &s->aliases);
+	rcpts_init(&s->hdr_resent, conf, &s->aliases);
 }
 
 static int
@@ -58,6 +60,13 @@ submit_sender(struct submit *s, const char *given)
 		if (addr_sender(given, raw, sizeof(raw), err,
 		    sizeof(err)) == -1)
 			return submit_fail(s, ERR_DATA, "sender: %s", err);
+		/* rewrite_from: a provider that takes only its mailbox as
+		 * the sender (the null sender of a report stays). */
+		if (raw[0] != '\0' && conf->from != NULL &&
+		    (conf->rewrite_from == CONF_REWRITE_ALWAYS ||
+		    (conf->rewrite_from == CONF_REWRITE_LOCAL &&
+		    addr_is_host_local(raw, util_hostname()))))
+			util_strlcpy(raw, conf->from, sizeof(raw));
 	} else if (conf->from != NULL)
 		util_strlcpy(raw, conf->from, sizeof(raw));
 	else if ((pw = getpwuid(getuid())) != NULL)
@@ -88,20 +97,19 @@ submit_rcpt(struct submit *s, const char *list)
 		    "contains a control character (CR, LF...)");
 	if (rcpts_add_list(&s->rcpts, list, strlen(list), err,
 	    sizeof(err)) == -1)
-		return submit_fail(s, ERR_DATA, "recipient \"%.100s\": %s",
-		    list, err);
+		return submit_fail(s, rcpts_class(&s->rcpts), "recipient "
+		    "\"%.100s\": %s", list, err);
 	return 0;
 }
 
-/* -F, else the user's name from the password file (GECOS: name,room,..). */
+/* -F, else the user's name from the password file entry pw (GECOS:
+ * name,room,..). */
 static const char *
-submit_fullname(struct submit *s, const char *given)
+submit_fullname(struct submit *s, const char *given, const struct passwd *pw)
 {
-	struct passwd *pw;
-
 	if (given != NULL)
 		return given;
-	if ((pw = getpwuid(getuid())) == NULL || pw->pw_gecos == NULL)
+	if (pw == NULL || pw->pw_gecos == NULL)
 		return NULL;
 	util_strlcpy(s->fullname, pw->pw_gecos, sizeof(s->fullname));
 	s->fullname[strcspn(s->fullname, ",")] = '\0';
@@ -110,12 +118,12 @@ submit_fullname(struct submit *s, const char *given)
 
 /* The trace of who submitted it, as Postfix and dma write one:
  * "Received: by HOST (relaymail, from userid 1000 alice); DATE". The
- * login comes from the password file; only name characters are kept. */
+ * login comes from the password file entry pw; only name characters are
+ * kept. */
 static const char *
-submit_trace(struct submit *s)
+submit_trace(struct submit *s, const struct passwd *pw)
 {
 	char login[64] = "", date[64];
-	struct passwd *pw = getpwuid(getuid());
 	size_t i, n = 0;
 
 	for (i = 0; pw != NULL && pw->pw_name[i] != '\0' &&
@@ -137,20 +145,23 @@ submit_msg_opts(struct submit *s)
 {
 	const struct conf *conf = s->conf;
 	struct msg_opts *o = &s->mopts;
+	/* One read of the password file for the name and the trace. */
+	const struct passwd *pw = getpwuid(getuid());
 
 	memset(o, 0, sizeof(*o));
 	o->ignore_dots = s->opts.ignore_dots;
 	o->from_headers = s->opts.from_headers;
 	o->sender = s->sender;
-	o->fullname = submit_fullname(s, s->opts.fullname);
+	o->fullname = submit_fullname(s, s->opts.fullname, pw);
 	o->msgid = s->msg.id;
 	o->domain = conf->domain ? conf->domain : util_hostname();
 	o->qualify = conf->domain;
-	o->aliases = conf->naliases > 0 ? conf : NULL;
-	o->trace = submit_trace(s);
+	o->aliases = &s->aliases;
+	o->trace = submit_trace(s, pw);
 	if (conf->rewrite_from != CONF_REWRITE_NO && conf->from != NULL) {
 		o->rewrite_from = conf->from;
 		o->rewrite_local = conf->rewrite_from == CONF_REWRITE_LOCAL;
+		o->hostname = util_hostname();
 	}
 }
 
@@ -260,7 +271,8 @@ submit_envelope(struct submit *s)
 	for (i = 0; i < hdr->n; i++)
 		if (rcpts_add_list(&s->rcpts, hdr->v[i], strlen(hdr->v[i]),
 		    err, sizeof(err)) == -1)
-			return submit_fail(s, ERR_DATA, "recipient: %s", err);
+			return submit_fail(s, rcpts_class(&s->rcpts),
+			    "recipient: %s", err);
 	if (s->rcpts.n == 0)
 		return submit_fail(s, ERR_USAGE, "no recipients: give "
 		    "addresses as arguments, or use -t to read them from "
@@ -316,6 +328,8 @@ submit_durable(struct submit *s)
 	log_info("id=%s: queued from uid=%lu size=%lld nrcpt=%d", s->msg.id,
 	    (unsigned long)getuid(), (long long)s->msg.body_len,
 	    s->msg.nrcpts);
+	journal_note(s->spool, s->conf->journal_size, &s->msg, "queued", NULL,
+	    NULL);
 	return 0;
 }
 
@@ -353,7 +367,10 @@ submit_reset(struct submit *s)
 	rcpts_free(&s->rcpts);
 	rcpts_free(&s->hdr_to);
 	rcpts_free(&s->hdr_resent);
-	rcpts_init(&s->rcpts, s->conf);
-	rcpts_init(&s->hdr_to, s->conf);
-	rcpts_init(&s->hdr_resent, s->conf);
+	/* The next message (-bs) reads the aliases file again if it needs
+	 * it: a change to it counts from then on. */
+	aliases_free(&s->aliases);
+	rcpts_init(&s->rcpts, s->conf, &s->aliases);
+	rcpts_init(&s->hdr_to, s->conf, &s->aliases);
+	rcpts_init(&s->hdr_resent, s->conf, &s->aliases);
 }

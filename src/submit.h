@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "aliases.h"
 #include "conf.h"
 #include "msg.h"
 #include "rcpt.h"
@@ -32,6 +33,7 @@ struct submit {
 	struct msg_opts mopts;
 	struct msg_info info;
 	struct submit_opts opts;
+	struct aliases aliases;		/* read when a local name needs it */
 	struct rcpts rcpts;		/* argv or RCPT */
 	struct rcpts hdr_to, hdr_resent;	/* -t */
 	char	 sender[ADDR_MAX + 1];

@@ -46,6 +46,22 @@ util_strlcpy(char *dst, const char *src, size_t dstlen)
 
 /* see util.h */
 void
+util_span(char *buf, size_t len, long s)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 86400)
+		snprintf(buf, len, "%ldd %ldh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, len, "%ldh %ldm", s / 3600, s % 3600 / 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%ldm %lds", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%lds", s);
+}
+
+/* see util.h */
+void
 util_date(char *buf, size_t len, time_t t)
 {
 	static const char *days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",

@@ -20,6 +20,10 @@ size_t	 util_strlcpy(char *dst, const char *src, size_t dstlen);
 /* "Tue, 24 Nov 2026 10:00:00 +0000" (RFC 5322 3.3), local time. */
 void	 util_date(char *buf, size_t len, time_t t);
 
+/* A length of time for a person: "42s", "5m 3s", "2h 5m", "3d 4h"
+ * (negative counts as 0). */
+void	 util_span(char *buf, size_t len, long seconds);
+
 /* The host's fully qualified name if it has one, else its short name,
  * else "localhost". Looked up once, on first use. */
 const char *util_hostname(void);

@@ -27,13 +27,17 @@ password = demo-password
 [queue]
 dir = $D/queue
 CONF
+chmod 600 "$D/sendmail.conf"	# it holds a password
 echo "== the configuration ($D/sendmail.conf)"
 sed 's/^password = .*/password = ********/' "$D/sendmail.conf"
 echo
-echo "== sending: ./sendmail -C $D/sendmail.conf -t"
+# The command is written once: what is shown is what runs.
+set -- ./sendmail -C "$D/sendmail.conf" -t -f alice@example.org
+echo "== sending: $*"
+rc=0
 printf 'To: Bob <bob@example.net>\nBcc: carol@example.net\nSubject: Hello from relaymail\n\nIt works.\n' |
-    ./sendmail -C "$D/sendmail.conf" -t -f alice@example.org
-echo "exit status: $?"
+    "$@" || rc=$?
+echo "exit status: $rc"
 echo
 m=$(ls -d "$D"/host/conn-*/msg-* | head -n 1)
 echo "== the smart host received (over $(head -n 2 "$D/host/conn-1/tls" | tr '\n' ' '), AUTH $(cat "$D/host/conn-1/auth")):"

@@ -18,6 +18,8 @@ if [ "${1:-build}" = check ]; then
 	command -v openssl >/dev/null 2>&1 || need="$need openssl"
 	# Fault injection (t_faults); without it that test is skipped.
 	command -v strace >/dev/null 2>&1 || need="$need strace"
+	# The browser of the OAuth sign-in (t_oauth); else those skip.
+	command -v curl >/dev/null 2>&1 || need="$need curl"
 fi
 if [ -n "$want" ] && [ "$(id -u)" = 0 ] &&
     command -v apt-get >/dev/null 2>&1; then

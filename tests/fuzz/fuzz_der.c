@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tls_der.h"
+#include "tls/tls_der.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -28,8 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.sender = "a@example.org";
 	o.msgid = "ID";
 	o.domain = "example.org";
-	rcpts_init(&to, NULL);
-	rcpts_init(&resent, NULL);
+	rcpts_init(&to, NULL, NULL);
+	rcpts_init(&resent, NULL, NULL);
 	info.to = &to;
 	info.resent = &resent;
 	if ((m = msg_begin(fd, &o, &info, err, sizeof(err))) != NULL) {

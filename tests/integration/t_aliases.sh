@@ -1,7 +1,8 @@
 # relaymail: the aliases(5) file. Recipients through it (recursively,
 # [aliases] winning), a loop and :include: refused with the file's line,
-# and newaliases (and -bi) checking the file with line numbers, even
-# before a smart host is configured.
+# newaliases (and -bi) checking the file with line numbers, even before a
+# smart host is configured, and the file read only by what expands a
+# local name.
 . "$TOP/tests/integration/lib.sh"
 t_setup
 start_host
@@ -69,6 +70,23 @@ write_conf
 echo $? >"$T/rc"
 check unreadable_78 rc_is 78
 check unreadable_says stderr_has "$T/absent: No such file or directory"
+# Only what expands a local name reads the file: -q and mailq work
+# without it, and so does a send to full addresses; a local name that
+# needs it is refused as a settings error, nothing kept.
+run -q
+check unreadable_q_0 rc_is 0
+check unreadable_q_silent silent
+run -bp
+check unreadable_mailq_0 rc_is 0
+before=$(delivered)
+printf 'Subject: x\n\nx\n' | send a@example.org
+check unreadable_full_address_0 rc_is 0
+check unreadable_full_address_silent silent
+check unreadable_full_address_sent [ "$(delivered)" -eq $((before + 1)) ]
+printf 'Subject: x\n\nx\n' | send root
+check unreadable_local_78 rc_is 78
+check unreadable_local_says stderr_has "recipient \"root\": $T/absent: No such file or directory"
+check unreadable_local_nothing_kept [ "$(queued)" -eq 0 ]
 
 # A clean file, and no smart host yet: newaliases (-bi) still checks.
 printf 'postmaster: root\nroot: ops@example.com\n' >"$T/aliases"

@@ -54,32 +54,6 @@ printf 'Subject: c\n\nbody\n' | send b@example.net
 check no_plain_fallback [ "$(delivered)" -eq 1 ]
 check no_plain_fallback_queued [ "$(queued)" -eq 1 ]
 
-# openssl s_server as the peer, stopped on exit whatever happens (lib.sh
-# stops every process recorded with bg).
-OSRV=
-# A random port may be taken (another test run goes on beside this one):
-# the listener must be this s_server's own, or another port is tried.
-ossl_start() {	# s_server options...
-	for _try in 1 2 3 4 5; do
-		port=$(( ($(od -An -N2 -tu2 /dev/urandom) % 20000) + 30000 ))
-		openssl s_server -quiet -accept "127.0.0.1:$port" "$@" \
-		    >/dev/null 2>&1 &
-		OSRV=$!
-		bg "$OSRV"
-		i=0
-		while pid_alive "$OSRV" && [ $i -lt 50 ]; do
-			ss -ltnpH "sport = :$port" | grep -q "pid=$OSRV," &&
-			    return 0
-			sleep 0.1; i=$((i + 1))
-		done
-		bg_stop "$OSRV"
-	done
-	echo "ossl_start: openssl s_server did not listen" >&2
-}
-ossl_stop() {
-	bg_stop "$OSRV"
-	OSRV=
-}
 says() { grep -qF -e "$1" "$T/err"; }
 
 # A server that speaks only TLS 1.3 (openssl s_server): refused, in words.

@@ -75,6 +75,8 @@ printf 'Subject: waits\n\nx\n' | RELAYMAIL_RELAY_PORT=1 \$as sendmail carol@exam
 echo \$? >"$T/queued.rc"
 \$as sh -c "\$(cat $T/cmd.sh)" >"$T/cmd.out" 2>"$T/cmd.err"
 echo \$? >"$T/cmd.rc"
+\$as mailq >"$T/mailq.out" 2>&1; echo \$? >"$T/mailq.rc"
+\$as mailq --journal bob@example.net >"$T/journal.out" 2>&1
 exit 0
 EOF
 troot_run "$S" >"$T/steps.log" 2>&1
@@ -82,7 +84,11 @@ rc=$?
 check steps_ran [ $rc -eq 0 ]
 [ $rc -eq 0 ] || sed 's/^/    | /' "$T/steps.log"
 grep -q status=sent "$T/cmd.err" 2>/dev/null || sed "s/^/    cmd.err: /" "$T/cmd.err" "$T/cmd.sh"
+check healthcheck_local [ "$(cat "$T/health.sh")" = "sendmail --health" ]
 check healthcheck_passes [ "$(cat "$T/health.rc")" -eq 0 ]
+check healthcheck_one_line grep -qx 'ok: queue /var/spool/relaymail: none queued; 0 in failed/' "$T/health.out"
+check mailq_linked [ "$(cat "$T/mailq.rc")" -eq 0 ]
+check journal_shown grep -q 'to=<bob@example.net> status=sent' "$T/journal.out"
 check app_send_exit_0 [ "$(cat "$T/send.rc")" -eq 0 ]
 check app_send_silent empty "$T/send.err"
 check app_queued_exit_0 [ "$(cat "$T/queued.rc")" -eq 0 ]

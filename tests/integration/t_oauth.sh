@@ -121,20 +121,142 @@ check login_polled [ "$(grep -c 'device_code=dc-test' "$IDP/requests")" -eq 3 ]
 msg | send a@example.net
 check login_token_delivers [ "$(delivered)" -eq 10 ]
 
+# The browser sign-in: authorization code with PKCE, the browser (curl)
+# sent back to our listener on 127.0.0.1, or its address pasted.
+# login_start [--oauth-login args]: runs it in the background, its stdin
+# a FIFO held open on descriptor 3; LOGIN_URL is the address it prints.
+login_start() {
+	rm -f "$T/paste" "$T/login.out"
+	mkfifo "$T/paste"
+	"$SENDMAIL" -C "$T/conf" --oauth-login "$@" <"$T/paste" \
+	    >"$T/login.out" 2>"$T/login.err" &
+	LPID=$!
+	bg "$LPID"
+	exec 3>"$T/paste"
+	_i=0
+	while ! grep -q '^https://' "$T/login.out" 2>/dev/null && [ $_i -lt 100 ]; do
+		sleep 0.05; _i=$((_i + 1))
+	done
+	LOGIN_URL=$(grep '^https://' "$T/login.out")
+}
+login_end() { exec 3>&-; bg_wait "$LPID"; echo $? >"$T/login.rc"; }
+browse() { curl -s --noproxy '*' --cacert "$PKI/ca.pem" "$@" "$LOGIN_URL"; }
+if command -v curl >/dev/null 2>&1; then
+	AUTHZ="auth_url = https://localhost:$IDP_PORT/authorize"
+	rm -f "$T/rt" "$IDP/refresh"
+	oauth_conf "refresh_token_file = $T/rt
+$AUTHZ"
+	login_start
+	browse -L >"$T/browser.out"
+	login_end
+	check code_login_exit_0 [ "$(cat "$T/login.rc")" -eq 0 ]
+	check code_login_address grep -q "^https://localhost:$IDP_PORT/authorize?response_type=code&client_id=relaymail-test&redirect_uri=http%3A%2F%2F127.0.0.1%3A[0-9]*%2F&state=[A-Za-z0-9_-]*&code_challenge=[A-Za-z0-9_-]\{43\}&code_challenge_method=S256&login_hint=alice$" "$T/login.out"
+	check code_login_browser_page grep -q 'signed in' "$T/browser.out"
+	check code_login_pkce_checked grep -qx ok "$IDP/pkce"
+	check code_login_saved grep -qx 'rt-code' "$T/rt"
+	check code_login_mode_0600 [ "$(mode_of "$T/rt")" = 600 ]
+	check code_login_redeemed grep -q 'grant_type=authorization_code&code=ac-1&redirect_uri=http%3A%2F%2F127.0.0.1%3A[0-9]*%2F&client_id=relaymail-test&code_verifier=' "$IDP/requests"
+	rm -f "$CACHE"
+	msg | send a@example.net
+	check code_login_token_delivers [ "$(delivered)" -eq 11 ]
+
+	# No browser on this machine: the address it ends on, pasted.
+	rm -f "$T/rt" "$IDP/pkce"
+	login_start
+	loc=$(browse -D - -o /dev/null | sed -n 's/^Location: //p' | tr -d '\r')
+	printf '%s\n' "$loc" >&3
+	login_end
+	check pasted_exit_0 [ "$(cat "$T/login.rc")" -eq 0 ]
+	check pasted_says_how grep -q 'copy that whole address and paste it' "$T/login.out"
+	check pasted_saved grep -qx 'rt-code' "$T/rt"
+	check pasted_pkce_checked grep -qx ok "$IDP/pkce"
+
+	# A verifier the provider cannot match (it recorded another
+	# challenge): the provider refuses, nothing is saved.
+	rm -f "$T/rt"
+	touch "$IDP/tamper"
+	login_start
+	browse -L >/dev/null
+	login_end
+	rm -f "$IDP/tamper"
+	check pkce_mismatch_fails [ "$(cat "$T/login.rc")" -ne 0 ]
+	check pkce_mismatch_said grep -q 'the provider refused the code: invalid_grant' "$T/login.err"
+	check pkce_mismatch_seen grep -qx mismatch "$IDP/pkce"
+	check pkce_mismatch_nothing_saved [ ! -e "$T/rt" ]
+
+	# Another sign-in's address (its state differs) is refused.
+	login_start
+	printf 'http://127.0.0.1:1/?code=ac-1&state=forged\n' >&3
+	login_end
+	check forged_state_fails [ "$(cat "$T/login.rc")" -ne 0 ]
+	check forged_state_said grep -q 'answers another sign-in (the state differs)' "$T/login.err"
+	check forged_state_not_redeemed [ "$(grep -c 'code=ac-1&' "$IDP/requests")" -eq 1 ]
+
+	# The person declines: said, nothing saved.
+	touch "$IDP/deny"
+	login_start
+	browse -L >"$T/browser.out"
+	login_end
+	rm -f "$IDP/deny"
+	check denied_fails [ "$(cat "$T/login.rc")" -ne 0 ]
+	check denied_said grep -q 'sign-in refused: access_denied: the user said no' "$T/login.err"
+	check denied_page grep -q 'refused' "$T/browser.out"
+	check denied_nothing_saved [ ! -e "$T/rt" ]
+	echo rt-code >"$T/rt"
+	echo rt-code >"$IDP/refresh"
+else
+	echo "skip $TNAME: the browser sign-in: no curl"
+fi
+
+# The device flow on request, and refused for Google (its device flow
+# does not allow the Gmail scope).
+EXTRA="[oauth]
+provider = gmail
+client_id = x
+refresh_token_file = $T/rt"
+write_conf password=
+run --oauth-login=device
+check google_device_refused stderr_has "Google's device flow does not allow the Gmail scope"
+run --oauth-login=fax
+check login_flow_bad_64 rc_is 64
+# -bt warns when a Google refresh token is close to the 7 days a
+# "Testing" app's tokens last (saved 6 days ago); not when it is young,
+# nor past 7 days (then it is not one).
+EXTRA="[oauth]
+provider = gmail
+token_url = https://localhost:$IDP_PORT/token
+client_id = relaymail-test
+ca_file = $PKI/ca.pem
+refresh_token_file = $T/rt"
+write_conf password=
+echo rt-code >"$T/rt"
+touch -d '6 days ago' "$T/rt"
+"$SENDMAIL" -C "$T/conf" -bt >"$T/out" 2>"$T/err"
+check testing_expiry_warned grep -q '^oauth: warning: if the Google app.s publishing status is Testing, this refresh token expires on [0-9-]* [0-9:]* (in 1d [0-9]*h): publish the app (In production), or run sendmail --oauth-login again before then$' "$T/out"
+check testing_refresh_tested grep -q '^oauth: token refresh: ok' "$T/out"
+touch -d '1 day ago' "$T/rt"
+"$SENDMAIL" -C "$T/conf" -bt >"$T/out" 2>"$T/err"
+check young_token_quiet lacks "$T/out" 'oauth: warning'
+touch -d '8 days ago' "$T/rt"
+"$SENDMAIL" -C "$T/conf" -bt >"$T/out" 2>"$T/err"
+check old_token_quiet lacks "$T/out" 'oauth: warning'
+
 # A revoked refresh token: invalid_grant keeps the mail queued (exit 0)
 # and says what to do on stderr.
+oauth_conf "refresh_token_file = $T/rt"
+n_before=$(delivered)
 touch "$IDP/invalid_grant"
 rm -f "$CACHE"
 msg | send a@example.net
 check invalid_grant_exit_0 rc_is 0
 check invalid_grant_queued [ "$(queued)" -eq 1 ]
 check invalid_grant_warns stderr_has 'refresh token was revoked or has expired: run sendmail --oauth-login'
-check invalid_grant_not_delivered [ "$(delivered)" -eq 10 ]
+check invalid_grant_not_delivered [ "$(delivered)" -eq "$n_before" ]
 rm -f "$IDP/invalid_grant"
 
 # Settings: the refresh-token grant needs its file; a password is refused.
 EXTRA="[oauth]
-provider = google
+provider = gmail
 client_id = x"
 write_conf password=
 run -bP

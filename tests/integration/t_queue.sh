@@ -93,3 +93,26 @@ write_conf
 "$SENDMAIL" -C "$T/conf" -q >/dev/null 2>&1
 check two_hundred_delivered [ "$(delivered)" -eq 200 ]
 check two_hundred_one_connection [ "$(connections)" -eq 1 ]
+
+# A queue file whose message has a bare LF (damaged: msg.c writes CR LF
+# lines only) is never sent as it is, nor repaired: it fails, kept in
+# failed/ with the reason, and the smart host gets no message.
+rm -rf "$T/queue"
+start_host
+write_conf port=1
+printf 'Subject: damaged\n\nbefore\nBADLINE\nafter\n' | send a@example.net
+check damaged_queued [ "$(queued)" -eq 1 ]
+q=$(find "$T/queue/q" -type f ! -name '*.*')
+# "BADLINE\r\n" becomes "BADLINE\n\n": the same length, the envelope
+# offset still right.
+sed -i 's/^BADLINE\r$/BADLINE\n/' "$q"
+check damaged_made [ "$(grep -c '^BADLINE$' "$q")" -eq 1 ]
+write_conf
+"$SENDMAIL" -C "$T/conf" -q >"$T/out" 2>"$T/err"
+check damaged_not_delivered [ "$(delivered)" -eq 0 ]
+check damaged_failed [ "$(failed)" -eq 1 ]
+# What is left in q/ is the report to the sender (a null sender).
+check damaged_bounce_queued [ "$(queued)" -eq 1 ]
+check damaged_bounce_is_report grep -q '^from <>$' $(find "$T/queue/q" -type f ! -name '*.*')
+"$SENDMAIL" -C "$T/conf" -bp >"$T/out" 2>&1
+check damaged_mailq_says grep -q 'damaged (a line not ended by CR LF)' "$T/out"

@@ -83,7 +83,7 @@ write_conf
 printf 'Subject: q\n\nbody\n' | send -f a@example.org b@example.net
 check sendas_exit_69 rc_is 69
 check sendas_failed [ "$(failed)" -eq 1 ]
-check sendas_names_fix stderr_has 'set \[message\] from and rewrite_from'
+check sendas_names_fix stderr_has 'add to \[message\] the lines "from = YOUR-MAILBOX" and "rewrite_from = always"'
 check sendas_keeps_reply stderr_has '5.2.252 SendAsDenied'
 
 # max_per_minute = 5: one -q run hands off exactly 5 of 8 queued.

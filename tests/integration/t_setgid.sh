@@ -6,7 +6,8 @@
 
 sg_skip() {
 	for n in log_symlink C_drops_groups password_command_group \
-	    queue_own_only root_delivers_all received_trace token_shared; do
+	    queue_own_only root_delivers_all received_trace token_shared \
+	    journal_own_lines; do
 		echo "skip t_setgid: $n: $1"
 	done
 	exit 0
@@ -199,3 +200,17 @@ before=$(find "$T/queue" -type f | wc -l)
 check max_size_73 rc_is 73
 check max_size_one_line sh -c "[ \$(wc -l <'$T/err') -eq 1 ] && grep -q 'max_size' '$T/err'"
 check max_size_nothing_kept [ "$(find "$T/queue" -type f | wc -l)" -eq "$before" ]
+
+# --- the delivery journal: written by every user's send, the group's
+# (0660), unreadable to users directly; mailq --journal shows a user its
+# own lines only, root every line.
+sgconf
+msg j-a | as "$UA" ja@example.net
+msg j-b | as "$UB" jb@example.net
+check journal_group_file [ "$(stat -c '%a %G' "$T/queue/journal")" = "660 $G" ]
+check journal_both_users sh -c "grep -q 'uid=$UA .*to=<ja@example.net> status=sent' '$T/queue/journal' && grep -q 'uid=$UB .*to=<jb@example.net> status=sent' '$T/queue/journal'"
+check journal_not_for_users sh -c "! setpriv --reuid=$UB --regid=$GN --clear-groups cat '$T/queue/journal' 2>/dev/null"
+as "$UB" --journal
+check journal_own_lines sh -c "grep -q 'to=<jb@example.net>' '$T/out' && ! grep -q 'uid=$UA ' '$T/out'"
+"$SM" --journal >"$T/out" 2>&1
+check journal_root_all grep -q "uid=$UA .*to=<ja@example.net>" "$T/out"

@@ -41,7 +41,8 @@ check bs_trace_first sh -c "head -n 1 '$T/bs.data' | grep -q '^Received: by .* (
 check bs_identical_sender cmp -s "$T/plain.from" "$(last_msg)/mail_from"
 check bs_identical_rcpt cmp -s "$T/plain.rcpt" "$(last_msg)/rcpt"
 # What both must contain: the bug was -bs keeping the caller's From.
-check rewrite_from_applied grep -q '^From: <robot@example.org>' "$(last_msg)/data"
+# (the original's local part kept as the display name).
+check rewrite_from_applied grep -q '^From: "www-data" <robot@example.org>' "$(last_msg)/data"
 check bcc_removed lacks_line '^Bcc:' "$(last_msg)/data"
 check cc_qualified grep -q '^Cc: admin@example.org' "$(last_msg)/data"
 check alias_in_to grep -q '^To: ops@example.net' "$(last_msg)/data"

@@ -8,7 +8,8 @@ t_setup
 
 says() { grep -qF -e "$1" "$T/err"; }
 
-# shape NAME CERTBASE ok|"sentence" [conf key=value...]
+# shape NAME CERTBASE ok|"sentence" [conf key=value...]; SH_ARGS: more
+# of the smart host's flags.
 shape() {
 	name=$1 base=$2 want=$3
 	shift 3
@@ -16,7 +17,8 @@ shape() {
 	[ -n "${SMARTHOST_PID:-}" ] && smarthost_stop
 	rm -rf "$T/sh"; mkdir -p "$T/sh"
 	smarthost_start "$T/sh" -c "$PKI/$base.pem" -k "$PKI/$base.key" \
-	    -u alice:secret || { fail "$name" "smart host did not start"; return; }
+	    -u alice:secret ${SH_ARGS:-} ||
+	    { fail "$name" "smart host did not start"; return; }
 	write_conf "$@"
 	printf 'Subject: c\n\nbody\n' | send -v b@example.net
 	if [ "$want" = ok ]; then
@@ -33,6 +35,24 @@ shape in_order chainleaf ok
 shape reversed_with_root reversed ok
 shape unrelated_extras extra ok
 shape stale_cross_signed_first crossed ok
+
+# Key exchange on each curve the server may pick, and RSA keys of every
+# usual size: BearSSL's code throughout. The smart host records the
+# curve's TLS number (23 P-256, 24 P-384, 29 X25519).
+curve() { cat "$(ls -d "$T"/sh/conn-* | sort -t- -k2,2n | tail -n 1)/curve"; }
+shape ecdhe_x25519 server ok
+check ecdhe_x25519_curve [ "$(curve)" = 29 ]
+SH_ARGS="-e p256"
+shape ecdhe_p256 server ok
+check ecdhe_p256_curve [ "$(curve)" = 23 ]
+shape ecdsa_p256_leaf server-ec ok
+check ecdsa_p256_leaf_curve [ "$(curve)" = 23 ]
+SH_ARGS="-e p384"
+shape ecdhe_p384 server ok
+check ecdhe_p384_curve [ "$(curve)" = 24 ]
+SH_ARGS=
+shape rsa3072 rsa3072 ok
+shape rsa4096 rsa4096 ok
 
 # EC trust anchors, read without BearSSL's decoder.
 shape ec_p256_anchor ecleaf256 ok "tls_ca_file=$PKI/caec256.pem"

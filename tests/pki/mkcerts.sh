@@ -96,6 +96,10 @@ leaf clientonly rsa:2048 "$good" ca clientAuth
 leaf ipsan rsa:2048 "IP:127.0.0.1"
 leaf client rsa:2048 "DNS:relaymail-client" ca clientAuth
 leaf client-ec ec:ec.param "DNS:relaymail-client" ca clientAuth
+# The larger RSA keys servers use (the handshake's signature and the
+# leaf's key are checked with BearSSL's RSA code).
+leaf rsa3072 rsa:3072 "$good"
+leaf rsa4096 rsa:4096 "$good"
 
 # Chains as servers really send them, for path building.
 cat >ext.cnf <<EXT

@@ -1,8 +1,11 @@
 /* relaymail test identity provider (smarthost -m idp). ISC licence.
  * An OAuth 2.0 token endpoint (POST /token: refresh_token,
- * client_credentials and device_code grants) and a device authorization
- * endpoint (POST /device) over implicit TLS, for tests/integration/
- * t_oauth.sh. Its state is files in DIR, which the test reads and steers:
+ * client_credentials, device_code and authorization_code grants), a
+ * device authorization endpoint (POST /device) and an authorization
+ * endpoint (GET /authorize, PKCE S256 required; it signs in at once and
+ * redirects the browser to redirect_uri) over implicit TLS, for
+ * tests/integration/t_oauth.sh. Its state is files in DIR, which the
+ * test reads and steers:
  *   requests	one line per request: PATH BODY (appended)
  *   tokens	access tokens issued, one a line (smarthost -T reads it)
  *   refresh	the one refresh token it accepts now
@@ -10,8 +13,13 @@
  *   expires_in	seconds for each access token (default 3600)
  *   invalid_grant	if present, refresh_token grants get invalid_grant
  *   approve_after	device polls answered authorization_pending first
+ *   authz	per code issued: "CODE CHALLENGE REDIRECT_URI" (appended)
+ *   deny	if present, /authorize redirects with error=access_denied
+ *   tamper	if present, the challenge recorded is not the one sent, so
+ *		that the verifier cannot match it
  * The client must be client_id "relaymail-test"; client_credentials also
  * needs client_secret "s3cret". */
+#include <bearssl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +216,104 @@ idp_device_poll(const char *body)
 	idp_issue("rt-login");
 }
 
+/* base64url of sha256(v), without padding (RFC 7636 4.2). */
+static void
+idp_s256(const char *v, char *out, size_t len)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789-_";
+	br_sha256_context h;
+	unsigned char d[33] = { 0 };
+	size_t i, o = 0;
+
+	br_sha256_init(&h);
+	br_sha256_update(&h, v, strlen(v));
+	br_sha256_out(&h, d);
+	for (i = 0; i < 32 && o + 5 < len; i += 3) {
+		unsigned x = (unsigned)d[i] << 16 | (unsigned)d[i + 1] << 8 |
+		    d[i + 2];
+		out[o++] = abc[x >> 18 & 63];
+		out[o++] = abc[x >> 12 & 63];
+		out[o++] = abc[x >> 6 & 63];
+		if (i + 2 < 32)
+			out[o++] = abc[x & 63];
+	}
+	out[o] = '\0';
+}
+
+/* GET /authorize?...: checks the request, records the code's PKCE
+ * challenge and redirect_uri, and sends the browser back with the code
+ * and the state (or error=access_denied with DIR/deny). */
+static void
+idp_authorize(const char *query)
+{
+	char id[128], type[32], redirect[512], state[128], chal[128],
+	    method[32], head[1400], code[32];
+	int n;
+
+	idp_field(query, "client_id", id, sizeof(id));
+	idp_field(query, "response_type", type, sizeof(type));
+	idp_field(query, "redirect_uri", redirect, sizeof(redirect));
+	idp_field(query, "state", state, sizeof(state));
+	idp_field(query, "code_challenge", chal, sizeof(chal));
+	idp_field(query, "code_challenge_method", method, sizeof(method));
+	if (strcmp(id, "relaymail-test") != 0 || strcmp(type, "code") != 0 ||
+	    strncmp(redirect, "http://127.0.0.1:", 17) != 0 ||
+	    strcmp(method, "S256") != 0 || strlen(chal) != 43 ||
+	    state[0] == '\0') {
+		idp_error("invalid_request");
+		return;
+	}
+	snprintf(code, sizeof(code), "ac-%d", idp_count("codes"));
+	idp_put("authz", "a", "%s %s%s %s\n", code, chal,
+	    idp_exists("tamper") ? "x" : "", redirect);
+	if (idp_exists("deny"))
+		n = snprintf(head, sizeof(head), "HTTP/1.1 302 Found\r\n"
+		    "Location: %s?error=access_denied&error_description="
+		    "the+user+said+no&state=%s\r\nContent-Length: 0\r\n"
+		    "Connection: close\r\n\r\n", redirect, state);
+	else
+		n = snprintf(head, sizeof(head), "HTTP/1.1 302 Found\r\n"
+		    "Location: %s?code=%s&state=%s&scope=x\r\nContent-Length: "
+		    "0\r\nConnection: close\r\n\r\n", redirect, code, state);
+	out_raw(head, (size_t)n);
+}
+
+/* grant_type=authorization_code: the code issued, the same
+ * redirect_uri, and a verifier whose S256 is the recorded challenge. */
+static void
+idp_code(const char *body)
+{
+	char code[64], redirect[512], verifier[256], want[64], line[800],
+	    c[64], chal[128], red[512], p[700];
+	FILE *fp;
+	int found = 0;
+
+	idp_field(body, "code", code, sizeof(code));
+	idp_field(body, "redirect_uri", redirect, sizeof(redirect));
+	idp_field(body, "code_verifier", verifier, sizeof(verifier));
+	idp_path(p, sizeof(p), "authz");
+	if ((fp = fopen(p, "r")) != NULL) {
+		while (!found && fgets(line, sizeof(line), fp) != NULL)
+			found = sscanf(line, "%63s %127s %511s", c, chal,
+			    red) == 3 && strcmp(c, code) == 0;
+		fclose(fp);
+	}
+	idp_s256(verifier, want, sizeof(want));
+	if (!found || strcmp(red, redirect) != 0) {
+		idp_error("invalid_grant");
+		return;
+	}
+	if (strcmp(want, chal) != 0) {
+		idp_put("pkce", "a", "mismatch\n");
+		idp_error("invalid_grant");
+		return;
+	}
+	idp_put("pkce", "a", "ok\n");
+	idp_put("refresh", "w", "rt-code\n");
+	idp_issue("rt-code");
+}
+
 static void
 idp_token(const char *body)
 {
@@ -226,6 +332,8 @@ idp_token(const char *body)
 	else if (strcmp(grant, "urn:ietf:params:oauth:grant-type:device_code")
 	    == 0)
 		idp_device_poll(body);
+	else if (strcmp(grant, "authorization_code") == 0)
+		idp_code(body);
 	else
 		idp_error("unsupported_grant_type");
 }
@@ -234,12 +342,19 @@ idp_token(const char *body)
 void
 idp_serve(const char *dir)
 {
-	char path[256] = "", body[16384];
+	char path[4096] = "", body[16384];
 	size_t clen = 0;
 
 	idp_dir = dir;
 	starttls();
 	get_line();
+	if (sscanf(line, "GET /authorize?%4095s HTTP/1.1", path) == 1) {
+		idp_put("requests", "a", "/authorize %s\n", path);
+		while (get_line() > 0)
+			;
+		idp_authorize(path);
+		return;
+	}
 	if (sscanf(line, "POST %255s HTTP/1.1", path) != 1) {
 		idp_error("invalid_request");
 		return;

@@ -44,11 +44,14 @@ static char mechs[128] = "PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER";
 static char noext[256] = "";
 static unsigned long size_limit = 52428800;
 static int auth_before_tls, maxver = BR_TLS12, minver = BR_TLS10;
+/* "sendas ADDRESS": Microsoft 365's rule, 554 5.2.252 SendAsDenied at
+ * the end of data unless MAIL FROM and the From: field are ADDRESS. */
+static char sendas[256];
 
 /* -e p256: ECDHE on P-256 alone, as servers that follow the client's
- * order (Postfix, Exim) end up with against BearSSL's list. BearSSL's
- * own br_ec_all_m31, offering only secp256r1. */
-static br_ec_impl ec_p256_only;
+ * order (Postfix, Exim) end up with against BearSSL's list; -e p384 on
+ * P-384 alone. BearSSL's own br_ec_all_m31, offering that one curve. */
+static br_ec_impl ec_one_curve;
 static const br_ec_impl *ecdhe_impl;
 
 /* TLS server material. */
@@ -703,6 +706,33 @@ auth(const char *arg)
 	return 0;
 }
 
+/* The sender the message claims, as Microsoft 365 checks it: MAIL FROM
+ * and the address of the From: field of the data file at path; "" when
+ * both are the sendas mailbox. */
+static void
+sendas_claim(const char *from, const char *path, char *who, size_t len)
+{
+	char want[300], l[2048];
+	FILE *fp;
+
+	who[0] = '\0';
+	snprintf(want, sizeof(want), "<%s>", sendas);
+	if (strncasecmp(from, want, strlen(want)) != 0) {
+		snprintf(who, len, "%.*s", (int)strcspn(from, " "), from);
+		return;
+	}
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(l, sizeof(l), fp) != NULL && l[0] != '\r' &&
+	    l[0] != '\n')
+		if (strncasecmp(l, "From:", 5) == 0 && strcasestr(l, want) ==
+		    NULL) {
+			l[strcspn(l, "\r\n")] = '\0';
+			snprintf(who, len, "%.200s", l + 5);
+		}
+	fclose(fp);
+}
+
 static void
 data(int msgno, const char *from, const char *rcpts)
 {
@@ -762,7 +792,18 @@ data(int msgno, const char *from, const char *rcpts)
 	{
 		const struct rule *r = find("eom", NULL);
 		char reply[600];
-		if (r != NULL && isdigit((unsigned char)r->action[0]))
+		char who[256] = "";
+		if (sendas[0] != '\0') {
+			snprintf(path, sizeof(path), "%s/data", tmp);
+			sendas_claim(from, path, who, sizeof(who));
+		}
+		if (who[0] != '\0')
+			snprintf(reply, sizeof(reply), "554 5.2.252 "
+			    "SendAsDenied; %.100s not allowed to send as %.200s; "
+			    "STOREDRV.Submission.Exception:"
+			    "SendAsDeniedException.MapiExceptionSendAsDenied",
+			    sendas, who);
+		else if (r != NULL && isdigit((unsigned char)r->action[0]))
 			snprintf(reply, sizeof(reply), "%s %s", r->action,
 			    r->arg);
 		else
@@ -940,6 +981,10 @@ read_script(const char *path)
 			size_t o = strlen(noext);
 			snprintf(noext + o, sizeof(noext) - o, " %s ", w2 +
 			    (w2[0] == '-'));
+			continue;
+		}
+		if (!strcmp(w1, "sendas")) {
+			snprintf(sendas, sizeof(sendas), "%s", w2);
 			continue;
 		}
 		if (!strcmp(w1, "size")) {
@@ -1125,12 +1170,14 @@ main(int argc, char *argv[])
 		case 'p': port = atoi(optarg); break;
 		case 'T': tokens_file = optarg; break;
 		case 'e':
-			if (strcmp(optarg, "p256") != 0)
-				die("-e %s: only p256", optarg);
-			ec_p256_only = br_ec_all_m31;
-			ec_p256_only.supported_curves =
-			    (uint32_t)1 << BR_EC_secp256r1;
-			ecdhe_impl = &ec_p256_only;
+			if (strcmp(optarg, "p256") != 0 &&
+			    strcmp(optarg, "p384") != 0)
+				die("-e %s: p256 or p384", optarg);
+			ec_one_curve = br_ec_all_m31;
+			ec_one_curve.supported_curves = (uint32_t)1 <<
+			    (optarg[1] == '2' ? BR_EC_secp256r1 :
+			    BR_EC_secp384r1);
+			ecdhe_impl = &ec_one_curve;
 			break;
 		case '6': v6 = 1; break;
 		case 'L':
@@ -1138,11 +1185,15 @@ main(int argc, char *argv[])
 			cap_432 = strstr(optarg, ":432") != NULL;
 			break;
 		default: die("usage: smarthost -d DIR -P PORTFILE [-m mode] "
-		    "[-c chain -k key] [-u user:pass] [-s script] [-e p256]");
+		    "[-c chain -k key] [-u user:pass] [-s script] [-e p256|p384]");
 		}
 	}
 	if (dir == NULL || portfile == NULL)
 		die("-d and -P are required");
+	if (strcmp(mode, "dns") == 0) {
+		dns_serve(dir, port, portfile);
+		return 0;
+	}
 	if (strcmp(mode, "plain") != 0) {
 		if (cert == NULL || key == NULL)
 			die("-c and -k are required for TLS");

@@ -16,6 +16,10 @@ int	 starttls(void);	/* implicit TLS with -c and -k */
  * state lives in dir (idp.c). */
 void	 idp_serve(const char *dir);
 
+/* -m dns: the test resolver on UDP 127.0.0.1:port (dns.c); writes the
+ * port to portfile and answers until SIGTERM. */
+void	 dns_serve(const char *dir, int port, const char *portfile);
+
 /* -T FILE: 1 when token is a line of file and user is -u's user. */
 int	 idp_token_ok(const char *file, const char *userpass, const char *user,
 	    const char *token);

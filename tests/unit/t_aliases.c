@@ -1,6 +1,7 @@
 /* relaymail: unit tests for aliases.c and util_ehlo_name. ISC licence.
  * The aliases file is written to a temporary file; expansion runs over a
- * struct conf in memory; EHLO names over made-up socket addresses. */
+ * struct conf in memory, reading the file when it needs it; EHLO names
+ * over made-up socket addresses. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "util.h"
 
 static struct conf c;
+static struct aliases al;
 static char path[] = "/tmp/relaymail-t_aliases.XXXXXX";
 static char err[400], got[600];
 static char said[4][300];
@@ -25,8 +27,10 @@ setup(const char *conf_extra, const char *text)
 	FILE *fp;
 	int fd;
 
+	aliases_free(&al);
 	conf_free(&c);
 	conf_defaults(&c);
+	aliases_init(&al, &c);
 	strcpy(path, "/tmp/relaymail-t_aliases.XXXXXX");
 	if ((fd = mkstemp(path)) == -1 || (fp = fdopen(fd, "w")) == NULL)
 		return -1;
@@ -61,7 +65,7 @@ static int
 expand(const char *list)
 {
 	got[0] = '\0';
-	return aliases_expand(&c, list, strlen(list), collect, NULL, err,
+	return aliases_expand(&al, list, strlen(list), collect, NULL, err,
 	    sizeof(err));
 }
 
@@ -73,7 +77,12 @@ TEST(recursive_and_conf_wins)
 	    "x@example.com\n"), 0);
 	T_EQ(conf_finish(&c, err, sizeof(err)), 0);
 	T_STREQ(err, "");
+	/* Full addresses, and a name [aliases] has: the file is not read. */
+	T_EQ(expand("nobody@example.net, root"), 0);
+	T_STREQ(got, "nobody@example.net boss@example.com");
+	T_EQ(al.read, 0);
 	T_EQ(expand("postmaster"), 0);
+	T_EQ(al.read, 1);
 	T_STREQ(got, "boss@example.com");
 	T_EQ(expand("team, www"), 0);
 	T_STREQ(got, "a@example.com b@example.com c boss@example.com "
@@ -118,6 +127,7 @@ TEST(errors_with_line_numbers)
 	/* Those lines are left out, not fatal: the rest works, and a name
 	 * whose line was left out is refused with its reason. */
 	T_EQ(conf_finish(&c, err, sizeof(err)), 0);
+	T_EQ(al.read, 0);
 	T_EQ(expand("ok"), 0);
 	T_STREQ(got, "a@b");
 	T_EQ(expand("pipe"), -1);
@@ -127,14 +137,23 @@ TEST(errors_with_line_numbers)
 	unlink(path);
 }
 
+/* The settings never read the file; the first local name that needs
+ * it does, and says why it cannot. */
 TEST(missing_file_named)
 {
+	aliases_free(&al);
 	conf_free(&c);
 	conf_defaults(&c);
+	aliases_init(&al, &c);
 	T_EQ(conf_load_string(&c, "x.conf", "[relay]\nhost = h\n[message]\n"
 	    "aliases_file = /nonexistent/aliases\n", err, sizeof(err)), 0);
-	T_EQ(conf_finish(&c, err, sizeof(err)), -1);
+	T_EQ(conf_finish(&c, err, sizeof(err)), 0);
+	T_EQ(expand("a@example.org"), 0);
+	T_OK(!aliases_unreadable(&al));
+	T_EQ(expand("root"), -1);
 	T_STREQ(err, "/nonexistent/aliases: No such file or directory");
+	T_OK(aliases_unreadable(&al));
+	T_OK(aliases_value(&al, "root") == NULL);
 }
 
 TEST(ehlo_name_fully_qualified)
@@ -173,5 +192,6 @@ TEST_MAIN("t_aliases", {
 	RUN(errors_with_line_numbers);
 	RUN(missing_file_named);
 	RUN(ehlo_name_fully_qualified);
+	aliases_free(&al);
 	conf_free(&c);
 })

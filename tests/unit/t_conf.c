@@ -17,9 +17,10 @@ load(const char *text)
 	conf_free(&c);
 	conf_defaults(&c);
 	err[0] = '\0';
-	if (conf_load_string(&c, "x.conf", text, err, sizeof(err)) == -1)
+	if (conf_load_string(&c, "x.conf", text, err, sizeof(err)) == -1 ||
+	    conf_finish(&c, err, sizeof(err)) == -1)
 		return -1;
-	return conf_finish(&c, err, sizeof(err));
+	return conf_need_host(&c, err, sizeof(err));
 }
 
 /* The file, then the environment, then the rules between keys, as
@@ -31,9 +32,10 @@ load_env(const char *text, char **env)
 	conf_defaults(&c);
 	err[0] = '\0';
 	if (conf_load_string(&c, "x.conf", text, err, sizeof(err)) == -1 ||
-	    conf_load_env(&c, env, err, sizeof(err)) == -1)
+	    conf_load_env(&c, env, err, sizeof(err)) == -1 ||
+	    conf_finish(&c, err, sizeof(err)) == -1)
 		return -1;
-	return conf_finish(&c, err, sizeof(err));
+	return conf_need_host(&c, err, sizeof(err));
 }
 
 #define PIN_A "sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
@@ -78,7 +80,8 @@ TEST(errors_name_file_line_key)
 	T_EQ(load("[relay]\nhost = h\ncolour = blue\n"), -1);
 	T_STREQ(err, "x.conf:3: [relay] colour: unknown key");
 	T_EQ(load("[relay]\nhost = h\n[bogus]\nx = 1\n"), -1);
-	T_STREQ(err, "x.conf:4: [bogus]: unknown section");
+	T_STREQ(err, "x.conf:3: [bogus]: unknown section (the sections are "
+	    "[relay], [queue], [message], [aliases], [log] and [oauth])");
 	T_EQ(load("[relay]\nhost = h\nhost = i\n"), -1);
 	T_STREQ(err, "x.conf:3: [relay] host: duplicate key, first set on "
 	    "line 2");
@@ -88,9 +91,86 @@ TEST(errors_name_file_line_key)
 	T_STREQ(err, "no smart host configured: edit x.conf ([relay] host)");
 	T_EQ(load("[relay]\nhost = h\nthis is not a key\n"), -1);
 	T_OK(strstr(err, "x.conf:3:") == err);
-	T_STREQ(err, "x.conf:3: syntax error (expected \"key = value\" or "
-	    "[section])");
+	T_STREQ(err, "x.conf:3: \"this is not a key\": expected \"key = "
+	    "value\" or [section]");
 	T_EQ(load("[relay]\nhost = h\nhelo = bad name\n"), -1);
+}
+
+/* The first line inih refused is the one named, not the last line read
+ * nor a later key that fails because of it. */
+TEST(first_bad_line_named)
+{
+	T_EQ(load("[relay]\nhost = h\nhostname smtp\nport = 25\n\n"), -1);
+	T_STREQ(err, "x.conf:3: \"hostname smtp\": expected \"key = value\" "
+	    "or [section]");
+	/* A later unknown key does not hide the earlier line. */
+	T_EQ(load("[relay]\nhost = h\nnonsense\ncolour = 1\n"), -1);
+	T_OK(strstr(err, "x.conf:3: \"nonsense\"") == err);
+	/* An earlier unknown key comes first. */
+	T_EQ(load("[relay]\ncolour = 1\nnonsense\nhost = h\n"), -1);
+	T_STREQ(err, "x.conf:2: [relay] colour: unknown key");
+}
+
+/* "[queue" is named as such, not its keys as [relay]'s. */
+TEST(unclosed_section_named)
+{
+	T_EQ(load("[relay]\nhost = h\n[queue\ndir = /var/q\n"), -1);
+	T_STREQ(err, "x.conf:3: \"[queue\": a section name needs its closing "
+	    "\"]\"");
+	T_EQ(load("[relay]\nhost = h\n[queue\n"), -1);
+	T_OK(strstr(err, "x.conf:3: \"[queue\"") == err);
+}
+
+TEST(did_you_mean)
+{
+	T_EQ(load("[relay]\nhost = h\npasword_file = /p\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] pasword_file: unknown key; did you "
+	    "mean password_file?");
+	T_EQ(load("[relay]\nhost = h\ntls_verfiy = no\n"), -1);
+	T_OK(strstr(err, "did you mean tls_verify?") != NULL);
+	T_EQ(load("[relay]\nhost = h\ndir = /var/q\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] dir: unknown key; did you mean "
+	    "[queue] dir?");
+	T_EQ(load("[relay]\nhost = h\n[que]\ndir = /q\n"), -1);
+	T_STREQ(err, "x.conf:3: [que]: unknown section; did you mean [queue]?");
+	T_EQ(load("[relay]\nhost = h\n[oatuh]\n"), -1);
+	T_OK(strstr(err, "did you mean [oauth]?") != NULL);
+	/* Nothing close: no guess. */
+	T_EQ(load("[relay]\nhost = h\nzzzzzz = 1\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] zzzzzz: unknown key");
+}
+
+/* Keys and sections are matched without regard to case. */
+TEST(names_ignore_case)
+{
+	T_EQ(load("[Relay]\nHost = h\nUser = u\nPassword = p\n"
+	    "[QUEUE]\nDir = /var/q\n[Aliases]\nRoot = ops@x\n"), 0);
+	T_STREQ(c.hosts[0].name, "h");
+	T_STREQ(c.user, "u");
+	T_STREQ(c.queue_dir, "/var/q");
+	T_EQ(load("[relay]\nhost = h\nHOST = i\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] host: duplicate key, first set on "
+	    "line 2");
+	T_EQ(load("[RELAY]\nhost = h\nPort = x\n"), -1);
+	T_STREQ(err, "x.conf:3: [relay] port: not a port number: \"x\"");
+}
+
+/* A value wrapped in matching quotes is taken without them. */
+TEST(quoted_values)
+{
+	T_EQ(load("[relay]\nhost = \"smtp.gmail.com\"\nuser = 'u@x'\n"
+	    "password = \"p;w x\"\n"), 0);
+	T_STREQ(c.hosts[0].name, "smtp.gmail.com");
+	T_STREQ(c.user, "u@x");
+	T_STREQ(c.password, "p;w x");
+	/* Not wrapped, or quotes inside: as written. */
+	T_EQ(load("[relay]\nhost = h\nuser = \"u\nfrom = x\"\n"), -1);
+	T_EQ(load("[relay]\nhost = h\n[message]\nfrom = \"a\" <b@x>\n"),
+	    0);
+	T_STREQ(c.from, "\"a\" <b@x>");
+	T_EQ(load("[relay]\nhost = h\n[aliases]\nroot = \"a\"@x, \"b\"\n"), 0);
+	T_STREQ(c.aliases[0].value, "\"a\"@x, \"b\"");
+	T_EQ(load("[relay]\nhost = \"\"\n"), -1);
 }
 
 TEST(long_lines_are_errors)
@@ -374,6 +454,61 @@ TEST(password_from_environment_only)
 
 /* [relay] provider fills what no source set; an explicit key wins
  * wherever it stands, and the environment too. */
+/* Microsoft 365 takes only its mailbox as the sender: the preset sends
+ * local senders as the mailbox, unless a key says otherwise. */
+TEST(microsoft365_sends_as_the_mailbox)
+{
+	T_EQ(load("[relay]\nprovider = microsoft365\nuser = app@example.com\n"
+	    "password = p\n"), 0);
+	T_STREQ(c.from, "app@example.com");
+	T_EQ(c.rewrite_from, CONF_REWRITE_LOCAL);
+	T_EQ(load("[relay]\nprovider = microsoft365\nuser = app@example.com\n"
+	    "password = p\n[message]\nfrom = x@example.com\nrewrite_from = "
+	    "no\n"), 0);
+	T_STREQ(c.from, "x@example.com");
+	T_EQ(c.rewrite_from, CONF_REWRITE_NO);
+	/* A user that is not an address names no mailbox. */
+	T_EQ(load("[relay]\nprovider = microsoft365\nuser = app\npassword = "
+	    "p\n"), 0);
+	T_OK(c.from == NULL);
+	T_EQ(c.rewrite_from, CONF_REWRITE_NO);
+	T_EQ(load("[relay]\nprovider = gmail\nuser = me@gmail.com\npassword = "
+	    "p\n"), 0);
+	T_OK(c.from == NULL);
+}
+
+/* One name per vendor, taken in both sections; the old spellings too;
+ * [oauth] follows [relay] provider when it names none. */
+TEST(one_vendor_name)
+{
+	const char *oauth = "user = a@x\n[oauth]\nclient_id = i\n"
+	    "refresh_token_file = /rt\ntenant = t\n";
+	char text[512];
+
+	snprintf(text, sizeof(text), "[relay]\nprovider = gmail\n%s"
+	    "provider = gmail\n", oauth);
+	T_EQ(load(text), 0);
+	T_EQ(c.oauth_provider, CONF_OAUTH_GOOGLE);
+	snprintf(text, sizeof(text), "[relay]\nprovider = microsoft365\n%s"
+	    "provider = microsoft365\n", oauth);
+	T_EQ(load(text), 0);
+	T_EQ(c.oauth_provider, CONF_OAUTH_MICROSOFT);
+	snprintf(text, sizeof(text), "[relay]\nprovider = google\n%s"
+	    "provider = microsoft\n", oauth);
+	T_EQ(load(text), 0);
+	T_EQ(c.provider, CONF_PROVIDER_GMAIL);
+	T_EQ(c.oauth_provider, CONF_OAUTH_MICROSOFT);
+	snprintf(text, sizeof(text), "[relay]\nprovider = microsoft365\n%s",
+	    oauth);
+	T_EQ(load(text), 0);
+	T_EQ(c.oauth_provider, CONF_OAUTH_MICROSOFT);
+	snprintf(text, sizeof(text), "[relay]\nhost = h\n%sprovider = ses\n",
+	    oauth);
+	T_EQ(load(text), -1);
+	T_OK(strstr(err, "[oauth] provider: must be microsoft365 or gmail, "
+	    "not \"ses\"") != NULL);
+}
+
 TEST(provider_presets)
 {
 	char *env[] = { "RELAYMAIL_RELAY_MAX_PER_DAY=9", NULL };
@@ -434,10 +569,17 @@ TEST(provider_presets)
 
 TEST_MAIN("t_conf", {
 	RUN(provider_presets);
+	RUN(microsoft365_sends_as_the_mailbox);
+	RUN(one_vendor_name);
 	RUN(password_from_environment_only);
 	RUN(minimal_and_defaults);
 	RUN(host_lists);
 	RUN(errors_name_file_line_key);
+	RUN(first_bad_line_named);
+	RUN(unclosed_section_named);
+	RUN(did_you_mean);
+	RUN(names_ignore_case);
+	RUN(quoted_values);
 	RUN(long_lines_are_errors);
 	RUN(cross_key_rules);
 	RUN(pins_aliases_message);

@@ -37,8 +37,8 @@ copy(const char *in, size_t len, int dots, int t)
 	o.trace = trace;
 	rcpts_free(&to);
 	rcpts_free(&resent);
-	rcpts_init(&to, NULL);
-	rcpts_init(&resent, NULL);
+	rcpts_init(&to, NULL, NULL);
+	rcpts_init(&resent, NULL, NULL);
 	memset(&info, 0, sizeof(info));
 	info.to = &to;
 	info.resent = &resent;

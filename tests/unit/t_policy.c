@@ -164,12 +164,20 @@ TEST(quota_table)
 		const struct qrow *q = &qrows[i];
 		T_EQ(policy_quota(q->code, q->text), q->delay);
 	}
-	T_STREQ(policy_hint(554, "5.2.252 SendAsDenied; a@x not allowed to "
-	    "send as b@y"), "the provider refuses this sender address: set "
-	    "[message] from and rewrite_from");
-	T_OK(policy_hint(550, "5.1.1 no such user") == NULL);
-	T_OK(policy_hint(550, "5.4.5 Daily user sending limit exceeded") ==
-	    NULL);
+	char hint[300];
+
+	T_EQ(policy_hint(554, "5.2.252 SendAsDenied; a@x not allowed to "
+	    "send as b@y", "a@x", hint, sizeof(hint)), 1);
+	T_STREQ(hint, "the provider lets this account send only as its own "
+	    "mailbox: add to [message] the lines \"from = a@x\" and "
+	    "\"rewrite_from = always\"");
+	T_EQ(policy_hint(554, "5.2.252 SendAsDenied", "AKIA", hint,
+	    sizeof(hint)), 1);
+	T_OK(strstr(hint, "\"from = YOUR-MAILBOX\"") != NULL);
+	T_EQ(policy_hint(550, "5.1.1 no such user", "a@x", hint,
+	    sizeof(hint)), 0);
+	T_EQ(policy_hint(550, "5.4.5 Daily user sending limit exceeded", "a@x",
+	    hint, sizeof(hint)), 0);
 }
 
 /* Refusals over the provider's cap on concurrent connections: put back

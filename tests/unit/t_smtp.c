@@ -98,21 +98,53 @@ TEST(pipelined_in_one_flush)
 	close(fd);
 }
 
-TEST(dot_stuffing_and_repair)
+TEST(dot_stuffing)
 {
 	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
 	struct envelope e;
-	/* Lines starting with a dot, a bare LF, a bare CR, no final EOL. */
-	int fd = body(".one\r\n..two\r\nbare\nlf\r\ncr\rhere\r\n.\r\nend");
+	/* Lines starting with a dot; a lone dot; an empty line. */
+	int fd = body(".one\r\n..two\r\n\r\n.\r\nend\r\n");
 
 	setup("220 mx\r\n250 mx\r\n250 ok\r\n250 ok\r\n354 go\r\n250 ok\r\n",
 	    0);
 	T_EQ(smtp_open(&s, &c, &p, &res), 0);
 	envelope(&e, r, 1, fd);
 	T_EQ(smtp_send(&s, &e, &res), 0);
-	T_OK(strstr(f.out, "DATA\r\n..one\r\n...two\r\nbare\r\nlf\r\ncrhere"
-	    "\r\n..\r\nend\r\n.\r\n") != NULL);
+	T_OK(strstr(f.out, "DATA\r\n..one\r\n...two\r\n\r\n..\r\nend\r\n"
+	    ".\r\n") != NULL);
 	close(fd);
+}
+
+/* The spool holds CR LF lines (msg.c makes them so): a file with a bare
+ * LF, a bare CR or no final CR LF is damaged, and none of it is repaired
+ * or sent as it is. The message fails (ERR_DATA); the connection, which
+ * has part of it, is dropped without the final dot. */
+TEST(damaged_body_not_sent)
+{
+	static const char *const damaged[] = { "ok\r\nbare\nlf\r\n",
+	    "ok\r\ncr\rhere\r\n", "ok\r\nend", "ok\r\nend\r",
+	    "\nfirst\r\n" };
+	struct smtp_rcpt r[1] = { { "b@y", 0, "" } };
+	struct envelope e;
+	size_t i;
+
+	for (i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		int fd = body(damaged[i]);
+
+		setup("220 mx\r\n250 mx\r\n250 ok\r\n250 ok\r\n354 go\r\n"
+		    "250 ok\r\n", 0);
+		T_EQ(smtp_open(&s, &c, &p, &res), 0);
+		envelope(&e, r, 1, fd);
+		T_EQ(smtp_send(&s, &e, &res), -1);
+		T_EQ(res.class, ERR_DATA);
+		T_EQ(res.stage, SMTP_DATA);
+		T_OK(!s.usable);
+		f.out[f.out_len] = '\0';
+		T_OK(strstr(f.out, "\r\n.\r\n") == NULL);
+		T_OK(strstr(f.out, "cr\rhere") == NULL);
+		T_OK(strstr(f.out, "bare\n") == NULL);
+		close(fd);
+	}
 }
 
 TEST(multiline_reply_and_bytewise)
@@ -479,7 +511,8 @@ TEST_MAIN("t_smtp", {
 	RUN(pipelined_mail_refused_drains);
 	RUN(unpipelined_all_refused_sends_no_data);
 	RUN(pipelined_all_refused_but_354);
-	RUN(dot_stuffing_and_repair);
+	RUN(dot_stuffing);
+	RUN(damaged_body_not_sent);
 	RUN(multiline_reply_and_bytewise);
 	RUN(malformed_replies);
 	RUN(endless_reply_is_bounded);

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "bounce.h"
+#include "conf.h"
 #include "spool.h"
 #include "t.h"
 
@@ -61,7 +63,8 @@ TEST(commit_and_load)
 	T_EQ(spool_load(&s, id, 0, &l, err, sizeof(err)), 0);
 	T_STREQ(l.from, "a@x");
 	T_EQ(l.nrcpts, 1);
-	T_STREQ(l.rcpts[0], "b@y");
+	T_STREQ(l.rcpts[0].addr, "b@y");
+	T_EQ(l.rcpts[0].state, SPOOL_RCPT_PENDING);
 	T_EQ(l.body_len, 20);
 	T_OK(l.eightbit);
 	T_EQ(pread(l.fd, buf, 20, 0), 20);
@@ -74,7 +77,7 @@ TEST(commit_and_load)
 	T_EQ(l.attempts, 1);
 	T_EQ(l.next_try, 12345);
 	T_STREQ(l.last_error, "421 busy  injected");
-	T_EQ(spool_fail(&s, &l, "550 no"), 0);
+	T_EQ(spool_move_to_failed(&s, &l, "550 no"), 0);
 	spool_release(&l);
 	T_EQ(spool_load(&s, id, 0, &l, err, sizeof(err)), 1);
 	T_EQ(spool_load(&s, id, 1, &l, err, sizeof(err)), 0);
@@ -91,13 +94,179 @@ TEST(recipient_marks_survive)
 
 	T_EQ(commit_one(&m, "x\r\n", "b@y"), 0);
 	snprintf(id, sizeof(id), "%s", m.id);
-	m.rcpt_done[0] = 2;
+	T_EQ(spool_refuse(&m, 0, 550, "no\r\nsuch"), 0);
+	T_EQ(m.rcpts[0].state, SPOOL_RCPT_REFUSED);
 	T_EQ(spool_defer(&s, &m, 1, "partly"), 0);
 	drop(&m);
 	T_EQ(spool_load(&s, id, 0, &l, err, sizeof(err)), 0);
-	T_EQ(l.rcpt_done[0], 2);
+	T_EQ(l.rcpts[0].state, SPOOL_RCPT_REFUSED);
+	T_STREQ(l.rcpts[0].reply, "550 no  such");
 	spool_done(&s, &l);
 	spool_release(&l);
+}
+
+static int
+put_file(int dirfd, const char *name, const char *text, size_t len)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	if (fd == -1)
+		return -1;
+	if (write(fd, text, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* A queue file and its ID.st exactly as relaymail 0.1 writes them: the
+ * message, the envelope, the 40-byte tail; the recipients' words in the
+ * file, their states and replies in ID.st ("refused N" without a reply
+ * is an older file's). */
+static const char old_body[] = "Subject: x\r\n\r\nbody\r\n";
+static const char old_envelope[] =
+    "from <a@x>\narrival 1700000000\n8bit 1\nutf8 0\nuid 1000\n"
+    "rcpt <b@y>\ndone <c@y>\nfail <d@y>\nrcpt <e@y>\nrcpt <f@y>\n"
+    "notify SUCCESS,FAILURE\nret HDRS\nenvid abc\n"
+    "relaymail-envelope 00000000000000000020\n";
+static const char old_state[] =
+    "attempts 3\nnext 1700000600\nerror 451 4.3.0 try later\n"
+    "done 1\nrefused 2 550 5.1.1 no such user\nrefused 3\n"
+    "refused 7 550 beyond the recipients: ignored\n";
+
+TEST(reads_todays_queue_files)
+{
+	char file[sizeof(old_body) + sizeof(old_envelope)], word[5];
+	size_t len = strlen(old_body) + strlen(old_envelope);
+	struct spool_msg l;
+	struct stat st;
+
+	snprintf(file, sizeof(file), "%s%s", old_body, old_envelope);
+	T_EQ(put_file(s.qfd, "0000000001000000001", file, len), 0);
+	T_EQ(put_file(s.qfd, "0000000001000000001.st", old_state,
+	    strlen(old_state)), 0);
+	T_EQ(spool_load(&s, "0000000001000000001", 0, &l, err, sizeof(err)),
+	    0);
+	T_STREQ(l.from, "a@x");
+	T_EQ(l.arrival, 1700000000);
+	T_OK(l.eightbit && !l.utf8);
+	T_EQ(l.uid, 1000);
+	T_EQ(l.body_len, 20);
+	T_STREQ(l.notify, "SUCCESS,FAILURE");
+	T_STREQ(l.ret, "HDRS");
+	T_STREQ(l.envid, "abc");
+	T_EQ(l.attempts, 3);
+	T_EQ(l.next_try, 1700000600);
+	T_STREQ(l.last_error, "451 4.3.0 try later");
+	T_EQ(l.nrcpts, 5);
+	T_STREQ(l.rcpts[0].addr, "b@y");
+	T_EQ(l.rcpts[0].state, SPOOL_RCPT_PENDING);
+	T_STREQ(l.rcpts[1].addr, "c@y");
+	T_EQ(l.rcpts[1].state, SPOOL_RCPT_SENT);	/* ID.st and the word */
+	T_EQ(l.rcpts[2].state, SPOOL_RCPT_REFUSED);
+	T_STREQ(l.rcpts[2].reply, "550 5.1.1 no such user");
+	T_EQ(l.rcpts[3].state, SPOOL_RCPT_REFUSED);	/* ID.st only */
+	T_OK(l.rcpts[3].reply == NULL);
+	T_EQ(l.rcpts[4].state, SPOOL_RCPT_PENDING);
+	/* The state is written back over the words in place: the file keeps
+	 * its size and its tail, and says what ID.st said. */
+	l.rcpts[4].state = SPOOL_RCPT_SENT;
+	T_EQ(spool_record(&l), 0);
+	T_EQ(fstat(l.fd, &st), 0);
+	T_EQ(st.st_size, (off_t)len);
+	T_EQ(pread(l.fd, word, 4, l.rcpts[3].line), 4);
+	T_MEMEQ(word, 4, "fail", 4);
+	T_EQ(pread(l.fd, word, 4, l.rcpts[4].line), 4);
+	T_MEMEQ(word, 4, "done", 4);
+	T_EQ(pread(l.fd, word, 4, l.rcpts[0].line), 4);
+	T_MEMEQ(word, 4, "rcpt", 4);
+	spool_release(&l);
+	/* Loaded again without its state file, the words alone say it. */
+	T_EQ(unlinkat(s.qfd, "0000000001000000001.st", 0), 0);
+	T_EQ(spool_load(&s, "0000000001000000001", 0, &l, err, sizeof(err)),
+	    0);
+	T_EQ(l.rcpts[0].state, SPOOL_RCPT_PENDING);
+	T_EQ(l.rcpts[1].state, SPOOL_RCPT_SENT);
+	T_EQ(l.rcpts[2].state, SPOOL_RCPT_REFUSED);
+	T_EQ(l.rcpts[3].state, SPOOL_RCPT_REFUSED);
+	T_EQ(l.rcpts[4].state, SPOOL_RCPT_SENT);
+	T_EQ(spool_done(&s, &l), 0);
+	spool_release(&l);
+}
+
+/* spool_mark writes a word without an fsync (synced cleared); only
+ * spool_record makes it durable (synced set). */
+TEST(marks_then_records)
+{
+	struct spool_msg m;
+	char word[5];
+
+	T_EQ(commit_one(&m, "x\r\n", "b@y"), 0);
+	T_EQ(spool_add_rcpt(&m, "late@y", err, sizeof(err)), 0);
+	T_OK(m.rcpts[0].synced && m.rcpts[0].line > 0);
+	T_EQ(m.rcpts[1].line, 0);	/* not in the file: never marked */
+	m.rcpts[0].state = SPOOL_RCPT_SENT;
+	m.rcpts[1].state = SPOOL_RCPT_SENT;
+	T_EQ(spool_mark(&m), 0);
+	T_EQ(m.rcpts[0].word, SPOOL_RCPT_SENT);
+	T_OK(!m.rcpts[0].synced);
+	T_EQ(m.rcpts[1].word, SPOOL_RCPT_PENDING);
+	T_EQ(pread(m.fd, word, 4, m.rcpts[0].line), 4);
+	T_MEMEQ(word, 4, "done", 4);
+	T_EQ(spool_record(&m), 0);
+	T_OK(m.rcpts[0].synced);
+	T_EQ(spool_done(&s, &m), 0);
+	drop(&m);
+}
+
+/* 1 if the len bytes at p are CR LF lines and nothing else. */
+static int
+crlf_lines(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((p[i] == '\r') != (i + 1 < len && p[i + 1] == '\n') ||
+		    (p[i] == '\n' && (i == 0 || p[i - 1] != '\r')))
+			return 0;
+	return len >= 2 && p[len - 1] == '\n';
+}
+
+/* A report copies the original header up to 64 KB: cut right after a
+ * CR, it still holds CR LF lines alone, as every spool file must. */
+TEST(bounce_header_cut_keeps_crlf)
+{
+	static char msg[70000], rep[80000];
+	struct spool_msg m, b;
+	struct conf c;
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < 65536 - 100) {	/* fields of 100 bytes, CR LF ended */
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "X-Pad: %091d"
+		    "\r\n", 0);
+	}
+	/* One field whose CR is byte 65535: the last one copied. */
+	memset(msg + n, 'y', 65535 - n);
+	memcpy(msg + n, "X-End: ", 7);
+	memcpy(msg + 65535, "\r\n\r\nbody\r\n", 10);
+	n = 65545;
+	T_EQ(spool_create(&s, &m, err, sizeof(err)), 0);
+	T_EQ(write(m.fd, msg, n), (ssize_t)n);
+	m.body_len = (off_t)n;
+	T_EQ(spool_set_sender(&m, "a@x", err, sizeof(err)), 0);
+	T_EQ(spool_add_rcpt(&m, "b@y", err, sizeof(err)), 0);
+	T_EQ(spool_commit(&s, &m, err, sizeof(err)), 0);
+	conf_defaults(&c);
+	T_EQ(bounce_create(&c, &s, &m, "550 no", &b, err, sizeof(err)), 0);
+	r = pread(b.fd, rep, sizeof(rep), 0);
+	T_OK(r > 65536 && (off_t)r > b.body_len);
+	T_OK(crlf_lines(rep, (size_t)b.body_len));
+	spool_done(&s, &b);
+	spool_release(&b);
+	spool_done(&s, &m);
+	drop(&m);
+	conf_free(&c);
 }
 
 TEST(damaged_and_links)
@@ -212,7 +381,7 @@ TEST(envelope_is_owned)
 	spool_release(&m);
 	T_EQ(spool_load(&s, id, 0, &l, err, sizeof(err)), 0);
 	T_STREQ(l.from, "second@x");
-	T_STREQ(l.rcpts[0], "r@y");
+	T_STREQ(l.rcpts[0].addr, "r@y");
 	T_STREQ(l.notify, "SUCCESS");
 	T_STREQ(l.ret, "HDRS");
 	T_OK(l.envid == NULL);
@@ -264,6 +433,9 @@ TEST_MAIN("t_spool", {
 	}
 	RUN(commit_and_load);
 	RUN(recipient_marks_survive);
+	RUN(reads_todays_queue_files);
+	RUN(marks_then_records);
+	RUN(bounce_header_cut_keeps_crlf);
 	RUN(damaged_and_links);
 	RUN(listing_skips_state_files);
 	RUN(files_are_private);

@@ -10,9 +10,8 @@
 
 #include "fake.h"
 #include "t.h"
-#include "tls_der.h"
-#include "tls_int.h"
-#include "tls_ec.h"
+#include "tls/tls_der.h"
+#include "tls/tls_int.h"
 #include "util.h"
 
 static const char alpha_pem[] =
@@ -340,6 +339,45 @@ TEST(anchors_all_or_wanted)
 	tls_anchors_free(&a);
 }
 
+/* Certificates not wanted are passed over to their END without being
+ * split into lines: the one wanted is found after them wherever the
+ * reader's 16 KB blocks cut a marker, and after one that has no END. */
+TEST(anchors_skip_across_blocks)
+{
+	static char text[40000];
+	struct tls_anchors a;
+	struct der_cert dc;
+	unsigned char der[2048];
+	size_t len = der_of(beta_pem, der, sizeof(der)), n, k;
+	const char *path, *noend;
+	int i;
+
+	T_EQ(der_cert_parse(der, len, &dc), 0);
+	noend = strstr(alpha_pem, "-----END");
+	/* 26 certificates, then one without END, then the one wanted: shifted
+	 * a byte at a time over a certificate's length, the reader's first
+	 * block ends at every place of the skipped one and of the wanted
+	 * one's BEGIN line. */
+	for (k = 0; k <= strlen(alpha_pem); k++) {
+		memset(text, '#', k);
+		text[k] = '\n';
+		n = k + 1;
+		for (i = 0; i < 26; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s",
+			    alpha_pem);
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%.*s%s",
+		    (int)(noend - alpha_pem), alpha_pem, beta_pem);
+		path = file("skip.pem", text);
+		memset(&a, 0, sizeof(a));
+		a.want[0] = dc.subject;
+		a.wantlen[0] = dc.subject_len;
+		a.nwant = 1;
+		T_EQ(tls_anchors_load(&a, path, err, sizeof(err)), 0);
+		T_EQ(a.n, 1);
+		tls_anchors_free(&a);
+	}
+}
+
 TEST(anchors_from_directory)
 {
 	struct tls_anchors a;
@@ -490,17 +528,21 @@ TEST(start_fails_on_closed_connection)
 	tls_free(t);
 }
 
-/* The engine and its X.509 engine do EC with tls_ec_impl (our X25519 and
- * P-256), ECDSA checks included: BearSSL's verifier is handed the
- * engine's br_ec_impl. */
-TEST(start_sets_our_ec)
+/* The engine and its X.509 engine use BearSSL's own public-key code,
+ * its defaults (the fastest it has): EC, ECDSA and RSA alike. */
+TEST(start_uses_bearssl_crypto)
 {
 	struct tls *t;
 
 	T_EQ(start_against("", &t), -1);
-	T_OK(br_ssl_engine_get_ec(&t->sc.eng) == &tls_ec_impl);
-	T_OK(t->x.minimal.iec == &tls_ec_impl);
-	T_OK(t->x.minimal.iecdsa == br_ssl_engine_get_ecdsa(&t->sc.eng));
+	T_OK(br_ssl_engine_get_ec(&t->sc.eng) == br_ec_get_default());
+	T_OK(br_ssl_engine_get_rsavrfy(&t->sc.eng) ==
+	    br_rsa_pkcs1_vrfy_get_default());
+	T_OK(br_ssl_engine_get_ecdsa(&t->sc.eng) ==
+	    br_ecdsa_vrfy_asn1_get_default());
+	T_OK(t->x.minimal.iec == br_ec_get_default());
+	T_OK(t->x.minimal.irsa == br_rsa_pkcs1_vrfy_get_default());
+	T_OK(t->x.minimal.iecdsa == br_ecdsa_vrfy_asn1_get_default());
 	tls_free(t);
 }
 
@@ -562,6 +604,7 @@ TEST_MAIN("t_tls", {
 	RUN(pem_stops_when_asked);
 	RUN(pem_missing_file);
 	RUN(anchors_all_or_wanted);
+	RUN(anchors_skip_across_blocks);
 	RUN(anchors_from_directory);
 	RUN(anchors_missing_file);
 	RUN(error_classes);
@@ -569,7 +612,7 @@ TEST_MAIN("t_tls", {
 	RUN(host_names);
 	RUN(error_sentences_name_the_certificate);
 	RUN(start_fails_on_closed_connection);
-	RUN(start_sets_our_ec);
+	RUN(start_uses_bearssl_crypto);
 	RUN(start_fails_on_plain_text);
 	RUN(start_fails_on_client_certificate);
 	{

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "tls_int.h"
-#include "tls_ec.h"
 #include "util.h"
 
 /* A tls_pem_cb: keeps each CERTIFICATE, in file order. */
@@ -59,7 +58,7 @@ tls_cert_set_ec(struct tls_client_cert *c, br_ssl_client_context *sc)
 	br_ssl_client_set_single_ec(sc, c->chain, c->n,
 	    br_skey_decoder_get_ec(&c->skey),
 	    BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN, (unsigned)issuer,
-	    &tls_ec_impl, br_ecdsa_sign_asn1_get_default());
+	    br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
 }
 
 /* see tls_int.h */

@@ -9,14 +9,14 @@
 #include "conn.h"
 #include "relaymail.h"
 
-#define TLS_PINS_MAX	8
-
+/* What to connect to and how to check it. Borrowed, not copied: every
+ * pointer must stay valid while the struct tls uses it. */
 struct tls_params {
 	const char *host;	/* the name connected to: SNI and name check */
 	const char *verify_name;/* tls_host: overrides the name checked, or NULL */
 	int	 verify;	/* tls_verify: chain + name */
 	const char *ca_file;	/* PEM bundle, or a directory of PEM files */
-	const char *pins[TLS_PINS_MAX]; /* "sha256/BASE64" SPKI pins */
+	char *const *pins;	/* npins "sha256/BASE64" SPKI pins */
 	int	 npins;
 	const char *cert_file;	/* client certificate chain (PEM), or NULL */
 	const char *key_file;	/* its RSA or EC private key (PEM), or NULL */
@@ -47,19 +47,24 @@ void	 tls_transport(struct tls *, struct transport *out);
 /* Sends close_notify (best effort) and frees. NULL is fine. */
 void	 tls_free(struct tls *);
 
-/* After tls_start: describe the server's chain for the connection test,
- * one certificate per call (index 0 = server): subject, issuer, expiry
- * and the SPKI pin "sha256/BASE64". With tls_verify, the verified path
- * from the server to the trust anchor (the anchor itself is the last
- * certificate's issuer); without, the chain as sent. 0, or -1 when index
- * is past the end. */
+/* After tls_start, whether it succeeded or not: describe the server's
+ * chain for the connection test, one certificate per call (index 0 =
+ * server): subject, issuer, validity and the SPKI pin "sha256/BASE64".
+ * The path from the server towards the trust anchor when one was built
+ * (the anchor itself is the last certificate's issuer); else the chain
+ * as sent. 0, or -1 when index is past the end (or nothing was sent). */
 struct tls_certinfo {
 	char	 subject[256];
 	char	 issuer[256];
-	char	 not_after[32];		/* YYYY-MM-DD HH:MM:SS UTC */
+	char	 not_before[32];	/* YYYY-MM-DD HH:MM:SS UTC */
+	char	 not_after[32];
 	char	 pin[64];		/* sha256/BASE64 */
 };
 int	 tls_cert_info(const struct tls *, int index, struct tls_certinfo *);
+
+/* 1 when tls_start failed on the pin alone: the chain and the name
+ * passed (or were not checked), and no tls_pin matched. */
+int	 tls_pin_failed(const struct tls *);
 
 /* 1 if the chain was verified up to a trust anchor (tls_verify = yes). */
 int	 tls_chain_verified(const struct tls *);

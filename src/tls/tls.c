@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include "tls_int.h"
-#include "tls_ec.h"
-#include "tls_rsa.h"
 #include "util.h"
 
 /* ---- BearSSL's side: the socket transport below ---- */
@@ -148,13 +146,15 @@ tls_engine_init(struct tls *t)
 	br_ssl_engine_set_versions(&cc->eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(&cc->eng, tls_suites,
 	    sizeof(tls_suites) / sizeof(tls_suites[0]));
+	/* Every public-key operation is BearSSL's, the fastest code this
+	 * build of it has: RSA with 62-bit limbs where the compiler has
+	 * 128-bit products (i62), else 31-bit; elliptic curves with 31-bit
+	 * limbs (X25519 and P-256 m31, P-384 and P-521 i31). The X.509
+	 * engine below takes the same. */
 	br_ssl_client_set_default_rsapub(cc);
-	br_ssl_engine_set_rsavrfy(&cc->eng, &tls_rsa_pkcs1_vrfy);
+	br_ssl_engine_set_default_rsavrfy(&cc->eng);
 	br_ssl_engine_set_default_ecdsa(&cc->eng);
-	/* X25519 and P-256 with 64-bit limbs (tls_ec.c); P-384 and P-521
-	 * stay BearSSL's. The X.509 engine below takes the same one, and
-	 * the ECDSA verifier set above gets it with every check. */
-	br_ssl_engine_set_ec(&cc->eng, &tls_ec_impl);
+	br_ssl_engine_set_default_ec(&cc->eng);
 	br_x509_minimal_init(xc, &br_sha256_vtable, t->x.anchors.ta,
 	    t->x.anchors.n);
 	/* Every handshake message goes through each hash set here: TLS

@@ -218,9 +218,11 @@ tls_err_explain_alert(int alert, int recv, char *err, size_t errlen)
 		snprintf(err, errlen, "TLS: the server sent alert %d (%s)%s",
 		    alert, tls_err_alert_name(alert), alert == 70 ? ": it "
 		    "offers no TLS version we accept (TLS 1.2 required)" :
-		    alert == 40 ? ": no TLS version or cipher suite in common "
-		    "(we need TLS 1.2 with ECDHE or RSA and AES-GCM or "
-		    "ChaCha20)" : "");
+		    alert == 40 ? ": it found nothing in common with our "
+		    "hello; most likely its certificate's key is Ed25519 or "
+		    "Ed448, which BearSSL cannot check (ask for an RSA or "
+		    "ECDSA certificate), else it lacks TLS 1.2 with ECDHE "
+		    "or RSA and AES-GCM or ChaCha20" : "");
 }
 
 /* see tls_int.h */

@@ -294,8 +294,17 @@ tls_cert_info(const struct tls *t, int index, struct tls_certinfo *ci)
 	    sizeof(ci->subject));
 	der_name_string(dc.issuer, dc.issuer_len, ci->issuer,
 	    sizeof(ci->issuer));
+	der_time_string(dc.not_before, tmp, sizeof(tmp));
+	util_strlcpy(ci->not_before, tmp, sizeof(ci->not_before));
 	der_time_string(dc.not_after, tmp, sizeof(tmp));
 	util_strlcpy(ci->not_after, tmp, sizeof(ci->not_after));
 	tls_x509_pin(dc.spki, dc.spki_len, ci->pin, sizeof(ci->pin));
 	return 0;
+}
+
+/* see tls.h */
+int
+tls_pin_failed(const struct tls *t)
+{
+	return t->x.err == TLS_ERR_PIN_MISMATCH;
 }

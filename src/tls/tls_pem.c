@@ -4,8 +4,9 @@
  * one block plus one object of at most TLS_PEM_OBJ_MAX bytes, whatever
  * the size of the bundle. A peek callback may look at an object's first
  * bytes and skip the rest undecoded: the trust store needs only the
- * subject of each of its 140 certificates, at the start of each. BearSSL's
- * own PEM decoder is a small interpreter, about a hundred times slower. */
+ * subject of each of its 140 certificates, at the start of each, and the
+ * rest of a skipped one is passed over undecoded and unsplit. BearSSL's own PEM decoder is a small interpreter, about a
+ * hundred times slower. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,13 +35,28 @@ struct tls_pem_reader {
 	int	 eof;
 };
 
+/* Reads more of the file after buf[len), keeping a byte of room; eof
+ * set at its end or on an error. */
+static void
+tls_pem_fill(struct tls_pem_reader *r)
+{
+	ssize_t n;
+
+	do
+		n = read(r->fd, r->buf + r->len, sizeof(r->buf) - 1 - r->len);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		r->eof = 1;
+	else
+		r->len += (size_t)n;
+}
+
 /* The next line (its newline kept, then a NUL) at *line, or NULL at the
  * end of the file. A line longer than the block comes in pieces. */
 static char *
 tls_pem_line(struct tls_pem_reader *r)
 {
 	char *nl, *line;
-	ssize_t n;
 
 	for (;;) {
 		nl = memchr(r->buf + r->off, '\n', r->len - r->off);
@@ -50,14 +66,7 @@ tls_pem_line(struct tls_pem_reader *r)
 			r->off = 0;
 		}
 		if (nl == NULL && !r->eof && r->len < sizeof(r->buf) - 1) {
-			n = read(r->fd, r->buf + r->len,
-			    sizeof(r->buf) - 1 - r->len);
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				r->eof = 1;
-			else
-				r->len += (size_t)n;
+			tls_pem_fill(r);
 			continue;
 		}
 		if (r->off == r->len)
@@ -69,6 +78,37 @@ tls_pem_line(struct tls_pem_reader *r)
 		 * room: keep it, and put the NUL there only for this call. */
 		r->off = (size_t)(nl + 1 - r->buf);
 		return line;
+	}
+}
+
+/* Passes over the rest of an object being dropped: the reader goes to
+ * the next line that starts with '-' (its END, or the BEGIN of another
+ * when it has none), or to the end of the file. Base64 has no '-', so
+ * memchr finds it without splitting the lines. */
+static void
+tls_pem_skip(struct tls_pem_reader *r)
+{
+	char *dash;
+	int bol;
+
+	for (;;) {
+		dash = memchr(r->buf + r->off, '-', r->len - r->off);
+		while (dash != NULL && dash > r->buf && dash[-1] != '\n')
+			dash = memchr(dash + 1, '-', (size_t)(r->buf + r->len -
+			    dash - 1));
+		if (dash != NULL) {
+			r->off = (size_t)(dash - r->buf);
+			return;
+		}
+		if (r->eof) {
+			r->off = r->len;
+			return;
+		}
+		/* The last byte says whether the next block starts a line. */
+		bol = r->len > 0 && r->buf[r->len - 1] == '\n';
+		r->buf[0] = bol ? '\n' : ' ';
+		r->off = r->len = 1;
+		tls_pem_fill(r);
 	}
 }
 
@@ -162,7 +202,9 @@ tls_pem_each_peek(const char *path, tls_pem_peek peek, tls_pem_cb cb,
 				switch (peek(arg, o.label, o.der, o.len)) {
 				case TLS_PEM_SKIP:
 					o.open = 0;
-					break;
+					line[n] = save;
+					tls_pem_skip(rd);
+					continue;
 				case TLS_PEM_KEEP:
 					o.peeking = 0;
 					break;

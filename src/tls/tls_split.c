@@ -10,8 +10,6 @@
 
 #include "tls_der.h"
 #include "tls_int.h"
-#include "tls_ec.h"
-#include "tls_rsa.h"
 
 /* see tls_int.h */
 unsigned
@@ -72,11 +70,12 @@ tls_split_signed(const struct der_cert *dc, const br_x509_pkey *pk)
 	hlen = (h->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
 	id = (int)((h->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK);
 	if (dc->sigalg_len == 9 && pk->key_type == BR_KEYTYPE_RSA)
-		return tls_rsa_pkcs1_vrfy(dc->sig, dc->sig_len, oids[id],
+		return br_rsa_pkcs1_vrfy_get_default()(dc->sig, dc->sig_len,
+		    oids[id],
 		    hlen, &pk->key.rsa, out) == 1 &&
 		    memcmp(out, hv, hlen) == 0;
 	if (dc->sigalg_len != 9 && pk->key_type == BR_KEYTYPE_EC)
-		return br_ecdsa_vrfy_asn1_get_default()(&tls_ec_impl,
+		return br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(),
 		    hv, hlen, &pk->key.ec, dc->sig, dc->sig_len) == 1;
 	return 0;
 }

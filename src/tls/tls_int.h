@@ -1,14 +1,14 @@
 /* relaymail: what the tls_*.c files share. ISC licence, see LICENSE.
- * Only tls_*.c (and t_tls.c) include this; the rest of relaymail sees tls.h.
+ * Private to src/tls/ (and t_tls.c); the rest of relaymail sees only
+ * tls.h, as "tls/tls.h".
  * struct tls is the engine (tls.c) holding one X.509 wrapper (tls_x509.c),
  * which holds the server's chain and the trust anchors (tls_anchor.c, read
  * through tls_pem.c), orders the path (tls_path.c), checks names
  * (tls_name.c) and works around critical name constraints (tls_split.c);
  * tls_cert.c keeps the client certificate and tls_err.c turns a failure
- * code into a sentence and a class. Every EC operation goes through
- * tls_ec.c's tls_ec_impl (our X25519 and P-256, BearSSL's P-384 and
- * P-521); RSA signatures, the handshake's and the chain's, are verified
- * by tls_rsa.c (its own header, tls_rsa.h). */
+ * code into a sentence and a class. No cryptographic primitive is ours:
+ * key exchange, signatures, hashes and ciphers are BearSSL's defaults,
+ * the fastest code the installed BearSSL has. */
 #ifndef TLS_INT_H
 #define TLS_INT_H
 

@@ -2,7 +2,9 @@
  * The queue file's envelope follows the message: "from <a>", one
  * "rcpt|done|fail <b>" line per recipient (the word changes in place as
  * recipients are delivered or refused), DSN parameters; ID.st beside it
- * holds attempts, next try and the last error, replaced atomically. */
+ * holds attempts, next try, the last error and each recipient's state
+ * and reply, replaced atomically. (The other "env" of this program, the
+ * environment, is conf_env.c's.) */
 #define _GNU_SOURCE	/* pwrite in <unistd.h> with -D_DEFAULT_SOURCE */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,10 +15,10 @@
 #include <unistd.h>
 
 #include "spool.h"
-#include "spool_env.h"
+#include "spool_envelope.h"
 #include "util.h"
 
-/* see spool_env.h */
+/* see spool_envelope.h */
 int
 spool_write_all(int fd, const char *p, size_t len)
 {
@@ -32,9 +34,9 @@ spool_write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* see spool_env.h */
+/* see spool_envelope.h */
 int
-spool_env_safe(const char *v)
+spool_envelope_safe(const char *v)
 {
 	for (; v != NULL && *v != '\0'; v++)
 		if ((unsigned char)*v < 0x20 || *v == 0x7f)
@@ -49,7 +51,7 @@ spool_set_sender(struct spool_msg *m, const char *from, char *err,
 {
 	char *copy;
 
-	if (!spool_env_safe(from))
+	if (!spool_envelope_safe(from))
 		return util_err(err, errlen, "sender <%.100s>: contains a "
 		    "control character", from);
 	if ((copy = strdup(from)) == NULL)
@@ -66,7 +68,7 @@ spool_add_rcpt(struct spool_msg *m, const char *rcpt, char *err,
 {
 	char *copy;
 
-	if (!spool_env_safe(rcpt))
+	if (!spool_envelope_safe(rcpt))
 		return util_err(err, errlen, "recipient <%.100s>: contains a "
 		    "control character", rcpt);
 	if (m->nrcpts == SPOOL_RCPT_MAX)
@@ -74,17 +76,34 @@ spool_add_rcpt(struct spool_msg *m, const char *rcpt, char *err,
 		    SPOOL_RCPT_MAX);
 	if ((copy = strdup(rcpt)) == NULL)
 		return util_err(err, errlen, "out of memory");
-	m->rcpt_done[m->nrcpts] = 0;
-	m->rcpts[m->nrcpts++] = copy;
+	memset(&m->rcpts[m->nrcpts], 0, sizeof(m->rcpts[0]));
+	m->rcpts[m->nrcpts++].addr = copy;
 	return 0;
 }
 
+/* see spool.h */
+int
+spool_refuse(struct spool_msg *m, int i, int code, const char *text)
+{
+	char buf[SPOOL_REPLY_MAX];
+
+	if (i < 0 || i >= m->nrcpts)
+		return -1;
+	m->rcpts[i].state = SPOOL_RCPT_REFUSED;
+	snprintf(buf, sizeof(buf), "%d %s", code, text != NULL ? text : "");
+	/* One line in ID.st: nothing below a space survives. */
+	spool_one_line(buf, sizeof(buf), buf);
+	free(m->rcpts[i].reply);
+	m->rcpts[i].reply = strdup(buf);
+	return m->rcpts[i].reply == NULL ? -1 : 0;
+}
+
 static int
-spool_env_dup_param(char **field, const char *v, char *err, size_t errlen)
+spool_envelope_dup_param(char **field, const char *v, char *err, size_t errlen)
 {
 	if (v == NULL)
 		return 0;
-	if (!spool_env_safe(v))
+	if (!spool_envelope_safe(v))
 		return util_err(err, errlen, "DSN parameter: contains a "
 		    "control character");
 	free(*field);
@@ -98,15 +117,15 @@ int
 spool_set_dsn(struct spool_msg *m, const char *notify, const char *ret,
     const char *envid, char *err, size_t errlen)
 {
-	if (spool_env_dup_param(&m->notify, notify, err, errlen) == -1 ||
-	    spool_env_dup_param(&m->ret, ret, err, errlen) == -1 ||
-	    spool_env_dup_param(&m->envid, envid, err, errlen) == -1)
+	if (spool_envelope_dup_param(&m->notify, notify, err, errlen) == -1 ||
+	    spool_envelope_dup_param(&m->ret, ret, err, errlen) == -1 ||
+	    spool_envelope_dup_param(&m->envid, envid, err, errlen) == -1)
 		return -1;
 	return 0;
 }
 
 static char *
-spool_env_value(const char *line, const char *key)
+spool_envelope_value(const char *line, const char *key)
 {
 	size_t k = strlen(key);
 	const char *v;
@@ -128,32 +147,40 @@ spool_env_value(const char *line, const char *key)
 	return r;
 }
 
-/* The recipient line's word says its state; a state change is written
- * over the word in place, so recording progress never needs a new block
- * (a full disk cannot stop it). */
+/* The recipient line's word says its state (enum spool_rcpt_state's
+ * order); a state change is written over the word in place, so
+ * recording progress never needs a new block (a full disk cannot stop
+ * it). Four bytes each. */
 static const char *const spool_rcpt_words[] = { "rcpt", "done", "fail" };
+#define SPOOL_RCPT_WORDS \
+	(int)(sizeof(spool_rcpt_words) / sizeof(spool_rcpt_words[0]))
 
 /* One "rcpt|done|fail <addr>" line at file offset off. 1 if it was one,
  * 0 if not, -1 when there are too many. */
 static int
-spool_env_rcpt(struct spool_msg *m, const char *line, off_t off)
+spool_envelope_rcpt(struct spool_msg *m, const char *line, off_t off)
 {
+	struct spool_rcpt *r;
+	char *v = NULL;
 	int st;
-	char *v;
 
-	for (st = 0; st < 3; st++)
-		if ((v = spool_env_value(line, spool_rcpt_words[st])) != NULL)
+	for (st = 0; st < SPOOL_RCPT_WORDS; st++)
+		if ((v = spool_envelope_value(line, spool_rcpt_words[st])) !=
+		    NULL)
 			break;
-	if (st == 3)
+	if (v == NULL)
 		return 0;
 	if (m->nrcpts == SPOOL_RCPT_MAX) {
 		free(v);
 		return -1;
 	}
-	m->rcpt_off[m->nrcpts] = off;
-	m->rcpt_done[m->nrcpts] = m->rcpt_saved[m->nrcpts] = st;
-	m->rcpt_written[m->nrcpts] = st;
-	m->rcpts[m->nrcpts++] = v;
+	/* What the file says is on the disk as far as we can know. */
+	r = &m->rcpts[m->nrcpts++];
+	memset(r, 0, sizeof(*r));
+	r->addr = v;
+	r->state = r->word = (enum spool_rcpt_state)st;
+	r->synced = 1;
+	r->line = off;
 	return 1;
 }
 
@@ -170,9 +197,9 @@ spool_parse_uid(const char *v)
 	return (uid_t)n;
 }
 
-/* see spool_env.h */
+/* see spool_envelope.h */
 int
-spool_env_parse(struct spool_msg *m, char *env, off_t base, char *err,
+spool_envelope_parse(struct spool_msg *m, char *env, off_t base, char *err,
     size_t errlen)
 {
 	char *line, *next, *v;
@@ -183,21 +210,21 @@ spool_env_parse(struct spool_msg *m, char *env, off_t base, char *err,
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
-		if ((r = spool_env_rcpt(m, line, off)) == -1)
+		if ((r = spool_envelope_rcpt(m, line, off)) == -1)
 			break;
 		if (r == 1)
 			continue;
 		if (m->from == NULL &&
-		    (v = spool_env_value(line, "from")) != NULL)
+		    (v = spool_envelope_value(line, "from")) != NULL)
 			m->from = v;
 		else if (m->notify == NULL &&
-		    (v = spool_env_value(line, "notify")) != NULL)
+		    (v = spool_envelope_value(line, "notify")) != NULL)
 			m->notify = v;
 		else if (m->ret == NULL &&
-		    (v = spool_env_value(line, "ret")) != NULL)
+		    (v = spool_envelope_value(line, "ret")) != NULL)
 			m->ret = v;
 		else if (m->envid == NULL &&
-		    (v = spool_env_value(line, "envid")) != NULL)
+		    (v = spool_envelope_value(line, "envid")) != NULL)
 			m->envid = v;
 		else if (strncmp(line, "arrival ", 8) == 0)
 			m->arrival = (time_t)strtoll(line + 8, NULL, 10);
@@ -216,11 +243,11 @@ spool_env_parse(struct spool_msg *m, char *env, off_t base, char *err,
 
 /* One envelope line at the end of what is written so far. */
 static int
-spool_env_line(struct spool_msg *m, off_t *off, const char *fmt, ...)
+spool_envelope_line(struct spool_msg *m, off_t *off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
-spool_env_line(struct spool_msg *m, off_t *off, const char *fmt, ...)
+spool_envelope_line(struct spool_msg *m, off_t *off, const char *fmt, ...)
 {
 	char line[ADDR_MAX + 64];
 	va_list ap;
@@ -237,32 +264,32 @@ spool_env_line(struct spool_msg *m, off_t *off, const char *fmt, ...)
 	return 0;
 }
 
-/* see spool_env.h */
+/* see spool_envelope.h */
 int
-spool_env_write(struct spool_msg *m)
+spool_envelope_write(struct spool_msg *m)
 {
 	off_t off = m->body_len;
 	int i;
 
 	if (lseek(m->fd, off, SEEK_SET) == -1 ||
-	    spool_env_line(m, &off, "from <%s>\narrival %lld\n8bit %d\n"
+	    spool_envelope_line(m, &off, "from <%s>\narrival %lld\n8bit %d\n"
 	    "utf8 %d\n", m->from, (long long)m->arrival, m->eightbit,
-	    m->utf8) == -1 || spool_env_line(m, &off, "uid %lld\n", m->uid ==
+	    m->utf8) == -1 || spool_envelope_line(m, &off, "uid %lld\n", m->uid ==
 	    SPOOL_UID_UNKNOWN ? -1LL : (long long)m->uid) == -1)
 		return -1;
 	for (i = 0; i < m->nrcpts; i++) {
-		int st = m->rcpt_done[i] >= 0 && m->rcpt_done[i] <= 2 ?
-		    m->rcpt_done[i] : 0;
-		m->rcpt_off[i] = off;
-		m->rcpt_saved[i] = m->rcpt_written[i] = st;
-		if (spool_env_line(m, &off, "%s <%s>\n", spool_rcpt_words[st],
-		    m->rcpts[i]) == -1)
+		struct spool_rcpt *r = &m->rcpts[i];
+		r->line = off;
+		r->word = r->state;
+		r->synced = 1;	/* by the commit that follows, or never */
+		if (spool_envelope_line(m, &off, "%s <%s>\n",
+		    spool_rcpt_words[r->state], r->addr) == -1)
 			return -1;
 	}
-	if ((m->notify != NULL && spool_env_line(m, &off, "notify %.100s\n",
-	    m->notify) == -1) || (m->ret != NULL && spool_env_line(m, &off,
+	if ((m->notify != NULL && spool_envelope_line(m, &off, "notify %.100s\n",
+	    m->notify) == -1) || (m->ret != NULL && spool_envelope_line(m, &off,
 	    "ret %.10s\n", m->ret) == -1) || (m->envid != NULL &&
-	    spool_env_line(m, &off, "envid %.100s\n", m->envid) == -1))
+	    spool_envelope_line(m, &off, "envid %.100s\n", m->envid) == -1))
 		return -1;
 	return 0;
 }
@@ -274,13 +301,13 @@ spool_mark(struct spool_msg *m)
 	int i;
 
 	for (i = 0; i < m->nrcpts; i++) {
-		int st = m->rcpt_done[i];
-		if (st == m->rcpt_written[i] || st < 0 || st > 2 ||
-		    m->rcpt_off[i] == 0)
+		struct spool_rcpt *r = &m->rcpts[i];
+		if (r->state == r->word || r->line == 0)
 			continue;
-		if (pwrite(m->fd, spool_rcpt_words[st], 4, m->rcpt_off[i]) != 4)
+		if (pwrite(m->fd, spool_rcpt_words[r->state], 4, r->line) != 4)
 			return -1;
-		m->rcpt_written[i] = st;
+		r->word = r->state;
+		r->synced = 0;
 	}
 	return 0;
 }
@@ -294,17 +321,16 @@ spool_record(struct spool_msg *m)
 	if (spool_mark(m) == -1)
 		return -1;
 	for (i = 0; i < m->nrcpts; i++)
-		if (m->rcpt_saved[i] != m->rcpt_written[i])
-			changed = 1;
+		changed |= !m->rcpts[i].synced;
 	/* Durable before the message can be tried again. */
 	if (changed && fsync(m->fd) == -1)
 		return -1;
 	for (i = 0; i < m->nrcpts; i++)
-		m->rcpt_saved[i] = m->rcpt_written[i];
+		m->rcpts[i].synced = 1;
 	return 0;
 }
 
-/* see spool_env.h */
+/* see spool_envelope.h */
 void
 spool_state_read(int dirfd, struct spool_msg *m)
 {
@@ -340,13 +366,14 @@ spool_state_read(int dirfd, struct spool_msg *m)
 		    strncmp(line, "refused ", 8) == 0) {
 			char *text;
 			int i = (int)strtol(strchr(line, ' ') + 1, &text, 10);
-			if (i < 0 || i >= SPOOL_RCPT_MAX)
+			if (i < 0 || i >= m->nrcpts)
 				continue;
-			m->rcpt_done[i] = line[0] == 'd' ? 1 : 2;
+			m->rcpts[i].state = line[0] == 'd' ? SPOOL_RCPT_SENT :
+			    SPOOL_RCPT_REFUSED;
 			/* "refused N REPLY"; older files have no reply */
 			if (line[0] == 'r' && *text == ' ' && text[1] != '\0' &&
-			    m->rcpt_reply[i] == NULL)
-				m->rcpt_reply[i] = strndup(text + 1,
+			    m->rcpts[i].reply == NULL)
+				m->rcpts[i].reply = strndup(text + 1,
 				    SPOOL_REPLY_MAX - 1);
 		}
 	}
@@ -375,7 +402,7 @@ spool_next_try(struct spool *s, const char *id)
 	return (time_t)strtoll(p + 6, NULL, 10);
 }
 
-/* see spool_env.h */
+/* see spool_envelope.h */
 int
 spool_state_write(struct spool *s, int dirfd, struct spool_msg *m)
 {
@@ -394,14 +421,16 @@ spool_state_write(struct spool *s, int dirfd, struct spool_msg *m)
 	if (spool_write_all(fd, line, (size_t)n) == -1)
 		r = -1;
 	for (i = 0; i < m->nrcpts && r == 0; i++) {
-		if (m->rcpt_done[i] == 0)
+		const struct spool_rcpt *rc = &m->rcpts[i];
+		const char *reply = rc->state == SPOOL_RCPT_REFUSED ?
+		    rc->reply : NULL;
+		if (rc->state == SPOOL_RCPT_PENDING)
 			continue;
 		/* "refused", the index and the reply fit in line[600] */
 		n = snprintf(line, sizeof(line), "%s %d%s%.*s\n",
-		    m->rcpt_done[i] == 1 ? "done" : "refused", i,
-		    m->rcpt_done[i] == 2 && m->rcpt_reply[i] ? " " : "",
-		    SPOOL_REPLY_MAX - 1, m->rcpt_done[i] == 2 &&
-		    m->rcpt_reply[i] ? m->rcpt_reply[i] : "");
+		    rc->state == SPOOL_RCPT_SENT ? "done" : "refused", i,
+		    reply != NULL ? " " : "", SPOOL_REPLY_MAX - 1,
+		    reply != NULL ? reply : "");
 		if (spool_write_all(fd, line, (size_t)n) == -1)
 			r = -1;
 	}
@@ -417,14 +446,15 @@ spool_state_write(struct spool *s, int dirfd, struct spool_msg *m)
 	return r;
 }
 
-/* see spool_env.h */
+/* see spool_envelope.h */
 void
-spool_env_clean(char *dst, size_t len, const char *src)
+spool_one_line(char *dst, size_t len, const char *src)
 {
 	size_t i;
 
-	util_strlcpy(dst, src, len);
+	if (dst != src)
+		util_strlcpy(dst, src, len);
 	for (i = 0; dst[i] != '\0'; i++)
-		if ((unsigned char)dst[i] < 0x20)
+		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
 			dst[i] = ' ';
 }
