@@ -93,20 +93,29 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
+/* Appends to the file d/file. */
+static void
+vappend(const char *d, const char *file, const char *fmt, va_list ap)
+{
+	char path[700];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", d, file);
+	if ((fp = fopen(path, "a")) == NULL)
+		return;
+	vfprintf(fp, fmt, ap);
+	fclose(fp);
+}
+
+/* A line in the connection's directory. */
 static void
 record(const char *file, const char *fmt, ...)
 {
-	char path[700];
 	va_list ap;
-	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/%s", cdir, file);
-	if ((fp = fopen(path, "a")) == NULL)
-		return;
 	va_start(ap, fmt);
-	vfprintf(fp, fmt, ap);
+	vappend(cdir, file, fmt, ap);
 	va_end(ap);
-	fclose(fp);
 }
 
 static const struct rule *
@@ -1068,17 +1077,11 @@ note(const char *file, const char *fmt, ...)
 static void
 note(const char *file, const char *fmt, ...)
 {
-	char path[700];
 	va_list ap;
-	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if ((fp = fopen(path, "a")) == NULL)
-		return;
 	va_start(ap, fmt);
-	vfprintf(fp, fmt, ap);
+	vappend(dir, file, fmt, ap);
 	va_end(ap);
-	fclose(fp);
 }
 
 /* The refusal over the cap: the session's first rule. */
