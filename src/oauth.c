@@ -127,8 +127,14 @@ oauth_post(const struct conf *c, const char *url, const char *form,
 		goto out;
 	}
 	json_string(buf, len, "refresh_token", r->refresh, sizeof(r->refresh));
+	/* A number from the network, bounded before any arithmetic: a
+	 * missing or unreadable one (-1, 1e30, "x") is the usual hour. */
 	if (json_number(buf, len, "expires_in", &r->expires_in) == -1)
 		r->expires_in = 3600;
+	if (r->expires_in < 0)
+		r->expires_in = 0;
+	if (r->expires_in > OAUTH_LIFE_MAX_S)
+		r->expires_in = OAUTH_LIFE_MAX_S;
 	rc = 0;
 out:
 	explicit_bzero(buf, HTTP_REPLY_MAX);

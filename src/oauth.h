@@ -19,6 +19,7 @@
 #define OAUTH_REFRESH_MAX	4096	/* Microsoft's run to about 2 KB */
 #define OAUTH_MARGIN_S		60	/* renew this long before expiry */
 #define OAUTH_TIMEOUT_S		30	/* one exchange with the endpoint */
+#define OAUTH_LIFE_MAX_S	86400	/* expires_in is cut to 0..a day */
 #define OAUTH_CACHE_FILE	".oauth-access"
 
 /* The endpoints and scope the settings imply (the provider's presets
@@ -36,7 +37,8 @@ struct oauth_reply {
 	int	 status;			/* HTTP */
 	char	 access[OAUTH_ACCESS_MAX];
 	char	 refresh[OAUTH_REFRESH_MAX];	/* "" when not rotated */
-	long	 expires_in;			/* seconds; 3600 if absent */
+	long	 expires_in;			/* seconds, 0..OAUTH_LIFE_MAX_S;
+						 * 3600 if absent or unreadable */
 	char	 error[64];			/* RFC 6749 5.2 code, or "" */
 	char	 desc[160];			/* error_description, printable */
 };

@@ -61,8 +61,9 @@ oauth_device_parse(const char *buf, size_t len, struct oauth_device *d,
 	    !oauth_login_printable(d->uri))
 		return util_err(err, errlen, "[oauth] device_url: unprintable "
 		    "user_code or verification_uri");
-	if (json_number(buf, len, "expires_in", &d->expires_in) == -1)
-		d->expires_in = 900;
+	if (json_number(buf, len, "expires_in", &d->expires_in) == -1 ||
+	    d->expires_in < 1 || d->expires_in > 3600)
+		d->expires_in = 900;	/* bounded: it is added to the time */
 	if (json_number(buf, len, "interval", &d->interval) == -1 ||
 	    d->interval < 1 || d->interval > 60)
 		d->interval = 5;	/* RFC 8628 3.2 */
