@@ -1,6 +1,8 @@
 /* relaymail: running password_command. ISC licence, see LICENSE.
  * The command runs under /bin/sh with stdin from /dev/null, in /, with
- * its output read through pipes with caps and a deadline. Set-group-ID,
+ * descriptors 0-2 only, every signal at its default and none blocked,
+ * no core file, the file limits at their hard values, and its output
+ * read through pipes with caps and a deadline. Set-group-ID,
  * it runs with the queue group as real, effective and saved group (so
  * that a script it starts keeps it) and a fixed environment: nothing the
  * caller set reaches it. Otherwise it inherits the caller's environment. */
@@ -12,6 +14,8 @@
 #define CMD_TIMEOUT_S	30		/* the whole run */
 #define CMD_OUT_MAX	(64 * 1024)	/* stdout bytes read, at most */
 #define CMD_PATH	"/usr/sbin:/usr/bin:/sbin:/bin"
+#define CMD_NOFILE	1024		/* open files: at least this soft
+					 * limit, when the hard one allows */
 
 /* Runs cmd; the first line of its output (without the line end) into
  * out, the first line of its stderr (or "") into diag. 0 when it exited

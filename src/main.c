@@ -305,6 +305,14 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 	return 0;
 }
 
+/* Whose messages mailq and -bpc show: a user outside the group sees
+ * only its own (PRIVILEGES in sendmail(8)). */
+static uid_t
+main_whose(void)
+{
+	return priv_outsider() ? getuid() : MAILQ_EVERYONE;
+}
+
 static int
 list_mode(const struct conf *conf)
 {
@@ -319,7 +327,7 @@ list_mode(const struct conf *conf)
 		log_error("queue: %s", err);
 		return EX_NOINPUT;
 	}
-	mailq_print(&s, stdout);
+	mailq_print(&s, main_whose(), stdout);
 	spool_close(&s);
 	return 0;
 }
@@ -343,7 +351,7 @@ queue_admin_mode(const struct cli *cli, const struct conf *conf)
 		return EX_NOINPUT;
 	}
 	if (cli->mode == CLI_COUNT) {
-		if ((n = mailq_count(&s)) >= 0)
+		if ((n = mailq_count(&s, main_whose())) >= 0)
 			printf("%d\n", n);
 		else
 			log_error("queue: %s: cannot be read", conf->queue_dir);

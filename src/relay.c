@@ -520,13 +520,8 @@ struct relay_flush_state {
 static int
 relay_mine(struct relay *r, const char *id, const struct spool_msg *m)
 {
-	uid_t owner;
-
-	if (!priv_outsider())
-		return 1;
-	if (m != NULL)
-		return m->uid == getuid();
-	return spool_owner(r->spool, id, &owner) == 0 && owner == getuid();
+	return !priv_outsider() || spool_belongs(r->spool, id, 0, m,
+	    getuid());
 }
 
 static int

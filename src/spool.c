@@ -332,10 +332,13 @@ spool_load_envelope(struct spool_msg *m, const struct stat *st, char *err,
 	return r;
 }
 
-/* see spool.h */
-int
-spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
-    char *err, size_t errlen)
+/* Opens q/ID (failed/ID) and reads its envelope and state; locked
+ * (exclusive, non-blocking) when lock is set, else only probed. 0; 1
+ * when it is gone or, with lock, held by someone else; -1 with err (and
+ * m->damaged when the file is at fault). */
+static int
+spool_read(struct spool *s, const char *id, int failed, struct spool_msg *m,
+    int lock, char *err, size_t errlen)
 {
 	int dirfd = failed ? s->failfd : s->qfd;
 	struct stat st;
@@ -345,8 +348,8 @@ spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
 	    strchr(id, '/') != NULL)
 		return util_err(err, errlen, "bad queue id");
 	m->failed = failed;
-	m->fd = openat(dirfd, id, O_RDWR | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK);
+	m->fd = openat(dirfd, id, (lock ? O_RDWR : O_RDONLY) | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK);
 	if (m->fd == -1) {
 		if (errno == ENOENT)
 			return 1;	/* delivered by someone else */
@@ -356,10 +359,18 @@ spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
 		return util_err(err, errlen, "%s: %s", id, errno == ELOOP ?
 		    "a symbolic link, not followed" : strerror(errno));
 	}
-	if (flock(m->fd, LOCK_EX | LOCK_NB) == -1) {
+	if (lock && flock(m->fd, LOCK_EX | LOCK_NB) == -1) {
 		close(m->fd);
 		m->fd = -1;
 		return 1;
+	}
+	/* Not locked: a shared lock refused says a delivery holds it; taken,
+	 * it is dropped at once, so that a reader never keeps a delivery
+	 * from a message. */
+	if (!lock) {
+		m->busy = flock(m->fd, LOCK_SH | LOCK_NB) == -1;
+		if (!m->busy)
+			flock(m->fd, LOCK_UN);
 	}
 	if (fstat(m->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		m->damaged = 1;
@@ -377,6 +388,28 @@ spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
 fail:
 	spool_release(m);
 	return -1;
+}
+
+/* see spool.h */
+int
+spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
+    char *err, size_t errlen)
+{
+	return spool_read(s, id, failed, m, 1, err, errlen);
+}
+
+/* see spool.h */
+int
+spool_peek(struct spool *s, const char *id, int failed, struct spool_msg *m,
+    char *err, size_t errlen)
+{
+	int r = spool_read(s, id, failed, m, 0, err, errlen);
+
+	if (m->fd != -1) {	/* nothing more is read from it */
+		close(m->fd);
+		m->fd = -1;
+	}
+	return r;
 }
 
 /* see spool.h */

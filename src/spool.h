@@ -48,6 +48,7 @@ struct spool_msg {
 	char	*rcpt_reply[SPOOL_RCPT_MAX];	/* refused: the reply, or NULL;
 						 * set by spool_refuse() */
 	int	 damaged;	/* spool_load: the file cannot be parsed */
+	int	 busy;		/* spool_peek: a delivery holds its lock */
 	time_t	 arrival;
 	uid_t	 uid;		/* who submitted it (envelope "uid N") */
 	int	 eightbit, utf8;
@@ -112,6 +113,13 @@ void	 spool_abort(struct spool *, struct spool_msg *m);
 int	 spool_load(struct spool *, const char *id, int failed,
 	    struct spool_msg *m, char *err, size_t errlen);
 
+/* Reads q/ID (or failed/ID) as spool_load does, for a listing: opened
+ * read-only and never locked (a delivery is never kept from it), with
+ * m->busy set when a delivery holds it; m->fd is closed on return. 0; 1
+ * when it is gone; -1 with err. */
+int	 spool_peek(struct spool *, const char *id, int failed,
+	    struct spool_msg *m, char *err, size_t errlen);
+
 /* Handed off: removes the message and its state. The removal is durable
  * only after spool_sync_dir. */
 int	 spool_done(struct spool *, struct spool_msg *m);
@@ -152,9 +160,17 @@ void	 spool_private_remove(struct spool *, const char *name);
 /* The mode for such a file: 0640 in a group queue (2770), else 0600. */
 mode_t	 spool_private_mode(struct spool *);
 
-/* The owner of q/ID as the file system records it (the user whose
- * process created it), read without opening or locking it. 0 or -1. */
-int	 spool_owner(struct spool *, const char *id, uid_t *uid);
+/* The owner of q/ID (failed/ID) as the file system records it (the
+ * user whose process created it), read without opening or locking it.
+ * 0 or -1. */
+int	 spool_owner(struct spool *, const char *id, int failed, uid_t *uid);
+
+/* 1 when uid submitted q/ID (failed/ID): the file's owner is uid (read
+ * before anything opens it, so that a check made before spool_load never
+ * locks another user's message) and, once it is loaded (m not NULL), so
+ * is the envelope's uid. Else 0: the message is not there for uid. */
+int	 spool_belongs(struct spool *, const char *id, int failed,
+	    const struct spool_msg *m, uid_t uid);
 
 /* Unlocks and frees what spool_load/create and the setters allocated. */
 void	 spool_release(struct spool_msg *m);

@@ -13,15 +13,28 @@
 
 /* see spool.h */
 int
-spool_owner(struct spool *s, const char *id, uid_t *uid)
+spool_owner(struct spool *s, const char *id, int failed, uid_t *uid)
 {
 	struct stat st;
 
-	if (fstatat(s->qfd, id, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	if (fstatat(failed ? s->failfd : s->qfd, id, &st,
+	    AT_SYMLINK_NOFOLLOW) == -1 ||
 	    !S_ISREG(st.st_mode))
 		return -1;
 	*uid = st.st_uid;
 	return 0;
+}
+
+/* see spool.h */
+int
+spool_belongs(struct spool *s, const char *id, int failed,
+    const struct spool_msg *m, uid_t uid)
+{
+	uid_t owner;
+
+	if (spool_owner(s, id, failed, &owner) == -1 || owner != uid)
+		return 0;
+	return m == NULL || m->uid == uid;
 }
 
 /* see spool.h */

@@ -217,9 +217,9 @@ TEST(envelope_is_owned)
 	T_STREQ(l.ret, "HDRS");
 	T_OK(l.envid == NULL);
 	T_EQ(l.uid, getuid());	/* the envelope's "uid N" */
-	T_EQ(spool_owner(&s, id, &owner), 0);
+	T_EQ(spool_owner(&s, id, 0, &owner), 0);
 	T_EQ(owner, getuid());
-	T_EQ(spool_owner(&s, "nosuch", &owner), -1);
+	T_EQ(spool_owner(&s, "nosuch", 0, &owner), -1);
 	T_EQ(spool_add_rcpt(&l, "bad\r\nrcpt <x@y>", err, sizeof(err)), -1);
 	spool_done(&s, &l);
 	spool_release(&l);
