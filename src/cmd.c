@@ -1,8 +1,8 @@
 /* relaymail: running password_command. ISC licence, see LICENSE.
  * fork, set up the child's descriptors, ids, signals, limits and
  * environment, execve /bin/sh; the parent polls both pipes until EOF or
- * the deadline, keeps the first line of each, and reaps the child
- * whatever happens. Nothing the caller set for itself (an ignored
+ * the deadline, keeps the output and the first line of stderr, and reaps
+ * the child whatever happens. Nothing the caller set for itself (an ignored
  * signal, a mask, a core size, a small file limit) reaches the command. */
 #define _GNU_SOURCE	/* setresgid, pipe2 */
 #include <errno.h>
@@ -181,19 +181,20 @@ cmd_status(int st, char *buf, size_t len)
 
 /* see cmd.h */
 int
-cmd_first_line(const char *cmd, char *out, size_t outlen, char *diag,
-    size_t diaglen, char *err, size_t errlen)
+cmd_run(const char *cmd, char *out, size_t outlen, size_t *outn, int *cut,
+    char *diag, size_t diaglen, char *err, size_t errlen)
 {
 	struct cmd_run r;
 	struct rlimit lim;
 	int op[2], ep[2], st = 0, timedout, rv = -1;
 	char why[64];
 	const char *bad;
-	size_t len;
 	pid_t pid;
 
 	memset(&r, 0, sizeof(r));
-	out[0] = diag[0] = '\0';
+	*outn = 0;
+	*cut = 0;
+	diag[0] = '\0';
 	/* A hard file size limit cannot be raised back: a command that
 	 * saves a rotated token would write it cut. */
 	if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_max != RLIM_INFINITY)
@@ -224,8 +225,6 @@ cmd_first_line(const char *cmd, char *out, size_t outlen, char *diag,
 	r.diag[r.diagn] = '\0';
 	r.diag[strcspn(r.diag, "\r\n")] = '\0';
 	util_strlcpy(diag, r.diag, diaglen);
-	r.out[r.outn] = '\0';
-	len = strcspn(r.out, "\r\n");
 	if (timedout)
 		util_err(err, errlen, "timed out after %d s", CMD_TIMEOUT_S);
 	else if (r.toomuch)
@@ -233,14 +232,10 @@ cmd_first_line(const char *cmd, char *out, size_t outlen, char *diag,
 		    CMD_OUT_MAX);
 	else if ((bad = cmd_status(st, why, sizeof(why))) != NULL)
 		util_err(err, errlen, "%s", bad);
-	else if (len == 0)
-		util_err(err, errlen, "printed nothing");
-	else if (len >= outlen)
-		util_err(err, errlen, "first line longer than %zu bytes",
-		    outlen - 1);
 	else {
-		memcpy(out, r.out, len);
-		out[len] = '\0';
+		*outn = r.outn < outlen ? r.outn : outlen;
+		*cut = r.outn > outlen;
+		memcpy(out, r.out, *outn);
 		rv = 0;
 	}
 done:

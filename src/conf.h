@@ -143,18 +143,6 @@ int	 conf_load_env(struct conf *c, char *const *envp, char *err,
  * "environment: VAR: reason", or "FILE: [section] key: reason" if unset. */
 int	 conf_finish(struct conf *c, char *err, size_t errlen);
 
-/* The password from password, password_file or password_command, into
- * buf (NUL-terminated). 0, or -1 with err. On 0, err holds the first
- * line password_command wrote to stderr (a warning to log), or "". The
- * caller wipes buf. */
-int	 conf_password(const struct conf *c, char *buf, size_t buflen,
-	    char *err, size_t errlen);
-
-/* 1 and a warning line when the file holds a password and is readable by
- * all users; else 0. */
-int	 conf_check_perms(const struct conf *c, const char *path, char *warn,
-	    size_t len);
-
 /* 1 when an [oauth] section supplies the AUTH token, else 0. */
 int	 conf_oauth_on(const struct conf *c);
 

@@ -21,6 +21,7 @@
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
+#include "cred.h"
 #include "detach.h"
 #include "log.h"
 #include "mailq.h"
@@ -558,7 +559,7 @@ main(int argc, char *argv[])
 	umask(privileged ? 007 : 077);
 	if (conf.log_stderr)
 		log_to_stderr(1);
-	if (conf_check_perms(&conf, path, err, sizeof(err)))
+	if (cred_check_perms(&conf, path, err, sizeof(err)))
 		log_warning("%s", err);
 	code = run_mode(&cli, &conf);
 	conf_free(&conf);

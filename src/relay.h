@@ -47,11 +47,11 @@ struct relay {
 				 * being finished, or 0: the backoff */
 	int	 throttled;	/* a quota reply or a max_per_* limit:
 				 * the rest of the run waits */
-	int	 pace_loaded;	/* pace read from the queue */
 	int	 defer_sync;	/* a caller waits: removals are made durable
 				 * after it has its answer (relay_sync) */
 	int	 sync_due;	/* 1 + failed: a removal not yet durable */
-	struct pace pace;	/* recent sends, for the max_per_* limits */
+	struct pace pace;	/* recent sends, for the max_per_* limits:
+				 * the queue's record, as last read */
 };
 
 void	 relay_init(struct relay *, const struct conf *, struct spool *);

@@ -242,7 +242,7 @@ spool_seal(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 	if (spool_env_write(m) == -1)
 		goto fail;
 	n = snprintf(line, sizeof(line), TAIL_FMT, (long long)m->body_len);
-	if (n != TAIL_LEN || spool_write_all(m->fd, line, (size_t)n) == -1)
+	if (n != TAIL_LEN || util_write_all(m->fd, line, (size_t)n) == -1)
 		goto fail;
 	return 0;
 fail:

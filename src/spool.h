@@ -147,19 +147,6 @@ int	 spool_fail(struct spool *, struct spool_msg *m, const char *reason);
  * that cannot be parsed, so that it stops no later run. 0 or -1. */
 int	 spool_set_aside(struct spool *, const char *id);
 
-/* Small private files at the top of the queue directory (a token
- * cache), in spool_own.c: read up to len-1 bytes into buf,
- * NUL-terminated; the length or -1. Write replaces the file atomically (a
- * new file named for this process, fsync, rename) with exactly mode.
- * Never follows a link. Remove deletes it. */
-ssize_t	 spool_private_read(struct spool *, const char *name, char *buf,
-	    size_t len);
-int	 spool_private_write(struct spool *, const char *name, const void *buf,
-	    size_t len, mode_t mode);
-void	 spool_private_remove(struct spool *, const char *name);
-/* The mode for such a file: 0640 in a group queue (2770), else 0600. */
-mode_t	 spool_private_mode(struct spool *);
-
 /* The owner of q/ID (failed/ID) as the file system records it (the
  * user whose process created it), read without opening or locking it.
  * 0 or -1. */

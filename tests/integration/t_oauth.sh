@@ -14,7 +14,7 @@ smarthost_start "$IDP" -m idp -c "$PKI/server.pem" -k "$PKI/server.key" ||
     { echo "FAIL $TNAME: identity provider did not start"; exit 1; }
 IDP_PORT=$SMARTHOST_PORT
 SMARTHOST_PORT=$SH_PORT SMARTHOST_PID=$SH_PID
-CACHE=$T/queue/.oauth-access
+CACHE=$T/queue/oauth-token
 
 requests() { grep -c "${1:-.}" "$IDP/requests" 2>/dev/null || echo 0; }
 mode_of() { stat -c %a "$1"; }

@@ -167,8 +167,8 @@ msg tok-a | as "$UA" a@example.net
 msg tok-b | as "$UB" b@example.net
 check token_shared_sent sent $((n0 + 2))
 check token_shared [ "$(wc -l <"$T/probe/runs")" -eq 1 ]
-check token_mode_group [ "$(stat -c '%a %G' "$T/queue/.oauth-token")" = "640 $G" ]
-check token_not_for_users sh -c "! setpriv --reuid=$UB --regid=$GN --clear-groups cat '$T/queue/.oauth-token' 2>/dev/null"
+check token_mode_group [ "$(stat -c '%a %G' "$T/queue/oauth-token")" = "660 $G" ]
+check token_not_for_users sh -c "! setpriv --reuid=$UB --regid=$GN --clear-groups cat '$T/queue/oauth-token' 2>/dev/null"
 
 # --- the log file: a link planted by a user changes nothing.
 mkdir "$T/alog" && chown "$UA" "$T/alog"

@@ -145,51 +145,6 @@ TEST(pins_aliases_message)
 	T_EQ(load("[relay]\nhost = h\n[aliases]\nroot = a\nroot = b\n"), -1);
 }
 
-TEST(password_sources)
-{
-	char path[] = "/tmp/t_conf.XXXXXX", buf[128], text[256];
-	int fd = mkstemp(path);
-
-	T_EQ(write(fd, "s3cret\nignored\n", 15), 15);
-	close(fd);
-	snprintf(text, sizeof(text), "[relay]\nhost = h\nuser = u\n"
-	    "password_file = %s\n", path);
-	T_EQ(load(text), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
-	T_STREQ(buf, "s3cret");
-	unlink(path);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_OK(strstr(err, "s3cret") == NULL);
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = printf "
-	    "'tok\\nx'\n"), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
-	T_STREQ(buf, "tok");
-	T_STREQ(err, "");
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = echo tok; "
-	    "echo expires soon >&2\n"), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
-	T_STREQ(buf, "tok");
-	T_STREQ(err, "[relay] password_command: stderr: expires soon");
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = exit 3\n"),
-	    0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_OK(strstr(err, "status 3") != NULL);
-	/* its stderr is part of the reason; its stdout never is */
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = echo "
-	    "s3cret; echo no-token >&2; exit 2\n"), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_STREQ(err, "[relay] password_command: exited with status 2: "
-	    "no-token");
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = head -c "
-	    "100000 /dev/zero\n"), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_OK(strstr(err, "more than 65536 bytes") != NULL);
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = true\n"),
-	    0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_OK(strstr(err, "printed nothing") != NULL);
-}
-
 TEST(paths_absolute_and_sizes)
 {
 	T_EQ(load("[relay]\nhost = h\ntls_ca_file = ca.pem\n"), -1);
@@ -441,7 +396,6 @@ TEST_MAIN("t_conf", {
 	RUN(long_lines_are_errors);
 	RUN(cross_key_rules);
 	RUN(pins_aliases_message);
-	RUN(password_sources);
 	RUN(paths_absolute_and_sizes);
 	RUN(environment);
 	RUN(user_needs_a_password);
