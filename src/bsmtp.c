@@ -318,6 +318,8 @@ bsmtp_data(struct bsmtp *b)
 		if (b->sub.too_big)	/* for good: the client must not retry */
 			bsmtp_reply("552 5.3.4 message larger than %ld bytes "
 			    "([queue] max_size)", b->sub.conf->max_size);
+		else if (b->sub.over_quota)	/* passing: space frees up */
+			bsmtp_reply("452 4.3.1 %s", b->sub.err);
 		else
 			bsmtp_reply("451 4.3.0 cannot queue the message: %s",
 			    b->sub.class == ERR_IO ? "write error" :

@@ -15,6 +15,8 @@
 #define CONF_KEYS_MAX		64	/* entries of conf.c's key table */
 #define CONF_FROM_ENV		(-1)	/* set_on[]: set by the environment */
 #define CONF_MAX_SIZE		(50L << 20)	/* [queue] max_size default */
+#define CONF_MAX_USER_PCT	10	/* [queue] max_user_size default: % */
+#define CONF_MIN_FREE_PCT	1	/* [queue] min_free default: % */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
@@ -32,6 +34,13 @@ enum conf_oauth_grant { CONF_GRANT_REFRESH_TOKEN,
 struct conf_host {
 	char	*name;		/* host name or IP literal (no brackets) */
 	char	*port;		/* "587"; from host:port, [v6]:port or port = */
+};
+
+/* A limit in bytes, or a share of the queue's file system (quota.c
+ * turns it into bytes when a message arrives). */
+struct conf_share {
+	long	 bytes;		/* when percent is 0; 0: no limit */
+	int	 percent;	/* 1..100: of the file system's size */
 };
 
 struct conf_alias {
@@ -81,6 +90,9 @@ struct conf {
 	long	 failed_max_age;	/* failed/ keeps a message; 7 days,
 					 * 0 = for ever */
 	long	 max_size;		/* message bytes; 0 = no limit */
+	struct conf_share max_user_size;	/* queued by one user outside
+					 * the group; 10% */
+	struct conf_share min_free;	/* kept free on the file system; 1% */
 	int	 bounce;		/* yes */
 	char	*bounce_to;
 

@@ -52,6 +52,7 @@ conf_print(const struct conf *c, FILE *fp)
 	    "failed_max_age = %lds\nmax_size = %ld\nbounce = %s\n",
 	    c->queue_dir, c->max_age, c->failed_max_age, c->max_size,
 	    c->bounce ? "yes" : "no");
+	conf_quota_print(c, fp);
 	if (c->bounce_to)
 		fprintf(fp, "bounce_to = %s\n", c->bounce_to);
 	fprintf(fp, "\n[message]\n");

@@ -145,6 +145,28 @@ TEST(pins_aliases_message)
 	T_EQ(load("[relay]\nhost = h\n[aliases]\nroot = a\nroot = b\n"), -1);
 }
 
+/* [queue] max_user_size and min_free: a size or a share of the file
+ * system; 10% and 1% unless set. */
+TEST(quota_shares)
+{
+	T_EQ(load("[relay]\nhost = h\n"), 0);
+	T_EQ(c.max_user_size.percent, 10);
+	T_EQ(c.min_free.percent, 1);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_user_size = 2M\n"
+	    "min_free = 25%\n"), 0);
+	T_EQ(c.max_user_size.percent, 0);
+	T_EQ(c.max_user_size.bytes, 2L << 20);
+	T_EQ(c.min_free.percent, 25);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmin_free = 0\n"), 0);
+	T_EQ(c.min_free.percent, 0);
+	T_EQ(c.min_free.bytes, 0);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmin_free = 101%\n"), -1);
+	T_STREQ(err, "x.conf:4: [queue] min_free: not a share from 1% to "
+	    "100%: \"101%\"");
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_user_size = x%\n"), -1);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_user_size = 2Q\n"), -1);
+}
+
 TEST(paths_absolute_and_sizes)
 {
 	T_EQ(load("[relay]\nhost = h\ntls_ca_file = ca.pem\n"), -1);
@@ -396,6 +418,7 @@ TEST_MAIN("t_conf", {
 	RUN(long_lines_are_errors);
 	RUN(cross_key_rules);
 	RUN(pins_aliases_message);
+	RUN(quota_shares);
 	RUN(paths_absolute_and_sizes);
 	RUN(environment);
 	RUN(user_needs_a_password);
