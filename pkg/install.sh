@@ -2,15 +2,18 @@
 # relaymail: make install and make uninstall. ISC licence, see LICENSE.
 # install: refuses to replace a sendmail that is not relaymail (FORCE=1
 # does), makes sure the SETGID group exists before anything is copied,
-# then installs the binary 2755 root:GROUP, the queue 2770 and a config
-# 0640 that is not live until its host line is set. uninstall removes
-# what install put there, never the config, the queue or the group.
+# then installs the binary 2755 root:GROUP, the queue 2770, a config
+# 0640 that is not live until its host line is set, and the log file
+# /var/log/relaymail.log 0660 root:GROUP with its logrotate entry.
+# uninstall removes what install put there, never the config, the queue,
+# the log or the group.
 # usage: install.sh install|uninstall BINARY  (paths from the environment)
 set -u
 : "${DESTDIR=}" "${PREFIX:=/usr}" "${SETGID=relaymail}" "${FORCE:=0}"
 : "${SBINDIR:=$PREFIX/sbin}" "${BINDIR:=$PREFIX/bin}"
 : "${MANDIR:=$PREFIX/share/man}" "${DOCDIR:=$PREFIX/share/doc/relaymail}"
 : "${SYSCONFDIR:=/etc}" "${QUEUEDIR:=/var/spool/relaymail}"
+: "${LOGFILE:=/var/log/relaymail.log}"
 ACTION=${1:-} BIN=${2:-sendmail}
 D=$DESTDIR
 CONF=$D$SYSCONFDIR/sendmail.conf
@@ -69,7 +72,7 @@ own() {
 	if [ -n "$SETGID" ]; then
 		chgrp "$SETGID" "$@" && chmod "$_m" "$@"
 	else
-		case $_m in 2755) _m=755 ;; 2770) _m=700 ;; 640) _m=600 ;; esac
+		case $_m in 2755) _m=755 ;; 2770) _m=700 ;; 640|660) _m=600 ;; esac
 		chmod "$_m" "$@"
 	fi
 }
@@ -92,6 +95,17 @@ install_files() {
 	ln -sf sendmail.8 "$D$MANDIR/man8/newaliases.8" &&
 	install -m 644 src/relaymail-queue.service src/relaymail-queue.timer \
 	    sendmail.conf.example "$D$DOCDIR/" || exit 1
+	install -d "$D$SYSCONFDIR/logrotate.d" &&
+	    logrotate_entry >"$D$SYSCONFDIR/logrotate.d/relaymail" &&
+	    chmod 644 "$D$SYSCONFDIR/logrotate.d/relaymail" || exit 1
+}
+
+# The logrotate entry: new files made as relaymail wants them.
+logrotate_entry() {
+	_m=0600
+	[ -n "$SETGID" ] && _m=0660
+	sed -e "s|@LOGFILE@|$LOGFILE|" -e "s|@GROUP@|${SETGID:-root}|" \
+	    -e "s|@MODE@|$_m|" pkg/logrotate
 }
 
 # The queue and the config: made when missing, never overwritten.
@@ -99,6 +113,12 @@ install_data() {
 	for q in "" /q /tmp /failed; do
 		install -d "$D$QUEUEDIR$q" && own 2770 "$D$QUEUEDIR$q" || exit 1
 	done
+	# [log] file: set-group-ID, relaymail writes only a file made so.
+	if [ ! -e "$D$LOGFILE" ]; then
+		install -d "$(dirname "$D$LOGFILE")" &&
+		    install -m 600 /dev/null "$D$LOGFILE" &&
+		    own 660 "$D$LOGFILE" || exit 1
+	fi
 	if [ -e "$CONF" ]; then
 		say "kept $CONF as it is"
 		return
@@ -123,9 +143,10 @@ uninstall_files() {
 	    "$D$MANDIR/man8/mailq.8" "$D$MANDIR/man8/newaliases.8" \
 	    "$D$DOCDIR/relaymail-queue.service" \
 	    "$D$DOCDIR/relaymail-queue.timer" \
-	    "$D$DOCDIR/sendmail.conf.example"
+	    "$D$DOCDIR/sendmail.conf.example" \
+	    "$D$SYSCONFDIR/logrotate.d/relaymail"
 	rmdir "$D$DOCDIR" 2>/dev/null
-	say "kept $CONF, the queue $D$QUEUEDIR${SETGID:+ and the group $SETGID}"
+	say "kept $CONF, the queue $D$QUEUEDIR, the log $D$LOGFILE${SETGID:+ and the group $SETGID}"
 }
 
 case $ACTION in

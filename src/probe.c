@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "log.h"
 #include "oauth.h"
 #include "probe.h"
 #include "tls.h"
@@ -50,8 +51,11 @@ probe_run(struct session *s, FILE *fp)
 		{ SMTP_EXT_ENHANCED, "ENHANCEDSTATUSCODES" },
 		{ SMTP_EXT_AUTH, "AUTH" },
 	};
+	char why[400];
 	size_t i;
 
+	if (log_file_check(why, sizeof(why)) == -1)
+		fprintf(fp, "log: %s\n", why);
 	if (conf_oauth_on(s->conf))
 		oauth_probe(s->conf, fp);	/* the token, and a refresh */
 	if (session_open(s) == -1) {

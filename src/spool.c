@@ -17,6 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "priv.h"
 #include "spool.h"
 #include "spool_env.h"
 #include "util.h"
@@ -25,28 +26,59 @@
 #define TAIL_LEN	40
 #define ENV_MAX		(SPOOL_RCPT_MAX * (ADDR_MAX + 8) + 4096)
 
+/* Makes a directory of the queue. A process acting for itself (one
+ * user's own queue, a container's uid) makes its own; set-group-ID, only
+ * root does, for the group (2770: the install's modes), so that no user
+ * ever owns a directory every sender shares. 0, or -1 with err. */
+static int
+spool_mkdir(int at, const char *name, const char *path, int own, char *err,
+    size_t errlen)
+{
+	int elevated = priv_elevated() && !own;
+
+	if (elevated && getuid() != 0)
+		return util_err(err, errlen, "%s: missing: make install, or "
+		    "root's first run (sendmail -q), makes it for group %s",
+		    path, priv_group_name());
+	if (mkdirat(at, name, 0770) == -1 && errno != EEXIST)
+		return util_err(err, errlen, "%s: cannot create: %s", path,
+		    strerror(errno));
+	/* The group's, and its files the group's (the set-group-ID bit);
+	 * the umask must not take the group's rights. */
+	if (elevated && fchmodat(at, name, 02770, 0) == -1)
+		return util_err(err, errlen, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* dir (at AT_FDCWD) or top/name (at top's descriptor), opened, and made
+ * first when create is set and it is missing (create 2: the caller's own
+ * private spool, made as itself). */
 static int
 opendirat(int at, const char *name, int create, char *err, size_t errlen,
     const char *top)
 {
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (top != NULL ? O_NOFOLLOW : 0);
+	char path[600];
 	int fd;
 
-	if (create && mkdirat(at, name, 0770) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "%s/%s: cannot create: %s", top, name,
-		    strerror(errno));
-		return -1;
+	snprintf(path, sizeof(path), "%s%s%s", top ? top : "", top ? "/" : "",
+	    name);
+	fd = openat(at, name, flags);
+	if (fd == -1 && errno == ENOENT && create) {
+		if (spool_mkdir(at, name, path, create == 2, err, errlen) ==
+		    -1)
+			return -1;
+		fd = openat(at, name, flags);
 	}
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
 	if (fd == -1)
-		snprintf(err, errlen, "%s/%s: %s", top, name,
-		    strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	return fd;
 }
 
-/* see spool.h */
-int
-spool_open(struct spool *s, const char *dir, int create, char *err,
+/* spool_open; create 2 for a private spool, made as the caller. */
+static int
+spool_open_dirs(struct spool *s, const char *dir, int create, char *err,
     size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
@@ -55,16 +87,9 @@ spool_open(struct spool *s, const char *dir, int create, char *err,
 		snprintf(err, errlen, "queue directory name too long");
 		return -1;
 	}
-	if (create && mkdir(dir, 0770) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: cannot create: %s", dir,
-		    strerror(errno));
+	if ((s->fd = opendirat(AT_FDCWD, dir, create, err, errlen, NULL)) ==
+	    -1)
 		return -1;
-	}
-	s->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->fd == -1) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
 	if ((s->qfd = opendirat(s->fd, "q", create, err, errlen, dir)) == -1 ||
 	    (s->tmpfd = opendirat(s->fd, "tmp", create, err, errlen, dir))
 	    == -1 || (s->failfd = opendirat(s->fd, "failed", create, err,
@@ -73,6 +98,14 @@ spool_open(struct spool *s, const char *dir, int create, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+/* see spool.h */
+int
+spool_open(struct spool *s, const char *dir, int create, char *err,
+    size_t errlen)
+{
+	return spool_open_dirs(s, dir, create != 0, err, errlen);
 }
 
 /* see spool.h */
@@ -102,7 +135,7 @@ spool_open_private(struct spool *s, const char *base, char *dir,
 		return util_err(err, errlen, "%s: name too long", base);
 	if (mkdtemp(dir) == NULL)
 		return util_err(err, errlen, "%s: %s", dir, strerror(errno));
-	if (spool_open(s, dir, 1, err, errlen) == -1)
+	if (spool_open_dirs(s, dir, 2, err, errlen) == -1)
 		return -1;
 	s->private = 1;
 	return 0;

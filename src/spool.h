@@ -60,8 +60,9 @@ struct spool_msg {
 	char	 last_error[512];
 };
 
-/* Opens (and with create, makes) DIR with tmp/, q/ and failed/. 0, or
- * -1 with err. */
+/* Opens (and with create, makes what is missing of) DIR with tmp/, q/
+ * and failed/. Set-group-ID, only root makes them, root:group 2770; a
+ * user's run says they are missing. 0, or -1 with err. */
 int	 spool_open(struct spool *, const char *dir, int create, char *err,
 	    size_t errlen);
 void	 spool_close(struct spool *);
