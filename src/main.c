@@ -489,7 +489,8 @@ oauth_login_mode(const struct conf *conf)
 
 	if (oauth_login(conf, stdout, err, sizeof(err)) == -1) {
 		log_error("%s", err);
-		return conf_oauth_on(conf) ? EX_UNAVAILABLE : EX_CONFIG;
+		return priv_outsider() ? EX_NOPERM : conf_oauth_on(conf) ?
+		    EX_UNAVAILABLE : EX_CONFIG;
 	}
 	return 0;
 }
