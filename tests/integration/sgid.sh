@@ -63,10 +63,12 @@ chgrp "$G" "$T/secret" && chmod 640 "$T/secret"
 : >"$T/probe/runs" && chmod 666 "$T/probe/runs"
 # password_command: a /bin/sh script (a shell drops a group it holds only
 # as effective id), recording its ids, environment, signals and limits
-# for each user.
+# for each user (whole: two runs at once never mix their lines).
 cat >"$T/pw" <<EOF
 #!/bin/sh
-{ grep -E '^(Gid|SigIgn|SigBlk):' /proc/self/status; env; echo "core \$(ulimit -c)"; echo "fsize \$(ulimit -f)"; ls /proc/self/fd | tr '\n' ' '; echo; } >"$T/probe/\$(id -u)"
+p=$T/probe/\$(id -u)
+{ grep -E '^(Gid|SigIgn|SigBlk):' /proc/self/status; env; echo "core \$(ulimit -c)"; echo "fsize \$(ulimit -f)"; ls /proc/self/fd | tr '\n' ' '; echo; } >"\$p.\$\$"
+mv -f "\$p.\$\$" "\$p"
 echo run >>"$T/probe/runs"
 echo "pw: a note" >&2
 cat "$T/secret"

@@ -188,12 +188,19 @@ chmod 755 "$T/wrap"
 sgconf
 rm -f "$T/probe/$UA"
 msg start | SGWRAP=$T/wrap as "$UA" s@example.net
+# probe_has LINE: the command's record has LINE (else it is shown).
+probe_has() {
+	grep -qx "$1" "$T/probe/$UA" && return 0
+	sed 's/^/    probe: /' "$T/probe/$UA" | grep -v '=' >&2
+	return 1
+}
 check password_command_start_sent rc_is 0
-check password_command_start_no_ignored grep -qx 'SigIgn:	0000000000000000' "$T/probe/$UA"
-check password_command_start_none_blocked grep -qx 'SigBlk:	0000000000000000' "$T/probe/$UA"
-check password_command_start_no_core grep -qx 'core 0' "$T/probe/$UA"
-check password_command_start_fsize grep -qx 'fsize unlimited' "$T/probe/$UA"
-check password_command_start_fds grep -qx '0 1 2 3 ' "$T/probe/$UA"
+check password_command_start_no_ignored probe_has 'SigIgn:	0000000000000000'
+check password_command_start_none_blocked probe_has 'SigBlk:	0000000000000000'
+check password_command_start_no_core probe_has 'core 0'
+check password_command_start_fsize probe_has 'fsize unlimited'
+check password_command_start_fds probe_has '0 1 2 3 '
+
 
 # --- q/, tmp/ and failed/ are made by root, for the group; a user's run
 # never makes them as itself (it delivers without the queue).
