@@ -49,6 +49,29 @@ cmd_close_from(int fd)
 		close(fd);
 }
 
+/* Every signal at its default, libc's own (32 and 33 with glibc and
+ * musl) included, which signal() refuses to touch: the kernel's call,
+ * with an action all zero (SIG_DFL, no flags, an empty mask) whatever
+ * its layout on this architecture. */
+static void
+cmd_default_signals(void)
+{
+	unsigned long act[8];
+	int sig;
+
+	memset(act, 0, sizeof(act));
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+#ifdef SYS_rt_sigaction
+		if (syscall(SYS_rt_sigaction, sig, act, NULL,
+		    (size_t)(NSIG - 1) / 8) == 0)
+			continue;
+#endif
+		(void)signal(sig, SIG_DFL);
+	}
+}
+
 /* The child's start, whoever the caller is: every signal at its default
  * and none blocked (a caller's ignored TERM or INT would outlive exec),
  * no core file (it would hold the secret) and not dumpable until exec,
@@ -58,11 +81,8 @@ cmd_clean_start(void)
 {
 	struct rlimit rl = { 0, 0 };
 	sigset_t none;
-	int sig;
 
-	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			(void)signal(sig, SIG_DFL);	/* libc's own fail */
+	cmd_default_signals();
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1 ||
 	    setrlimit(RLIMIT_CORE, &rl) == -1 ||
