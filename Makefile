@@ -135,18 +135,21 @@ demo: all $(SMARTHOST)
 # make install [PREFIX=/usr] [DESTDIR=] [SETGID=relaymail] [FORCE=1]
 #   /usr/sbin/sendmail set-group-ID to SETGID (created with groupadd
 #   --system when missing, before anything is copied), mailq and
-#   newaliases in /usr/bin, /usr/lib/sendmail; the queue 2770 and
-#   /etc/sendmail.conf 0640 owned by the group, so that every user can
-#   queue mail while only the group reads the password. SETGID= installs
-#   root-only. Another MTA's sendmail is kept unless FORCE=1.
+#   newaliases in /usr/bin, /usr/lib/sendmail; the queue 2770,
+#   /etc/sendmail.conf 0640 and /var/log/relaymail.log 0660 (with its
+#   logrotate entry) owned by the group, so that every user can queue
+#   mail and log while only the group reads the password. SETGID=
+#   installs root-only. Another MTA's sendmail is kept unless FORCE=1.
 # make uninstall removes what install put there: never the config, the
-#   queue or the group. Both are pkg/install.sh.
+#   queue, the log or the group. Both are pkg/install.sh.
 SYSCONFDIR ?= /etc
 QUEUEDIR ?= /var/spool/relaymail
+LOGFILE	?= /var/log/relaymail.log
 SETGID	?= relaymail
 FORCE	?= 0
 INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SBINDIR="$(SBINDIR)" \
 	MANDIR="$(MANDIR)" SYSCONFDIR="$(SYSCONFDIR)" QUEUEDIR="$(QUEUEDIR)" \
+	LOGFILE="$(LOGFILE)" \
 	SETGID="$(SETGID)" FORCE="$(FORCE)"
 install: all
 	$(INSTALL_ENV) sh pkg/install.sh install sendmail

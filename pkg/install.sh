@@ -2,9 +2,11 @@
 # relaymail: make install and make uninstall. ISC licence, see LICENSE.
 # install: refuses to replace a sendmail that is not relaymail (FORCE=1
 # does), makes sure the SETGID group exists before anything is copied,
-# then installs the binary 2755 root:GROUP, the queue 2770 and a config
-# 0640 that is not live until its host line is set. uninstall removes
-# what install put there, never the config, the queue or the group.
+# then installs the binary 2755 root:GROUP, the queue 2770, a config
+# 0640 that is not live until its host line is set, and the log file
+# /var/log/relaymail.log 0660 root:GROUP with its logrotate entry.
+# uninstall removes what install put there, never the config, the queue,
+# the log or the group.
 # usage: install.sh install|uninstall BINARY  (paths from the environment)
 set -u
 : "${DESTDIR=}" "${PREFIX:=/usr}" "${SETGID=relaymail}" "${FORCE:=0}"
@@ -12,6 +14,7 @@ set -u
 : "${MANDIR:=$PREFIX/share/man}" "${DOCDIR:=$PREFIX/share/doc/relaymail}"
 : "${SYSCONFDIR:=/etc}" "${QUEUEDIR:=/var/spool/relaymail}"
 : "${UNITDIR:=$SYSCONFDIR/systemd/system}"
+: "${LOGFILE:=/var/log/relaymail.log}"
 ACTION=${1:-} BIN=${2:-sendmail}
 D=$DESTDIR
 CONF=$D$SYSCONFDIR/sendmail.conf
@@ -70,7 +73,7 @@ own() {
 	if [ -n "$SETGID" ]; then
 		chgrp "$SETGID" "$@" && chmod "$_m" "$@"
 	else
-		case $_m in 2755) _m=755 ;; 2770) _m=700 ;; 640) _m=600 ;; esac
+		case $_m in 2755) _m=755 ;; 2770) _m=700 ;; 640|660) _m=600 ;; esac
 		chmod "$_m" "$@"
 	fi
 }
@@ -92,7 +95,18 @@ install_files() {
 	ln -sf sendmail.8 "$D$MANDIR/man8/mailq.8" &&
 	ln -sf sendmail.8 "$D$MANDIR/man8/newaliases.8" &&
 	install -m 644 sendmail.conf.example "$D$DOCDIR/" || exit 1
+	install -d "$D$SYSCONFDIR/logrotate.d" &&
+	    logrotate_entry >"$D$SYSCONFDIR/logrotate.d/relaymail" &&
+	    chmod 644 "$D$SYSCONFDIR/logrotate.d/relaymail" || exit 1
 	install_schedule
+}
+
+# The logrotate entry: new files made as relaymail wants them.
+logrotate_entry() {
+	_m=0600
+	[ -n "$SETGID" ] && _m=0660
+	sed -e "s|@LOGFILE@|$LOGFILE|" -e "s|@GROUP@|${SETGID:-root}|" \
+	    -e "s|@MODE@|$_m|" pkg/logrotate
 }
 
 # The queue runs itself, and `sendmail -q` is its safety net: the systemd
@@ -131,9 +145,15 @@ uninstall_schedule() {
 
 # The queue and the config: made when missing, never overwritten.
 install_data() {
-	for q in "" /q /tmp /failed; do
+	for q in "" /q /tmp /failed /pool; do
 		install -d "$D$QUEUEDIR$q" && own 2770 "$D$QUEUEDIR$q" || exit 1
 	done
+	# [log] file: set-group-ID, relaymail writes only a file made so.
+	if [ ! -e "$D$LOGFILE" ]; then
+		install -d "$(dirname "$D$LOGFILE")" &&
+		    install -m 600 /dev/null "$D$LOGFILE" &&
+		    own 660 "$D$LOGFILE" || exit 1
+	fi
 	if [ -e "$CONF" ]; then
 		say "kept $CONF as it is"
 		return
@@ -156,10 +176,11 @@ uninstall_files() {
 	done
 	rm -f "$D$MANDIR/man8/sendmail.8" "$D$MANDIR/man5/sendmail.conf.5" \
 	    "$D$MANDIR/man8/mailq.8" "$D$MANDIR/man8/newaliases.8" \
-	    "$D$DOCDIR/sendmail.conf.example"
+	    "$D$DOCDIR/sendmail.conf.example" \
+	    "$D$SYSCONFDIR/logrotate.d/relaymail"
 	uninstall_schedule
 	rmdir "$D$DOCDIR" 2>/dev/null
-	say "kept $CONF, the queue $D$QUEUEDIR${SETGID:+ and the group $SETGID}"
+	say "kept $CONF, the queue $D$QUEUEDIR, the log $D$LOGFILE${SETGID:+ and the group $SETGID}"
 }
 
 case $ACTION in

@@ -1,24 +1,31 @@
 /* relaymail: the queue commands. ISC licence, see LICENSE.
  * Finds each named message in q/ or failed/, takes its lock like any
  * delivery does, and tries, removes or gives it up. A message someone
- * else holds is left alone: the caller is told to try again. */
+ * else holds is left alone: the caller is told to try again. A user
+ * outside the group names only its own: another's is "no such message",
+ * found by the file's owner before anything opens or locks it. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "admin.h"
 #include "bounce.h"
 #include "log.h"
+#include "priv.h"
 #include "relay.h"
 #include "util.h"
 
-/* 0 when id is in q/, 1 in failed/, -1 when in neither or not an id. */
+/* 0 when id is in q/, 1 in failed/, -1 when in neither or not an id.
+ * A user outside the group finds only its own messages: another user's
+ * id is answered as one that does not exist, and never opened. */
 static int
 admin_where(struct spool *s, const char *id)
 {
 	struct stat sb;
 	const char *p;
+	int where = -1;
 
 	if (*id == '\0' || strlen(id) >= SPOOL_ID_MAX)
 		return -1;
@@ -27,10 +34,13 @@ admin_where(struct spool *s, const char *id)
 		    (*p >= 'a' && *p <= 'z')))
 			return -1;
 	if (fstatat(s->qfd, id, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-		return 0;
-	if (fstatat(s->failfd, id, &sb, AT_SYMLINK_NOFOLLOW) == 0)
-		return 1;
-	return -1;
+		where = 0;
+	else if (fstatat(s->failfd, id, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		where = 1;
+	if (where != -1 && priv_outsider() &&
+	    !spool_belongs(s, id, where, NULL, getuid()))
+		return -1;
+	return where;
 }
 
 /* -M: one more try; a failed message's refused recipients count again. */
@@ -111,12 +121,14 @@ admin_one(struct relay *r, enum cli_msg_op op, const char *id, FILE *out,
 	char err[300];
 	int where, rv;
 
-	if ((where = admin_where(r->spool, id)) == -1) {
-		log_error("%s: no such message in the queue", id);
-		res->unknown++;
-		return;
-	}
+	if ((where = admin_where(r->spool, id)) == -1)
+		goto unknown;
 	rv = spool_load(r->spool, id, where, &m, err, sizeof(err));
+	if (rv == 0 && priv_outsider() &&
+	    !spool_belongs(r->spool, id, where, &m, getuid())) {
+		spool_release(&m);	/* its file, but another's envelope */
+		goto unknown;
+	}
 	if (rv == 1) {
 		log_error("%s: being delivered right now; try again later",
 		    id);
@@ -142,6 +154,10 @@ admin_one(struct relay *r, enum cli_msg_op op, const char *id, FILE *out,
 		res->errors++;
 	else
 		res->done++;
+	return;
+unknown:
+	log_error("%s: no such message in the queue", id);
+	res->unknown++;
 }
 
 /* see admin.h */

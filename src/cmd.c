@@ -1,7 +1,9 @@
 /* relaymail: running password_command. ISC licence, see LICENSE.
- * fork, set up the child's descriptors, ids and environment, execve
- * /bin/sh; the parent polls both pipes until EOF or the deadline, keeps
- * the first line of each, and reaps the child whatever happens. */
+ * fork, set up the child's descriptors, ids, signals, limits and
+ * environment, execve /bin/sh; the parent polls both pipes until EOF or
+ * the deadline, keeps the output and the first line of stderr, and reaps
+ * the child whatever happens. Nothing the caller set for itself (an ignored
+ * signal, a mask, a core size, a small file limit) reaches the command. */
 #define _GNU_SOURCE	/* setresgid, pipe2 */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +11,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,6 +49,57 @@ cmd_close_from(int fd)
 		close(fd);
 }
 
+/* Every signal at its default, libc's own (32 and 33 with glibc and
+ * musl) included, which signal() refuses to touch: the kernel's call,
+ * with an action all zero (SIG_DFL, no flags, an empty mask) whatever
+ * its layout on this architecture. */
+static void
+cmd_default_signals(void)
+{
+	unsigned long act[8];
+	int sig;
+
+	memset(act, 0, sizeof(act));
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+#ifdef SYS_rt_sigaction
+		if (syscall(SYS_rt_sigaction, sig, act, NULL,
+		    (size_t)(NSIG - 1) / 8) == 0)
+			continue;
+#endif
+		(void)signal(sig, SIG_DFL);
+	}
+}
+
+/* The child's start, whoever the caller is: every signal at its default
+ * and none blocked (a caller's ignored TERM or INT would outlive exec),
+ * no core file (it would hold the secret) and not dumpable until exec,
+ * open files and file size at the hard limits. 0 or -1. */
+static int
+cmd_clean_start(void)
+{
+	struct rlimit rl = { 0, 0 };
+	sigset_t none;
+
+	cmd_default_signals();
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1 ||
+	    setrlimit(RLIMIT_CORE, &rl) == -1 ||
+	    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		return -1;
+	if (getrlimit(RLIMIT_FSIZE, &rl) == -1)
+		return -1;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_FSIZE, &rl) == -1 ||
+	    getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_cur < CMD_NOFILE && rl.rlim_max > rl.rlim_cur)
+		rl.rlim_cur = rl.rlim_max < CMD_NOFILE ? rl.rlim_max :
+		    CMD_NOFILE;
+	return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 /* The child: never returns. */
 static void
 cmd_child(const char *cmd, int outfd, int errfd)
@@ -67,9 +122,8 @@ cmd_child(const char *cmd, int outfd, int errfd)
 			_exit(126);
 		envp = fixed_env;
 	}
-	if (chdir("/") == -1)
+	if (chdir("/") == -1 || cmd_clean_start() == -1)
 		_exit(126);
-	signal(SIGPIPE, SIG_DFL);
 	execve("/bin/sh", argv, envp);
 	_exit(127);
 }
@@ -147,18 +201,26 @@ cmd_status(int st, char *buf, size_t len)
 
 /* see cmd.h */
 int
-cmd_first_line(const char *cmd, char *out, size_t outlen, char *diag,
-    size_t diaglen, char *err, size_t errlen)
+cmd_run(const char *cmd, char *out, size_t outlen, size_t *outn, int *cut,
+    char *diag, size_t diaglen, char *err, size_t errlen)
 {
 	struct cmd_run r;
+	struct rlimit lim;
 	int op[2], ep[2], st = 0, timedout, rv = -1;
 	char why[64];
 	const char *bad;
-	size_t len;
 	pid_t pid;
 
 	memset(&r, 0, sizeof(r));
-	out[0] = diag[0] = '\0';
+	*outn = 0;
+	*cut = 0;
+	diag[0] = '\0';
+	/* A hard file size limit cannot be raised back: a command that
+	 * saves a rotated token would write it cut. */
+	if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_max != RLIM_INFINITY)
+		return util_err(err, errlen, "not run: the caller's hard file "
+		    "size limit (ulimit -H -f) is %llu bytes, not unlimited",
+		    (unsigned long long)lim.rlim_max);
 	if (pipe2(op, O_CLOEXEC) == -1)
 		return util_err(err, errlen, "pipe: %s", strerror(errno));
 	if (pipe2(ep, O_CLOEXEC) == -1) {
@@ -183,8 +245,6 @@ cmd_first_line(const char *cmd, char *out, size_t outlen, char *diag,
 	r.diag[r.diagn] = '\0';
 	r.diag[strcspn(r.diag, "\r\n")] = '\0';
 	util_strlcpy(diag, r.diag, diaglen);
-	r.out[r.outn] = '\0';
-	len = strcspn(r.out, "\r\n");
 	if (timedout)
 		util_err(err, errlen, "timed out after %d s", CMD_TIMEOUT_S);
 	else if (r.toomuch)
@@ -192,14 +252,10 @@ cmd_first_line(const char *cmd, char *out, size_t outlen, char *diag,
 		    CMD_OUT_MAX);
 	else if ((bad = cmd_status(st, why, sizeof(why))) != NULL)
 		util_err(err, errlen, "%s", bad);
-	else if (len == 0)
-		util_err(err, errlen, "printed nothing");
-	else if (len >= outlen)
-		util_err(err, errlen, "first line longer than %zu bytes",
-		    outlen - 1);
 	else {
-		memcpy(out, r.out, len);
-		out[len] = '\0';
+		*outn = r.outn < outlen ? r.outn : outlen;
+		*cut = r.outn > outlen;
+		memcpy(out, r.out, *outn);
 		rv = 0;
 	}
 done:

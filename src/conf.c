@@ -230,7 +230,8 @@ conf_set_age(struct conf_ctx *x, const char *v, void *field)
 
 /* A size in bytes, with an optional K, M or G (powers of 1024); 0 is
  * allowed (no limit). At most 1 TiB. */
-static int
+/* see conf_int.h */
+int
 conf_set_size(struct conf_ctx *x, const char *v, void *field)
 {
 	char *end;
@@ -430,6 +431,8 @@ const struct conf_key conf_keys[] = {
 	{ "queue", "failed_max_age", VAL(conf_set_age, failed_max_age), 0 },
 	{ "queue", "max_size", VAL(conf_set_size, max_size), 0 },
 	{ "queue", "journal_size", VAL(conf_set_size, journal_size), 0 },
+	{ "queue", "max_user_size", VAL(conf_quota_set, max_user_size), 0 },
+	{ "queue", "min_free", VAL(conf_quota_set, min_free), 0 },
 	{ "queue", "bounce", VAL(conf_set_bool, bounce), 0 },
 	{ "queue", "runner", VAL(conf_set_bool, runner), 0 },
 	{ "queue", "bounce_to", STR(conf_set_str, bounce_to), 0 },
@@ -588,6 +591,8 @@ conf_defaults(struct conf *c)
 	c->failed_max_age = 7L * 86400;
 	c->max_size = CONF_MAX_SIZE;
 	c->journal_size = CONF_JOURNAL_SIZE;
+	c->max_user_size.percent = CONF_MAX_USER_PCT;
+	c->min_free.percent = CONF_MIN_FREE_PCT;
 	c->bounce = 1;
 	c->runner = 1;
 }

@@ -17,6 +17,8 @@
 #define CONF_MAX_SIZE		(50L << 20)	/* [queue] max_size default */
 #define CONF_MAX_CONNECTIONS	3	/* [relay] max_connections default */
 #define CONF_JOURNAL_SIZE	(1L << 20)	/* [queue] journal_size default */
+#define CONF_MAX_USER_PCT	10	/* [queue] max_user_size default: % */
+#define CONF_MIN_FREE_PCT	1	/* [queue] min_free default: % */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
@@ -34,6 +36,13 @@ enum conf_oauth_grant { CONF_GRANT_REFRESH_TOKEN,
 struct conf_host {
 	char	*name;		/* host name or IP literal (no brackets) */
 	char	*port;		/* "587"; from host:port, [v6]:port or port = */
+};
+
+/* A limit in bytes, or a share of the queue's file system (quota.c
+ * turns it into bytes when a message arrives). */
+struct conf_share {
+	long	 bytes;		/* when percent is 0; 0: no limit */
+	int	 percent;	/* 1..100: of the file system's size */
 };
 
 /* An alias: of [aliases] here, or of the aliases file (aliases.c). */
@@ -89,6 +98,9 @@ struct conf {
 	long	 max_size;		/* message bytes; 0 = no limit */
 	long	 journal_size;		/* bytes of each journal file; 0 =
 					 * no journal */
+	struct conf_share max_user_size;	/* queued by one user outside
+					 * the group; 10% */
+	struct conf_share min_free;	/* kept free on the file system; 1% */
 	int	 bounce;		/* yes */
 	int	 runner;		/* yes: deferred mail is retried by a
 					 * background runner (runner.c) */
@@ -165,18 +177,6 @@ int	 conf_need_host(const struct conf *c, char *err, size_t errlen);
  * whole wait: 1 with one sentence in buf that says which is tried, or
  * 0 when none. After conf_finish. */
 int	 conf_mode_warning(const struct conf *c, char *buf, size_t len);
-
-/* The password from password, password_file or password_command, into
- * buf (NUL-terminated). 0, or -1 with err. On 0, err holds the first
- * line password_command wrote to stderr (a warning to log), or "". The
- * caller wipes buf. */
-int	 conf_password(const struct conf *c, char *buf, size_t buflen,
-	    char *err, size_t errlen);
-
-/* 1 and a warning line when the file holds a password and is readable by
- * all users; else 0. */
-int	 conf_check_perms(const struct conf *c, const char *path, char *warn,
-	    size_t len);
 
 /* 1 when an [oauth] section supplies the AUTH token, else 0. */
 int	 conf_oauth_on(const struct conf *c);

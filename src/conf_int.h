@@ -113,6 +113,15 @@ int	 conf_preset_set_connections(struct conf_ctx *x, const char *v,
 int	 conf_preset_finish(struct conf_ctx *x);
 void	 conf_preset_print(const struct conf *c, FILE *fp);
 
+/* A size: bytes, or with a K, M or G suffix, into a long. */
+int	 conf_set_size(struct conf_ctx *x, const char *v, void *field);
+
+/* [queue] max_user_size and min_free (conf_quota.c): a size, or "N%" of
+ * the queue's file system, into a struct conf_share; and their part of
+ * conf_print(). */
+int	 conf_quota_set(struct conf_ctx *x, const char *v, void *f);
+void	 conf_quota_print(const struct conf *c, FILE *fp);
+
 /* RELAYMAIL_<SECTION>_<KEY> of k, into buf (conf_env.c). */
 void	 conf_env_name(const struct conf_key *k, char *buf, size_t len);
 

@@ -53,6 +53,7 @@ conf_print(const struct conf *c, FILE *fp)
 	    "bounce = %s\nrunner = %s\n", c->queue_dir, c->max_age,
 	    c->failed_max_age, c->max_size, c->journal_size,
 	    c->bounce ? "yes" : "no", c->runner ? "yes" : "no");
+	conf_quota_print(c, fp);
 	if (c->bounce_to)
 		fprintf(fp, "bounce_to = %s\n", c->bounce_to);
 	fprintf(fp, "\n[message]\n");

@@ -97,6 +97,9 @@ handoff_not_kept(struct handoff *h, struct submit *sub,
 		snprintf(ans->reply, sizeof(ans->reply), "552 5.3.4 message "
 		    "larger than %ld bytes ([queue] max_size)",
 		    h->conf->max_size);
+	else if (sub->over_quota)	/* passing: space frees up */
+		snprintf(ans->reply, sizeof(ans->reply), "452 4.3.1 %.600s",
+		    sub->err);
 	else
 		snprintf(ans->reply, sizeof(ans->reply), "451 4.3.0 cannot "
 		    "queue the message: %s", sub->class == ERR_IO ?
@@ -128,10 +131,9 @@ handoff_slot(struct handoff *h, struct pool_slot *slot)
 	char err[300];
 	int got;
 
-	if (pool_open(&p, h->spool->fd, h->conf->max_connections, err,
+	if (pool_open(&p, h->spool, h->conf->max_connections, err,
 	    sizeof(err)) == -1)
-		log_warn("%s/%s; connections are not shared",
-		    h->conf->queue_dir, err);
+		log_warn("%s; connections are not shared", err);
 	got = pool_take(&p, slot, 0);
 	pool_close(&p);
 	return got;

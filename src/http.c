@@ -87,47 +87,8 @@ http_line(const char **p, const char *end, size_t *n)
 	return s;
 }
 
-/* Chunked transfer coding (RFC 9112 7.1) in p[0..len): 1 with the data
- * length in *outlen (written to out when set; out may be p), 0 when more
- * is needed, -1 when malformed. */
-static int
-http_dechunk(const char *p, size_t len, char *out, size_t *outlen)
-{
-	const char *end = p + len, *line;
-	size_t n, size, k;
-
-	for (*outlen = 0;;) {
-		if ((line = http_line(&p, end, &n)) == NULL)
-			return 0;
-		for (size = 0, k = 0; k < n && isxdigit((unsigned char)line[k]);
-		    k++) {
-			if (k == 7)
-				return -1;	/* over 256 MiB: never ours */
-			size = size * 16 + (size_t)(isdigit((unsigned char)
-			    line[k]) ? line[k] - '0' :
-			    tolower((unsigned char)line[k]) - 'a' + 10);
-		}
-		if (k == 0 || (k < n && line[k] != ';' && line[k] != ' '))
-			return -1;
-		if (size == 0)
-			break;
-		if ((size_t)(end - p) < size + 2)
-			return 0;
-		if (p[size] != '\r' || p[size + 1] != '\n')
-			return -1;
-		if (out != NULL)
-			memmove(out + *outlen, p, size);
-		*outlen += size;
-		p += size + 2;
-	}
-	/* Trailer fields, up to an empty line. */
-	while ((line = http_line(&p, end, &n)) != NULL)
-		if (n == 0)
-			return 1;
-	return 0;
-}
-
-/* The status line and the two headers that frame the body. */
+/* The status line and the two headers that frame the body, in
+ * buf[0..end): looked at once, when the head is whole. */
 static int
 http_head(const char *buf, const char *end, int *status, long *clen,
     int *chunked)
@@ -163,39 +124,152 @@ http_head(const char *buf, const char *end, int *status, long *clen,
 	return 0;
 }
 
+/* Finds the empty line that ends the head (LF LF or LF CR LF), going on
+ * from where the last call stopped: 1 with rd->body set, 0 when it is
+ * not there yet. */
+static int
+http_head_end(struct http_reader *rd, const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = rd->scanned; i < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		/* Undecided until the bytes after this LF have come. */
+		if (i + 1 >= len || (buf[i + 1] == '\r' && i + 2 >= len))
+			break;
+		if (buf[i + 1] == '\n') {
+			rd->body = i + 2;
+			return 1;
+		}
+		if (buf[i + 1] == '\r' && buf[i + 2] == '\n') {
+			rd->body = i + 3;
+			return 1;
+		}
+	}
+	rd->scanned = i;
+	return 0;
+}
+
+/* A chunk-size line (RFC 9112 7.1: hex digits, then extensions after
+ * ";"): the size, or -1. */
+static long
+http_chunk_size(const char *line, size_t n)
+{
+	size_t k;
+	long size = 0;
+
+	for (k = 0; k < n && isxdigit((unsigned char)line[k]); k++) {
+		if (k == 7)
+			return -1;	/* over 256 MiB: never ours */
+		size = size * 16 + (isdigit((unsigned char)line[k]) ?
+		    line[k] - '0' : tolower((unsigned char)line[k]) - 'a' + 10);
+	}
+	if (k == 0 || (k < n && line[k] != ';' && line[k] != ' '))
+		return -1;
+	return size;
+}
+
+/* The next size or trailer line at rd->next, its LF searched only in
+ * bytes not searched before: its length without CR LF in *n and the
+ * offset after its LF in *after; 0 when it is not whole yet, -1 when it
+ * is over HTTP_LINE_MAX. */
+static int
+http_chunk_line(struct http_reader *rd, const char *buf, size_t len,
+    size_t *n, size_t *after)
+{
+	const char *lf;
+
+	if (rd->line_scan < rd->next)
+		rd->line_scan = rd->next;
+	lf = memchr(buf + rd->line_scan, '\n', len - rd->line_scan);
+	if (lf == NULL) {
+		rd->line_scan = len;
+		return len - rd->next > HTTP_LINE_MAX ? -1 : 0;
+	}
+	*n = (size_t)(lf - (buf + rd->next));
+	if (*n > HTTP_LINE_MAX)
+		return -1;
+	*n -= *n > 0 && lf[-1] == '\r';
+	*after = (size_t)(lf - buf) + 1;
+	return 1;
+}
+
+/* Chunked transfer coding, going on from where the last call stopped:
+ * each chunk's data is moved down to buf[rd->out..] once it is whole
+ * (over size lines already read), so each byte is looked at and moved
+ * once. 1 at the end of the trailer, 0 when more is needed, -1 when
+ * malformed. */
+static int
+http_chunks(struct http_reader *rd, char *buf, size_t len)
+{
+	size_t n, after;
+	long size;
+	int r;
+
+	for (;;) {
+		if (rd->data_end != 0) {	/* a chunk's data */
+			if (len < rd->data_end)
+				return 0;
+			if (buf[rd->data_end - 2] != '\r' ||
+			    buf[rd->data_end - 1] != '\n')
+				return -1;
+			n = rd->data_end - 2 - rd->next;
+			memmove(buf + rd->out, buf + rd->next, n);
+			rd->out += n;
+			rd->next = rd->data_end;
+			rd->data_end = 0;
+		}
+		if ((r = http_chunk_line(rd, buf, len, &n, &after)) != 1)
+			return r;
+		if (rd->trailer) {	/* trailer fields, to an empty line */
+			rd->next = after;
+			if (n == 0)
+				return 1;
+			continue;
+		}
+		if ((size = http_chunk_size(buf + rd->next, n)) == -1)
+			return -1;
+		rd->next = after;
+		if (size == 0)
+			rd->trailer = 1;
+		else	/* its data and CR LF */
+			rd->data_end = after + (size_t)size + 2;
+	}
+}
+
 /* see http.h */
 int
-http_reply_parse(char *buf, size_t len, int eof, int *status,
-    size_t *bodylen)
+http_reply_parse(struct http_reader *rd, char *buf, size_t len, int eof,
+    int *status, size_t *bodylen)
 {
-	char *end = buf + len, *body;
-	long clen;
-	int chunked, r;
+	size_t from;
+	int r;
 
-	if ((body = http_find(buf, len, "\r\n\r\n", 4)) != NULL)
-		body += 4;
-	else if ((body = http_find(buf, len, "\n\n", 2)) != NULL)
-		body += 2;
-	else
-		return eof ? -1 : 0;
-	if (http_head(buf, body, status, &clen, &chunked) == -1)
-		return -1;
-	if (chunked) {
-		if ((r = http_dechunk(body, (size_t)(end - body), NULL,
-		    bodylen)) != 1)
-			return r == 0 && eof ? -1 : r;
-		http_dechunk(body, (size_t)(end - body), buf, bodylen);
-	} else if (clen >= 0) {
-		if ((size_t)(end - body) < (size_t)clen)
+	if (rd->body == 0) {
+		if (http_head_end(rd, buf, len) == 0)
 			return eof ? -1 : 0;
-		*bodylen = (size_t)clen;
-		memmove(buf, body, *bodylen);
+		if (http_head(buf, buf + rd->body, &rd->status, &rd->clen,
+		    &rd->chunked) == -1)
+			return -1;
+		rd->next = rd->out = rd->body;
+	}
+	*status = rd->status;
+	from = rd->body;
+	if (rd->chunked) {
+		if ((r = http_chunks(rd, buf, len)) != 1)
+			return r == 0 && eof ? -1 : r;
+		*bodylen = rd->out - rd->body;
+	} else if (rd->clen >= 0) {
+		if (len - rd->body < (size_t)rd->clen)
+			return eof ? -1 : 0;
+		*bodylen = (size_t)rd->clen;
 	} else {
 		if (!eof)
 			return 0;
-		*bodylen = (size_t)(end - body);
-		memmove(buf, body, *bodylen);
+		*bodylen = len - rd->body;
 	}
+	memmove(buf, buf + from, *bodylen);
 	buf[*bodylen] = '\0';
 	return 1;
 }
@@ -207,6 +281,7 @@ http_exchange(const struct http_url *u, const struct transport *t,
     size_t *bodylen, char *err, size_t errlen)
 {
 	char head[HTTP_PATH_MAX + HTTP_HOST_MAX + 256];
+	struct http_reader rd = HTTP_READER_ZERO;
 	size_t len = 0;
 	ssize_t n;
 	int r, hn;
@@ -233,7 +308,7 @@ http_exchange(const struct http_url *u, const struct transport *t,
 		n = t->read(t->ctx, buf + len, buflen - 1 - len);
 		if (n > 0)
 			len += (size_t)n;
-		r = http_reply_parse(buf, len, n <= 0, status, bodylen);
+		r = http_reply_parse(&rd, buf, len, n <= 0, status, bodylen);
 		if (r == 1)
 			return 0;
 		if (r == -1 && n == -1)

@@ -23,12 +23,35 @@ struct http_url {
 int	 http_url_parse(const char *url, struct http_url *u, char *err,
 	    size_t errlen);
 
-/* Parses a whole reply in buf[0..len): the status into *status and the
- * body moved to buf[0..*bodylen) (dechunked, NUL-terminated; buf has
- * room for len + 1 bytes). 1 when complete, 0 when more bytes are
- * needed (eof: none will come), -1 when malformed. Pure. */
-int	 http_reply_parse(char *buf, size_t len, int eof, int *status,
-	    size_t *bodylen);
+/* Where the reply parser stopped in a reply still being read: zeroed
+ * (HTTP_READER_ZERO) before the first call, then kept between calls, so
+ * that reading a reply costs time linear in its size however the server
+ * cuts it (a header sent one byte per read is looked at once, not once
+ * per read). */
+struct http_reader {
+	size_t	 scanned;	/* the head's end searched up to here */
+	size_t	 body;		/* where the body starts; 0: head not whole */
+	int	 status;
+	int	 chunked;
+	long	 clen;		/* Content-Length, or -1 */
+	size_t	 next;		/* chunked: the next size or trailer line */
+	size_t	 line_scan;	/* chunked: its LF searched up to here */
+	size_t	 data_end;	/* chunked: the chunk being read ends here
+				 * (its CR LF included); 0: none */
+	size_t	 out;		/* chunked: the data so far, moved down to
+				 * buf[body..out) as each chunk completes */
+	int	 trailer;	/* chunked: the last chunk was seen */
+};
+#define HTTP_READER_ZERO	{ 0, 0, 0, 0, -1, 0, 0, 0, 0, 0 }
+#define HTTP_LINE_MAX	4096	/* a chunk-size or trailer line, at most */
+
+/* Parses the reply in buf[0..len), of which the calls before (with the
+ * same rd) saw a prefix: the status into *status and, once complete, the
+ * body moved to buf[0..*bodylen) (dechunked, NUL-terminated; buf has room
+ * for len + 1 bytes). 1 when complete, 0 when more bytes are needed (eof:
+ * none will come), -1 when malformed. Pure. */
+int	 http_reply_parse(struct http_reader *rd, char *buf, size_t len,
+	    int eof, int *status, size_t *bodylen);
 
 /* POSTs form (application/x-www-form-urlencoded) to url and reads the
  * reply, all within timeout_s, verifying the server with ca_file (NULL:

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "priv.h"
 #include "relaymail.h"
 #include "util.h"
 
@@ -67,6 +68,37 @@ log_file_open(void)
 		return -1;
 	}
 	return fd;
+}
+
+/* see log.h */
+int
+log_file_check(char *why, size_t len)
+{
+	char rule[200];
+	int fd;
+
+	if (logfile == NULL || strcmp(logfile, "/dev/stderr") == 0)
+		return 0;
+	if ((fd = log_file_open()) != -1) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EPERM)
+		snprintf(rule, sizeof(rule), "set-group-ID, it must be a "
+		    "regular file owned by root with one link, root:%s 0660 "
+		    "(make install makes it)", priv_group_name());
+	else if (errno == ENOENT)
+		snprintf(rule, sizeof(rule), "it does not exist, and "
+		    "set-group-ID nothing creates it (make install does)");
+	else if (errno == EACCES)
+		snprintf(rule, sizeof(rule), "group %s may not write it "
+		    "(chmod 660)", priv_group_name());
+	else
+		snprintf(rule, sizeof(rule), "%s", strerror(errno));
+	snprintf(why, len, "[log] file %s: this sender (uid %lu) cannot write "
+	    "it: %s; its lines go to syslog only", logfile,
+	    (unsigned long)getuid(), rule);
+	return -1;
 }
 
 static void

@@ -51,4 +51,11 @@ void	 log_verbose(const char *fmt, ...)
  * AUTH payloads are masked. */
 void	 log_dialogue(int out, const char *line, size_t len);
 
+/* Whether this process can write the [log] file under the rules that
+ * keep a user from steering it (set-group-ID: it exists, is a regular
+ * file owned by root with one link, and the group may write it: make
+ * install makes it root:group 0660). 0 when it can (or none is set),
+ * else -1 with why in one sentence: for -bt, which says it once. */
+int	 log_file_check(char *why, size_t len);
+
 #endif

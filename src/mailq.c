@@ -2,7 +2,9 @@
  * One block per message: id with a marker, size, arrival, sender; a line
  * with attempts, next try and last error; then every recipient with its
  * state. Nothing read from the queue reaches the terminal unescaped: an
- * address or a server's reply could carry terminal control sequences. */
+ * address or a server's reply could carry terminal control sequences.
+ * Files are read, never locked; a user outside the group is shown its
+ * own messages only, chosen by the file's owner before any is opened. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,10 +16,19 @@
 struct mailq_listing {
 	struct spool *s;
 	FILE	*fp;
+	uid_t	 uid;		/* whose messages, or MAILQ_EVERYONE */
 	int	 failed;
 	int	 count;
 	long long bytes;
 };
+
+/* 1 when the listing shows id: read before the file is opened. */
+static int
+mailq_shown(const struct mailq_listing *l, const char *id, int failed)
+{
+	return l->uid == MAILQ_EVERYONE || spool_belongs(l->s, id, failed,
+	    NULL, l->uid);
+}
 
 /* see mailq.h */
 void
@@ -100,17 +111,25 @@ mailq_show(void *arg, const char *id)
 	char err[300], at[64];
 	int r;
 
+	if (!mailq_shown(l, id, l->failed))
+		return 0;
+	r = spool_peek(l->s, id, l->failed, &m, err, sizeof(err));
+	if (r == 1)
+		return 0;	/* delivered since the directory was read */
+	if (r == 0 && l->uid != MAILQ_EVERYONE && m.uid != l->uid) {
+		spool_release(&m);	/* its file, another's envelope */
+		return 0;
+	}
 	l->count++;
-	r = spool_load(l->s, id, l->failed, &m, err, sizeof(err));
-	if (r != 0) {
-		fprintf(l->fp, "%-19s%c (", id, r == 1 ? '*' : '?');
-		mailq_put(l->fp, r == 1 ? "being delivered now" : err);
+	if (r == -1) {
+		fprintf(l->fp, "%-19s? (", id);
+		mailq_put(l->fp, err);
 		fputs(")\n\n", l->fp);
 		return 0;
 	}
 	mailq_when(at, sizeof(at), m.arrival);
-	fprintf(l->fp, "%-19s%c %8lld %-20s ", id, l->failed ? '!' : ' ',
-	    (long long)m.body_len, at);
+	fprintf(l->fp, "%-19s%c %8lld %-20s ", id, l->failed ? '!' : m.busy ?
+	    '*' : ' ', (long long)m.body_len, at);
 	mailq_put(l->fp, m.from[0] != '\0' ? m.from : "<>");
 	fputc('\n', l->fp);
 	mailq_state(l, &m);
@@ -124,21 +143,25 @@ mailq_show(void *arg, const char *id)
 static int
 mailq_one(void *arg, const char *id)
 {
-	(void)id;
-	(*(int *)arg)++;
+	struct mailq_listing *l = arg;
+
+	if (mailq_shown(l, id, l->failed))
+		l->count++;
 	return 0;
 }
 
 /* see mailq.h */
 int
-mailq_count(struct spool *s)
+mailq_count(struct spool *s, uid_t uid)
 {
-	int n = 0;
+	struct mailq_listing l = { s, NULL, uid, 0, 0, 0 };
 
-	if (spool_each(s, 0, mailq_one, &n) == -1 ||
-	    spool_each(s, 1, mailq_one, &n) == -1)
+	if (spool_each(s, 0, mailq_one, &l) == -1)
 		return -1;
-	return n;
+	l.failed = 1;
+	if (spool_each(s, 1, mailq_one, &l) == -1)
+		return -1;
+	return l.count;
 }
 
 static void
@@ -154,11 +177,11 @@ mailq_legend(FILE *fp)
 
 /* see mailq.h */
 int
-mailq_print(struct spool *s, FILE *fp)
+mailq_print(struct spool *s, uid_t uid, FILE *fp)
 {
-	struct mailq_listing l = { s, fp, 0, 0, 0 };
+	struct mailq_listing l = { s, fp, uid, 0, 0, 0 };
 
-	if (mailq_count(s) <= 0) {
+	if (mailq_count(s, uid) <= 0) {
 		fprintf(fp, "Mail queue is empty\n");
 		return 0;
 	}

@@ -21,6 +21,7 @@
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
+#include "cred.h"
 #include "handoff.h"
 #include "health.h"
 #include "journal.h"
@@ -171,6 +172,14 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 	return 0;
 }
 
+/* Whose messages mailq and -bpc show: a user outside the group sees
+ * only its own (PRIVILEGES in sendmail(8)). */
+static uid_t
+main_whose(void)
+{
+	return priv_outsider() ? getuid() : MAILQ_EVERYONE;
+}
+
 static int
 list_mode(const struct conf *conf)
 {
@@ -185,7 +194,7 @@ list_mode(const struct conf *conf)
 		log_error("queue: %s", err);
 		return EX_NOINPUT;
 	}
-	mailq_print(&s, stdout);
+	mailq_print(&s, main_whose(), stdout);
 	spool_close(&s);
 	return 0;
 }
@@ -209,7 +218,7 @@ queue_admin_mode(const struct cli *cli, const struct conf *conf)
 		return EX_NOINPUT;
 	}
 	if (cli->mode == CLI_COUNT) {
-		if ((n = mailq_count(&s)) >= 0)
+		if ((n = mailq_count(&s, main_whose())) >= 0)
 			printf("%d\n", n);
 		else
 			log_error("queue: %s: cannot be read", conf->queue_dir);
@@ -394,7 +403,8 @@ oauth_login_mode(const struct cli *cli, const struct conf *conf)
 
 	if (oauth_login(conf, flow, stdout, err, sizeof(err)) == -1) {
 		log_error("%s", err);
-		return conf_oauth_on(conf) ? EX_UNAVAILABLE : EX_CONFIG;
+		return priv_outsider() ? EX_NOPERM : conf_oauth_on(conf) ?
+		    EX_UNAVAILABLE : EX_CONFIG;
 	}
 	return 0;
 }
@@ -493,7 +503,7 @@ main(int argc, char *argv[])
 	umask(privileged ? 007 : 077);
 	if (conf.log_stderr)
 		log_to_stderr(1);
-	if (conf_check_perms(&conf, path, err, sizeof(err)))
+	if (cred_check_perms(&conf, path, err, sizeof(err)))
 		log_user_warning("%s", err);
 	/* Before any network wait, so that a caller that leaves after
 	 * [relay] wait has read it. */

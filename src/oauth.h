@@ -1,10 +1,9 @@
-/* relaymail: OAuth 2.0 tokens for XOAUTH2 and OAUTHBEARER. ISC licence.
- * Access tokens from the [oauth] token endpoint (refresh_token or
- * client_credentials grant), cached in the queue directory until shortly
- * before they expire; a rotated refresh token written back atomically
- * before the new access token is used; the sign-in (a browser's
- * authorization code with PKCE, or the device flow of RFC 8628) that
- * saves the first refresh token; and what -bt shows. No token is logged. */
+/* relaymail: OAuth 2.0 for XOAUTH2 and OAUTHBEARER. ISC licence.
+ * The [oauth] token endpoint (refresh_token or client_credentials grant)
+ * in oauth.c; the sign-in that saves the first refresh token (a
+ * browser's authorization code with PKCE, oauth_code.c, or the device
+ * flow of RFC 8628) and what -bt shows, in oauth_login.c. The tokens'
+ * cache and the refresh token file are cred.c's. No token is logged. */
 #ifndef OAUTH_H
 #define OAUTH_H
 
@@ -14,13 +13,12 @@
 
 #include "conf.h"
 #include "relaymail.h"
-#include "spool.h"
 
 #define OAUTH_ACCESS_MAX	2816	/* = CRED_MAX: fits smtp.c's AUTH line */
 #define OAUTH_REFRESH_MAX	4096	/* Microsoft's run to about 2 KB */
 #define OAUTH_MARGIN_S		60	/* renew this long before expiry */
 #define OAUTH_TIMEOUT_S		30	/* one exchange with the endpoint */
-#define OAUTH_CACHE_FILE	".oauth-access"
+#define OAUTH_LIFE_MAX_S	86400	/* expires_in is cut to 0..a day */
 
 /* The endpoints and scope the settings imply (the provider's presets
  * unless token_url, device_url or scope are set). scope "" sends none. */
@@ -38,7 +36,8 @@ struct oauth_reply {
 	int	 status;			/* HTTP */
 	char	 access[OAUTH_ACCESS_MAX];
 	char	 refresh[OAUTH_REFRESH_MAX];	/* "" when not rotated */
-	long	 expires_in;			/* seconds; 3600 if absent */
+	long	 expires_in;			/* seconds, 0..OAUTH_LIFE_MAX_S;
+						 * 3600 if absent or unreadable */
 	char	 error[64];			/* RFC 6749 5.2 code, or "" */
 	char	 desc[160];			/* error_description, printable */
 };
@@ -55,36 +54,17 @@ int	 oauth_post(const struct conf *, const char *url, const char *form,
 int	 oauth_form_add(char *buf, size_t len, const char *name,
 	    const char *value);
 
-/* An access token for AUTH into tok (NUL-terminated) and when to stop
- * using it into *expires: from the cache in spool (not when fresh, or
- * spool is NULL) or from the token endpoint, then cached. *cached says
- * which. 0, or -1 with one sentence in err and *class: ERR_CONFIG when
- * a person must act (invalid_grant: "run sendmail --oauth-login"),
- * ERR_TEMP when the endpoint is unreachable or failing. */
-int	 oauth_token(const struct conf *, struct spool *, int fresh, char *tok,
-	    size_t toklen, time_t *expires, int *cached,
+/* Asks the token endpoint for an access token: the client credentials
+ * grant, or the refresh token grant with rt. secret is the client secret
+ * ("" for none). 0 with r filled (r->refresh set only when the provider
+ * rotated the refresh token: it must be saved before the old one is
+ * needed again), or -1 with one sentence in err and *class: ERR_CONFIG
+ * when a person must act (invalid_grant: "run sendmail --oauth-login"),
+ * ERR_TEMP when the endpoint is unreachable or failing. The caller
+ * wipes r. */
+int	 oauth_fetch(const struct conf *, const struct oauth_ends *,
+	    const char *secret, const char *rt, struct oauth_reply *r,
 	    enum err_class *class, char *err, size_t errlen);
-
-/* 0 and the renewal time in *expires when the cache in s holds a token
- * for these settings that is still good; else -1. */
-int	 oauth_cached(const struct conf *, struct spool *, time_t *expires);
-
-/* Drops the cached access token (the server refused it). */
-void	 oauth_forget(struct spool *);
-
-/* Reads the first line of path into buf. 0, or -1 with err. */
-int	 oauth_read_line(const char *key, const char *path, char *buf,
-	    size_t len, char *err, size_t errlen);
-
-/* The client secret (client_secret or client_secret_file's first line)
- * into buf; "" when none is set. 0, or -1 with err. Caller wipes buf. */
-int	 oauth_client_secret(const struct conf *, char *buf, size_t len,
-	    char *err, size_t errlen);
-
-/* Replaces path's content with token and a newline, mode 0600: a temp
- * file beside it, fsync, rename, fsync of the directory. 0 or -1. */
-int	 oauth_save(const char *path, const char *token, char *err,
-	    size_t errlen);
 
 /* Which flow --oauth-login runs. */
 enum oauth_flow {
@@ -94,10 +74,11 @@ enum oauth_flow {
 };
 
 /* sendmail --oauth-login: signs in once and saves the refresh token to
- * refresh_token_file. The code flow prints the address to open and
- * waits for the browser (or a pasted address, on stdin); the device
+ * refresh_token_file (cred.c). The code flow prints the address to open
+ * and waits for the browser (or a pasted address, on stdin); the device
  * flow prints an address and a code, and polls until the person
- * approves. 0, or -1 with err. */
+ * approves. Refused to a user outside the queue group: the token is
+ * every sender's. 0, or -1 with err. */
 int	 oauth_login(const struct conf *, enum oauth_flow, FILE *out,
 	    char *err, size_t errlen);
 

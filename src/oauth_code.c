@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cred.h"
 #include "oauth.h"
 #include "util.h"
 
@@ -291,7 +292,7 @@ oauth_code_redeem(const struct conf *conf, const struct oauth_ends *e,
 	char form[4096] = "", secret[1024] = "";
 	int rc = -1;
 
-	if (oauth_client_secret(conf, secret, sizeof(secret), err, errlen) ==
+	if (cred_client_secret(conf, secret, sizeof(secret), err, errlen) ==
 	    -1)
 		return -1;
 	if (oauth_form_add(form, sizeof(form), "grant_type",

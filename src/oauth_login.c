@@ -3,16 +3,19 @@
  * code, oauth_code.c; or the device authorization grant, RFC 8628: ask
  * the device endpoint for a code, show it, poll the token endpoint at
  * the interval the provider sets, slower on slow_down, until the person
- * approves) and saves the refresh token (0600, atomic). Nothing secret
- * is printed: only the addresses and the user code. */
+ * approves) and saves the refresh token (cred.c: atomic, shared with the
+ * group). Nothing secret is printed: only the addresses and the user
+ * code. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cred.h"
 #include "http.h"
 #include "json.h"
 #include "oauth.h"
+#include "priv.h"
 #include "util.h"
 
 #define OAUTH_DEVICE_GRANT	"urn:ietf:params:oauth:grant-type:device_code"
@@ -62,8 +65,9 @@ oauth_device_parse(const char *buf, size_t len, struct oauth_device *d,
 	    !oauth_login_printable(d->uri))
 		return util_err(err, errlen, "[oauth] device_url: unprintable "
 		    "user_code or verification_uri");
-	if (json_number(buf, len, "expires_in", &d->expires_in) == -1)
-		d->expires_in = 900;
+	if (json_number(buf, len, "expires_in", &d->expires_in) == -1 ||
+	    d->expires_in < 1 || d->expires_in > 3600)
+		d->expires_in = 900;	/* bounded: it is added to the time */
 	if (json_number(buf, len, "interval", &d->interval) == -1 ||
 	    d->interval < 1 || d->interval > 60)
 		d->interval = 5;	/* RFC 8628 3.2 */
@@ -103,7 +107,7 @@ oauth_device_poll(const struct conf *c, const struct oauth_ends *e,
 	time_t until = time(NULL) + d->expires_in;
 	int rc = -1;
 
-	if (oauth_client_secret(c, secret, sizeof(secret), err, errlen) == -1)
+	if (cred_client_secret(c, secret, sizeof(secret), err, errlen) == -1)
 		return -1;
 	if (oauth_form_add(form, sizeof(form), "grant_type",
 	    OAUTH_DEVICE_GRANT) == -1 || oauth_form_add(form, sizeof(form),
@@ -192,6 +196,10 @@ oauth_login(const struct conf *c, enum oauth_flow flow, FILE *out,
 	struct oauth_reply *r;
 	int rc = -1;
 
+	if (priv_outsider())	/* the token every sender uses */
+		return util_err(err, errlen, "--oauth-login: only root or a "
+		    "member of group %s may sign in: the refresh token it "
+		    "saves is every sender's", priv_group_name());
 	if (!conf_oauth_on(c) || c->oauth_grant != CONF_GRANT_REFRESH_TOKEN)
 		return util_err(err, errlen, "--oauth-login needs an [oauth] "
 		    "section with grant = refresh_token");
@@ -209,8 +217,7 @@ oauth_login(const struct conf *c, enum oauth_flow flow, FILE *out,
 		    "token (is offline_access in scope?)");
 		goto out;
 	}
-	if (oauth_save(c->oauth_refresh_token_file, r->refresh, err,
-	    errlen) == 0) {
+	if (cred_refresh_save(c, r->refresh, err, errlen) == 0) {
 		fprintf(out, "Signed in; refresh token saved to %s\n",
 		    c->oauth_refresh_token_file);
 		rc = 0;
@@ -255,7 +262,7 @@ oauth_probe_state(const struct conf *c, struct spool *s, FILE *out)
 	time_t expires;
 	char span[32];
 
-	if (s != NULL && oauth_cached(c, s, &expires) == 0) {
+	if (s != NULL && cred_oauth_cached(c, s, &expires) == 0) {
 		util_span(span, sizeof(span), (long)(expires - time(NULL)));
 		fprintf(out, "oauth: cached access token: renewed in %s\n",
 		    span);
@@ -297,8 +304,8 @@ oauth_probe(const struct conf *c, FILE *out)
 	if (spool_open(&s, c->queue_dir, 0, err, sizeof(err)) == 0)
 		sp = &s;
 	oauth_probe_state(c, sp, out);
-	r = oauth_token(c, sp, 1, tok, sizeof(tok), &expires, &cached, &class,
-	    err, sizeof(err));
+	r = cred_oauth_token(c, sp, 1, tok, sizeof(tok), &expires, &cached,
+	    &class, err, sizeof(err));
 	explicit_bzero(tok, sizeof(tok));
 	if (r == 0) {
 		util_span(span, sizeof(span), (long)(expires - time(NULL)));

@@ -2,14 +2,16 @@
  * and max_per_day. ISC licence, see LICENSE.
  * A bounded record of recent sends: exact seconds for the last minute,
  * then per-minute buckets for a day; older ones forgotten. Pure: relay.c
- * reads and writes the record's text as a private file of the queue. */
+ * keeps the record's text in the queue, one for the host, and updates it
+ * under the file's lock (state.c). */
 #ifndef PACE_H
 #define PACE_H
 
 #include <stddef.h>
 #include <time.h>
 
-#define PACE_FILE		"pace"
+#define PACE_FILE		"pace"	/* in the queue directory */
+#define PACE_LOCK_WAIT_MS	5000	/* the record is held microseconds */
 /* 60 exact seconds + 1441 minute buckets of a day, with room to spare */
 #define PACE_ENTRIES_MAX	1600
 #define PACE_LINE_MAX		32	/* bytes of one "t n b" line */

@@ -15,6 +15,7 @@
 
 #include "conn.h"
 #include "pool.h"
+#include "spool.h"
 #include "util.h"
 
 #define POOL_CAP_FILE	"cap"
@@ -22,21 +23,14 @@
 
 /* see pool.h */
 int
-pool_open(struct pool *p, int qdir, int max, char *err, size_t errlen)
+pool_open(struct pool *p, struct spool *s, int max, char *err, size_t errlen)
 {
 	p->dirfd = -1;
 	p->max = max < 1 ? 1 : max > POOL_SLOTS_MAX ? POOL_SLOTS_MAX : max;
-	if (qdir == -1)
+	if (s == NULL || s->private)
 		return 0;
-	if (mkdirat(qdir, POOL_DIR, 0770) == -1 && errno != EEXIST)
-		return util_err(err, errlen, "%s: cannot create: %s", POOL_DIR,
-		    strerror(errno));
-	p->dirfd = openat(qdir, POOL_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
-	if (p->dirfd == -1)
-		return util_err(err, errlen, "%s: %s", POOL_DIR,
-		    strerror(errno));
-	return 0;
+	return (p->dirfd = spool_dir_open(s, POOL_DIR, err, errlen)) == -1 ?
+	    -1 : 0;
 }
 
 /* see pool.h */

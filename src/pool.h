@@ -34,10 +34,12 @@ struct pool_slot {
 
 #define POOL_SLOT_ZERO	{ -1, -1 }
 
-/* Opens the pool of the queue whose directory descriptor is qdir (DIR),
- * with max slots; with qdir -1 (a private spool), no pool. 0, or -1 with
- * err: then p works as no pool. */
-int	 pool_open(struct pool *p, int qdir, int max, char *err,
+struct spool;
+
+/* Opens the pool of the queue s (its pool/, made as spool_dir_open makes
+ * it), with max slots; with s NULL or a private spool, no pool. 0, or -1
+ * with err: then p works as no pool. */
+int	 pool_open(struct pool *p, struct spool *s, int max, char *err,
 	    size_t errlen);
 void	 pool_close(struct pool *p);
 

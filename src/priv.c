@@ -5,6 +5,7 @@
 #define _GNU_SOURCE	/* setresgid, getresgid */
 #include <errno.h>
 #include <grp.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -63,4 +64,18 @@ priv_outsider(void)
 	if (!priv_elevated() || getuid() == 0)
 		return 0;
 	return !priv_member(getegid());
+}
+
+/* see priv.h */
+const char *
+priv_group_name(void)
+{
+	static char name[64];
+	struct group *gr = getgrgid(getegid());
+
+	if (gr != NULL && gr->gr_name != NULL)
+		snprintf(name, sizeof(name), "%s", gr->gr_name);
+	else
+		snprintf(name, sizeof(name), "%lu", (unsigned long)getegid());
+	return name;
 }

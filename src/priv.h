@@ -25,4 +25,8 @@ int	 priv_drop(char *err, size_t errlen);
  * process that is not elevated. */
 int	 priv_outsider(void);
 
+/* The queue group's name, for a sentence (the effective group's, or its
+ * number when it has no name). A static buffer. */
+const char *priv_group_name(void);
+
 #endif

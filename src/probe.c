@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "log.h"
 #include "oauth.h"
 #include "probe.h"
 #include "tls/tls.h"
@@ -170,8 +171,11 @@ probe_main(const struct conf *conf, FILE *fp)
 	struct conf unauth;
 	struct session s;
 	struct probe p;
+	char why[400];
 	int r;
 
+	if (log_file_check(why, sizeof(why)) == -1)
+		fprintf(fp, "log: %s\n", why);
 	if (conf_oauth_on(conf))
 		oauth_probe(conf, fp);	/* the token, and a refresh */
 	/* Without its user, the session never sends AUTH (nor loads the

@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "priv.h"
 #include "relay.h"
+#include "state.h"
 #include "util.h"
 #include "waiter.h"
 
@@ -416,45 +417,84 @@ relay_pending_reason(struct relay *r, const struct envelope *env, char *why,
 		}
 }
 
-/* 1 when one more send now would pass a [relay] max_per_* limit, with
- * the limit in why. The record is read from the queue once a run. */
+/* The [relay] max_per_* windows are one budget for the host: every
+ * user's run, the group's and root's read and update one record, the
+ * queue's PACE_FILE, under its lock. */
 static int
-relay_pace_full(struct relay *r, char *why, size_t len)
+relay_pace_on(const struct relay *r)
+{
+	const struct conf *c = r->conf;
+
+	return (c->max_per_minute > 0 || c->max_per_hour > 0 ||
+	    c->max_per_day > 0) && !r->spool->private;
+}
+
+/* The record, locked, into r->pace: the lock's descriptor, or -1 when
+ * it cannot be had (said in the log: pacing is skipped rather than the
+ * mail held by a lock a stopped run keeps). */
+static int
+relay_pace_lock(struct relay *r)
 {
 	static char text[PACE_TEXT_MAX];
 	const struct conf *c = r->conf;
+	int fd;
 
-	if (c->max_per_minute <= 0 && c->max_per_hour <= 0 &&
-	    c->max_per_day <= 0)
-		return 0;
-	if (!r->pace_loaded) {
-		r->pace.per_minute = c->max_per_minute;
-		r->pace.per_hour = c->max_per_hour;
-		r->pace.per_day = c->max_per_day;
-		if (spool_private_read(r->spool, PACE_FILE, text,
-		    sizeof(text)) < 0)
-			text[0] = '\0';	/* none yet */
-		pace_parse(&r->pace, text);
-		r->pace_loaded = 1;
+	if ((fd = state_lock(r->spool->fd, PACE_FILE, PACE_LOCK_WAIT_MS)) ==
+	    -1) {
+		log_warn("%s/%s: %s; sending without the max_per_* check",
+		    c->queue_dir, PACE_FILE, errno == EWOULDBLOCK ?
+		    "another run holds its lock" : strerror(errno));
+		return -1;
 	}
-	r->pace_wait = pace_wait(&r->pace, time(NULL), why, len);
-	return r->pace_wait > 0;
+	if (state_locked_read(fd, text, sizeof(text)) < 0)
+		text[0] = '\0';
+	r->pace.per_minute = c->max_per_minute;
+	r->pace.per_hour = c->max_per_hour;
+	r->pace.per_day = c->max_per_day;
+	pace_parse(&r->pace, text);
+	return fd;
 }
 
-/* Counts a message handed off, in the queue's record. */
-static void
-relay_pace_note(struct relay *r)
+/* 1 when one more send now would pass a limit, with the limit in why:
+ * read without counting, before a connection is made for nothing. */
+static int
+relay_pace_full(struct relay *r, char *why, size_t len)
+{
+	int fd, full;
+
+	if (!relay_pace_on(r) || (fd = relay_pace_lock(r)) == -1)
+		return 0;
+	r->pace_wait = pace_wait(&r->pace, time(NULL), why, len);
+	full = r->pace_wait > 0;
+	close(fd);
+	return full;
+}
+
+/* Takes one send from the budget, checked again under the lock (another
+ * run may have taken the last one since): 0, or 1 with the limit in why.
+ * Taken before the message is sent, so that runs at the same moment
+ * never pass the limit together; an attempt that fails still counts, as
+ * providers count attempts. */
+static int
+relay_pace_take(struct relay *r, char *why, size_t len)
 {
 	static char text[PACE_TEXT_MAX];
+	time_t now = time(NULL);
 	size_t n;
+	int fd, full;
 
-	if (!r->pace_loaded)
-		return;
-	pace_note(&r->pace, time(NULL));
-	n = pace_format(&r->pace, time(NULL), text, sizeof(text));
-	if (spool_private_write(r->spool, PACE_FILE, text, n, 0600) == -1)
-		log_warn("%s/%s: cannot record the send count: %s",
-		    r->conf->queue_dir, PACE_FILE, strerror(errno));
+	if (!relay_pace_on(r) || (fd = relay_pace_lock(r)) == -1)
+		return 0;
+	r->pace_wait = pace_wait(&r->pace, now, why, len);
+	if (!(full = r->pace_wait > 0)) {
+		pace_note(&r->pace, now);
+		n = pace_format(&r->pace, now, text, sizeof(text));
+		if (state_locked_write(fd, text, n) == -1)
+			log_warn("%s/%s: cannot record the send count: %s",
+			    r->conf->queue_dir, PACE_FILE, strerror(errno));
+	}
+	close(fd);
+	return full;
 }
 
 /* Not tried: over a max_per_* limit, every connection of the pool busy,
@@ -501,8 +541,7 @@ relay_transactions(struct relay *r, struct spool_msg *m,
 		if (smtp_send(&r->sess.smtp, env, res) == -1)
 			return -1;
 		relay_mark(r, m, env, idx, 1, why, len);
-		if (handed++ == 0)
-			relay_pace_note(r);
+		handed++;
 	}
 	return 0;
 }
@@ -536,6 +575,8 @@ relay_try(struct relay *r, struct spool_msg *m, int heard,
 		rep->class = r->sess.down_class;
 		return relay_finish(r, m, heard, v, 0, r->sess.down_why, rep);
 	}
+	if (relay_pace_take(r, why, sizeof(why)))
+		return relay_put_back(r, m, why, rep);
 	switch (relay_transactions(r, m, &env, rcpts, idx, &res, why,
 	    sizeof(why))) {
 	case -1:
@@ -612,13 +653,8 @@ struct relay_flush_state {
 static int
 relay_mine(struct relay *r, const char *id, const struct spool_msg *m)
 {
-	uid_t owner;
-
-	if (!priv_outsider())
-		return 1;
-	if (m != NULL)
-		return m->uid == getuid();
-	return spool_owner(r->spool, id, &owner) == 0 && owner == getuid();
+	return !priv_outsider() || spool_belongs(r->spool, id, 0, m,
+	    getuid());
 }
 
 static int

@@ -53,10 +53,10 @@ struct relay {
 				 * connection to be had: the run stops */
 	long	 pace_wait;	/* seconds until a max_per_* limit lets one
 				 * more go (0: none reached) */
-	int	 pace_loaded;	/* pace read from the queue */
 	int	 sync_q, sync_failed;	/* a removal from q/ or failed/ not
 				 * yet durable (relay_sync) */
-	struct pace pace;	/* recent sends, for the max_per_* limits */
+	struct pace pace;	/* recent sends, for the max_per_* limits:
+				 * the queue's record, as last read */
 };
 
 void	 relay_init(struct relay *, const struct conf *, struct spool *);

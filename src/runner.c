@@ -39,25 +39,25 @@ static void
 runner_lock_name(char *buf, size_t len)
 {
 	if (priv_outsider())
-		snprintf(buf, len, "%s/runner.%lu", POOL_DIR,
-		    (unsigned long)getuid());
+		snprintf(buf, len, "runner.%lu", (unsigned long)getuid());
 	else
-		snprintf(buf, len, "%s/runner", POOL_DIR);
+		snprintf(buf, len, "runner");
 }
 
-/* Opens and tries the lock of the queue whose directory is qdir: the
- * descriptor holding it, or -1 when someone else holds it (or it
- * cannot be had). */
+/* Opens and tries the lock of queue s (in its pool/): the descriptor
+ * holding it, or -1 when someone else holds it (or it cannot be had). */
 static int
-runner_lock(int qdir)
+runner_lock(struct spool *s)
 {
-	char name[64];
-	int fd;
+	char name[64], err[600];
+	int dirfd, fd;
 
 	runner_lock_name(name, sizeof(name));
-	(void)mkdirat(qdir, POOL_DIR, 0770);
-	fd = openat(qdir, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	if ((dirfd = spool_dir_open(s, POOL_DIR, err, sizeof(err))) == -1)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0660);
+	close(dirfd);
 	if (fd == -1)
 		return -1;
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
@@ -152,7 +152,7 @@ runner_run(const struct conf *conf)
 
 	if (spool_open(&s, conf->queue_dir, 0, err, sizeof(err)) == -1)
 		return;
-	if ((lock = runner_lock(s.fd)) == -1) {
+	if ((lock = runner_lock(&s)) == -1) {
 		spool_close(&s);
 		return;
 	}
@@ -169,7 +169,7 @@ runner_run(const struct conf *conf)
 		next = relay_next_due(&r);
 		relay_end(&r);
 		if (next == -1 || next > time(NULL) + RUNNER_HORIZON_S ||
-		    (lock = runner_lock(s.fd)) == -1)
+		    (lock = runner_lock(&s)) == -1)
 			break;
 	}
 	log_info("runner: done");
@@ -210,19 +210,20 @@ void
 runner_ensure(const struct conf *conf)
 {
 	struct sigaction sa;
+	struct spool s;
 	sigset_t none;
+	char err[600];
 	pid_t pid;
-	int qdir, lock;
+	int lock;
 
 	if (!conf->runner)
 		return;
 	/* One look at the lock first: a runner at work is the usual case,
 	 * and costs no process. */
-	if ((qdir = open(conf->queue_dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if (spool_open(&s, conf->queue_dir, 0, err, sizeof(err)) == -1)
 		return;
-	lock = runner_lock(qdir);
-	close(qdir);
+	lock = runner_lock(&s);
+	spool_close(&s);
 	if (lock == -1)
 		return;
 	close(lock);

@@ -26,10 +26,9 @@ session_init(struct session *s, const struct conf *conf, struct spool *spool)
 	s->slot = (struct pool_slot)POOL_SLOT_ZERO;
 	s->slot_wait = conf->timeout;
 	cred_init(&s->cred, conf, spool);
-	if (pool_open(&s->pool, spool != NULL && !spool->private ? spool->fd :
-	    -1, conf->max_connections, err, sizeof(err)) == -1)
-		log_warn("%s/%s; connections are not shared", conf->queue_dir,
-		    err);
+	if (pool_open(&s->pool, spool, conf->max_connections, err,
+	    sizeof(err)) == -1)
+		log_warn("%s; connections are not shared", err);
 }
 
 /* see session.h */

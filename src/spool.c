@@ -17,6 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "priv.h"
 #include "spool.h"
 #include "spool_envelope.h"
 #include "util.h"
@@ -25,28 +26,59 @@
 #define TAIL_LEN	40
 #define ENV_MAX		(SPOOL_RCPT_MAX * (ADDR_MAX + 8) + 4096)
 
+/* Makes a directory of the queue. A process acting for itself (one
+ * user's own queue, a container's uid) makes its own; set-group-ID, only
+ * root does, for the group (2770: the install's modes), so that no user
+ * ever owns a directory every sender shares. 0, or -1 with err. */
+static int
+spool_mkdir(int at, const char *name, const char *path, int own, char *err,
+    size_t errlen)
+{
+	int elevated = priv_elevated() && !own;
+
+	if (elevated && getuid() != 0)
+		return util_err(err, errlen, "%s: missing: make install, or "
+		    "root's first run (sendmail -q), makes it for group %s",
+		    path, priv_group_name());
+	if (mkdirat(at, name, 0770) == -1 && errno != EEXIST)
+		return util_err(err, errlen, "%s: cannot create: %s", path,
+		    strerror(errno));
+	/* The group's, and its files the group's (the set-group-ID bit);
+	 * the umask must not take the group's rights. */
+	if (elevated && fchmodat(at, name, 02770, 0) == -1)
+		return util_err(err, errlen, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* dir (at AT_FDCWD) or top/name (at top's descriptor), opened, and made
+ * first when create is set and it is missing (create 2: the caller's own
+ * private spool, made as itself). */
 static int
 opendirat(int at, const char *name, int create, char *err, size_t errlen,
     const char *top)
 {
+	int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (top != NULL ? O_NOFOLLOW : 0);
+	char path[600];
 	int fd;
 
-	if (create && mkdirat(at, name, 0770) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "%s/%s: cannot create: %s", top, name,
-		    strerror(errno));
-		return -1;
+	snprintf(path, sizeof(path), "%s%s%s", top ? top : "", top ? "/" : "",
+	    name);
+	fd = openat(at, name, flags);
+	if (fd == -1 && errno == ENOENT && create) {
+		if (spool_mkdir(at, name, path, create == 2, err, errlen) ==
+		    -1)
+			return -1;
+		fd = openat(at, name, flags);
 	}
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
 	if (fd == -1)
-		snprintf(err, errlen, "%s/%s: %s", top, name,
-		    strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	return fd;
 }
 
-/* see spool.h */
-int
-spool_open(struct spool *s, const char *dir, int create, char *err,
+/* spool_open; create 2 for a private spool, made as the caller. */
+static int
+spool_open_dirs(struct spool *s, const char *dir, int create, char *err,
     size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
@@ -55,16 +87,9 @@ spool_open(struct spool *s, const char *dir, int create, char *err,
 		snprintf(err, errlen, "queue directory name too long");
 		return -1;
 	}
-	if (create && mkdir(dir, 0770) == -1 && errno != EEXIST) {
-		snprintf(err, errlen, "%s: cannot create: %s", dir,
-		    strerror(errno));
+	if ((s->fd = opendirat(AT_FDCWD, dir, create, err, errlen, NULL)) ==
+	    -1)
 		return -1;
-	}
-	s->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->fd == -1) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
 	if ((s->qfd = opendirat(s->fd, "q", create, err, errlen, dir)) == -1 ||
 	    (s->tmpfd = opendirat(s->fd, "tmp", create, err, errlen, dir))
 	    == -1 || (s->failfd = opendirat(s->fd, "failed", create, err,
@@ -73,6 +98,22 @@ spool_open(struct spool *s, const char *dir, int create, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+/* see spool.h */
+int
+spool_dir_open(struct spool *s, const char *name, char *err, size_t errlen)
+{
+	return opendirat(s->fd, name, s->private ? 2 : 1, err, errlen,
+	    s->dir);
+}
+
+/* see spool.h */
+int
+spool_open(struct spool *s, const char *dir, int create, char *err,
+    size_t errlen)
+{
+	return spool_open_dirs(s, dir, create != 0, err, errlen);
 }
 
 /* see spool.h */
@@ -102,7 +143,7 @@ spool_open_private(struct spool *s, const char *base, char *dir,
 		return util_err(err, errlen, "%s: name too long", base);
 	if (mkdtemp(dir) == NULL)
 		return util_err(err, errlen, "%s: %s", dir, strerror(errno));
-	if (spool_open(s, dir, 1, err, errlen) == -1)
+	if (spool_open_dirs(s, dir, 2, err, errlen) == -1)
 		return -1;
 	s->private = 1;
 	return 0;
@@ -258,7 +299,7 @@ spool_seal(struct spool *s, struct spool_msg *m, char *err, size_t errlen)
 	if (spool_envelope_write(m) == -1)
 		goto fail;
 	n = snprintf(line, sizeof(line), TAIL_FMT, (long long)m->body_len);
-	if (n != TAIL_LEN || spool_write_all(m->fd, line, (size_t)n) == -1)
+	if (n != TAIL_LEN || util_write_all(m->fd, line, (size_t)n) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -348,10 +389,13 @@ spool_load_envelope(struct spool_msg *m, const struct stat *st, char *err,
 	return r;
 }
 
-/* see spool.h */
-int
-spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
-    char *err, size_t errlen)
+/* Opens q/ID (failed/ID) and reads its envelope and state; locked
+ * (exclusive, non-blocking) when lock is set, else only probed. 0; 1
+ * when it is gone or, with lock, held by someone else; -1 with err (and
+ * m->damaged when the file is at fault). */
+static int
+spool_read(struct spool *s, const char *id, int failed, struct spool_msg *m,
+    int lock, char *err, size_t errlen)
 {
 	int dirfd = failed ? s->failfd : s->qfd;
 	struct stat st;
@@ -361,8 +405,8 @@ spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
 	    strchr(id, '/') != NULL)
 		return util_err(err, errlen, "bad queue id");
 	m->failed = failed;
-	m->fd = openat(dirfd, id, O_RDWR | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK);
+	m->fd = openat(dirfd, id, (lock ? O_RDWR : O_RDONLY) | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK);
 	if (m->fd == -1) {
 		if (errno == ENOENT)
 			return 1;	/* delivered by someone else */
@@ -372,10 +416,18 @@ spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
 		return util_err(err, errlen, "%s: %s", id, errno == ELOOP ?
 		    "a symbolic link, not followed" : strerror(errno));
 	}
-	if (flock(m->fd, LOCK_EX | LOCK_NB) == -1) {
+	if (lock && flock(m->fd, LOCK_EX | LOCK_NB) == -1) {
 		close(m->fd);
 		m->fd = -1;
 		return 1;
+	}
+	/* Not locked: a shared lock refused says a delivery holds it; taken,
+	 * it is dropped at once, so that a reader never keeps a delivery
+	 * from a message. */
+	if (!lock) {
+		m->busy = flock(m->fd, LOCK_SH | LOCK_NB) == -1;
+		if (!m->busy)
+			flock(m->fd, LOCK_UN);
 	}
 	if (fstat(m->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		m->damaged = 1;
@@ -393,6 +445,28 @@ spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
 fail:
 	spool_release(m);
 	return -1;
+}
+
+/* see spool.h */
+int
+spool_load(struct spool *s, const char *id, int failed, struct spool_msg *m,
+    char *err, size_t errlen)
+{
+	return spool_read(s, id, failed, m, 1, err, errlen);
+}
+
+/* see spool.h */
+int
+spool_peek(struct spool *s, const char *id, int failed, struct spool_msg *m,
+    char *err, size_t errlen)
+{
+	int r = spool_read(s, id, failed, m, 0, err, errlen);
+
+	if (m->fd != -1) {	/* nothing more is read from it */
+		close(m->fd);
+		m->fd = -1;
+	}
+	return r;
 }
 
 /* see spool.h */

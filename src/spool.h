@@ -68,6 +68,7 @@ struct spool_msg {
 	struct spool_rcpt rcpts[SPOOL_RCPT_MAX];
 	int	 nrcpts;
 	int	 damaged;	/* spool_load: the file cannot be parsed */
+	int	 busy;		/* spool_peek: a delivery holds its lock */
 	time_t	 arrival;
 	uid_t	 uid;		/* who submitted it (envelope "uid N") */
 	int	 eightbit, utf8;
@@ -79,11 +80,18 @@ struct spool_msg {
 	char	 last_error[512];
 };
 
-/* Opens (and with create, makes) DIR with tmp/, q/ and failed/. 0, or
- * -1 with err. */
+/* Opens (and with create, makes what is missing of) DIR with tmp/, q/
+ * and failed/. Set-group-ID, only root makes them, root:group 2770; a
+ * user's run says they are missing. 0, or -1 with err. */
 int	 spool_open(struct spool *, const char *dir, int create, char *err,
 	    size_t errlen);
 void	 spool_close(struct spool *);
+
+/* A directory of the queue beside q/ (pool/), opened, and made first
+ * when missing under the rule for q/ (set-group-ID, only root makes it,
+ * for the group). Its descriptor, or -1 with err. */
+int	 spool_dir_open(struct spool *, const char *name, char *err,
+	    size_t errlen);
 
 /* A private spool for one message when the queue cannot be written: a
  * new directory under base (TMPDIR, or /tmp when base is NULL or not
@@ -139,6 +147,13 @@ void	 spool_abort(struct spool *, struct spool_msg *m);
 int	 spool_load(struct spool *, const char *id, int failed,
 	    struct spool_msg *m, char *err, size_t errlen);
 
+/* Reads q/ID (or failed/ID) as spool_load does, for a listing: opened
+ * read-only and never locked (a delivery is never kept from it), with
+ * m->busy set when a delivery holds it; m->fd is closed on return. 0; 1
+ * when it is gone; -1 with err. */
+int	 spool_peek(struct spool *, const char *id, int failed,
+	    struct spool_msg *m, char *err, size_t errlen);
+
 /* Handed off: removes the message and its state. The removal is durable
  * only after spool_sync_dir. */
 int	 spool_done(struct spool *, struct spool_msg *m);
@@ -179,22 +194,17 @@ int	 spool_move_to_failed(struct spool *, struct spool_msg *m,
  * that cannot be parsed, so that it stops no later run. 0 or -1. */
 int	 spool_set_aside(struct spool *, const char *id);
 
-/* Small private files at the top of the queue directory (a token
- * cache), in spool_own.c: read up to len-1 bytes into buf,
- * NUL-terminated; the length or -1. Write replaces the file atomically (a
- * new file named for this process, fsync, rename) with exactly mode.
- * Never follows a link. Remove deletes it. */
-ssize_t	 spool_private_read(struct spool *, const char *name, char *buf,
-	    size_t len);
-int	 spool_private_write(struct spool *, const char *name, const void *buf,
-	    size_t len, mode_t mode);
-void	 spool_private_remove(struct spool *, const char *name);
-/* The mode for such a file: 0640 in a group queue (2770), else 0600. */
-mode_t	 spool_private_mode(struct spool *);
+/* The owner of q/ID (failed/ID) as the file system records it (the
+ * user whose process created it), read without opening or locking it.
+ * 0 or -1. */
+int	 spool_owner(struct spool *, const char *id, int failed, uid_t *uid);
 
-/* The owner of q/ID as the file system records it (the user whose
- * process created it), read without opening or locking it. 0 or -1. */
-int	 spool_owner(struct spool *, const char *id, uid_t *uid);
+/* 1 when uid submitted q/ID (failed/ID): the file's owner is uid (read
+ * before anything opens it, so that a check made before spool_load never
+ * locks another user's message) and, once it is loaded (m not NULL), so
+ * is the envelope's uid. Else 0: the message is not there for uid. */
+int	 spool_belongs(struct spool *, const char *id, int failed,
+	    const struct spool_msg *m, uid_t uid);
 
 /* Unlocks and frees what spool_load/create and the setters allocated. */
 void	 spool_release(struct spool_msg *m);

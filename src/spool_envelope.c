@@ -20,22 +20,6 @@
 
 /* see spool_envelope.h */
 int
-spool_write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* see spool_envelope.h */
-int
 spool_envelope_safe(const char *v)
 {
 	for (; v != NULL && *v != '\0'; v++)
@@ -258,7 +242,7 @@ spool_envelope_line(struct spool_msg *m, off_t *off, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -1;
-	if (spool_write_all(m->fd, line, (size_t)n) == -1)
+	if (util_write_all(m->fd, line, (size_t)n) == -1)
 		return -1;
 	*off += n;
 	return 0;
@@ -418,7 +402,7 @@ spool_state_write(struct spool *s, int dirfd, struct spool_msg *m)
 		return -1;
 	n = snprintf(line, sizeof(line), "attempts %d\nnext %lld\nerror %s\n",
 	    m->attempts, (long long)m->next_try, m->last_error);
-	if (spool_write_all(fd, line, (size_t)n) == -1)
+	if (util_write_all(fd, line, (size_t)n) == -1)
 		r = -1;
 	for (i = 0; i < m->nrcpts && r == 0; i++) {
 		const struct spool_rcpt *rc = &m->rcpts[i];
@@ -431,7 +415,7 @@ spool_state_write(struct spool *s, int dirfd, struct spool_msg *m)
 		    rc->state == SPOOL_RCPT_SENT ? "done" : "refused", i,
 		    reply != NULL ? " " : "", SPOOL_REPLY_MAX - 1,
 		    reply != NULL ? reply : "");
-		if (spool_write_all(fd, line, (size_t)n) == -1)
+		if (util_write_all(fd, line, (size_t)n) == -1)
 			r = -1;
 	}
 	/* Recipient marks prevent a second delivery: make them durable. */

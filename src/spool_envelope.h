@@ -9,9 +9,6 @@
 
 #include "spool.h"
 
-/* Writes all of p, retrying short writes. 0 or -1 (errno). */
-int	 spool_write_all(int fd, const char *p, size_t len);
-
 /* No control characters (a NULL value is fine). 1 or 0. */
 int	 spool_envelope_safe(const char *v);
 

@@ -9,12 +9,14 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "journal.h"
 #include "log.h"
+#include "priv.h"
 #include "submit.h"
 #include "util.h"
 
@@ -176,11 +178,17 @@ submit_data(struct submit *s, const struct submit_opts *opts)
 	if (!s->has_sender && submit_sender(s, NULL) == -1)
 		return -1;
 	s->opts = *opts;
+	s->fed = 0;
+	s->too_big = s->over_quota = 0;
+	/* A user outside the group is capped; root and the group are not. */
+	if (quota_begin(&s->quota, s->conf, s->spool, getuid(),
+	    priv_outsider(), err, sizeof(err)) == -1) {
+		s->over_quota = 1;
+		return submit_fail(s, ERR_QUEUE, "%s", err);
+	}
 	if (spool_create(s->spool, &s->msg, err, sizeof(err)) == -1)
 		return submit_fail(s, ERR_QUEUE, "queue: %s", err);
 	s->writing = 1;
-	s->fed = 0;
-	s->too_big = 0;
 	submit_msg_opts(s);
 	memset(&s->info, 0, sizeof(s->info));
 	s->info.to = &s->hdr_to;
@@ -192,20 +200,30 @@ submit_data(struct submit *s, const struct submit_opts *opts)
 	return 0;
 }
 
-/* [queue] max_size, counted on the bytes given while they are copied:
- * a larger message is refused before the rest is read, nothing kept. */
+/* [queue] max_size, min_free and max_user_size, counted on the bytes
+ * given while they are copied: a larger message is refused before the
+ * rest is read, nothing kept. */
 static int
 submit_too_big(struct submit *s, size_t len)
 {
 	long max = s->conf->max_size;
+	char err[300];
 
 	s->fed += (long long)len;
-	if (max <= 0 || s->fed <= max || s->class != ERR_NONE)
+	if (s->class != ERR_NONE)
 		return s->class == ERR_QUEUE;
-	submit_fail(s, ERR_QUEUE, "message larger than [queue] max_size "
-	    "(%ld bytes): not queued", max);
-	s->too_big = 1;
-	return 1;
+	if (max > 0 && s->fed > max) {
+		submit_fail(s, ERR_QUEUE, "message larger than [queue] "
+		    "max_size (%ld bytes): not queued", max);
+		s->too_big = 1;
+		return 1;
+	}
+	if (quota_over(&s->quota, s->fed, 0, err, sizeof(err))) {
+		submit_fail(s, ERR_QUEUE, "%s", err);
+		s->over_quota = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* see submit.h */
@@ -297,6 +315,7 @@ int
 submit_seal(struct submit *s)
 {
 	struct msg_info *in = &s->info;
+	struct stat st;
 	char err[600];
 
 	if (s->class != ERR_NONE || submit_end_copy(s) == -1 ||
@@ -312,6 +331,14 @@ submit_seal(struct submit *s)
 	/* On failure spool_seal has removed the file and released it. */
 	if (spool_seal(s->spool, &s->msg, err, sizeof(err)) == -1)
 		return submit_fail(s, ERR_IO, "queue: %s", err);
+	/* The real size, against the queue as it is now, before the
+	 * promise point. */
+	if (fstat(s->msg.fd, &st) == 0 && quota_over(&s->quota, st.st_size,
+	    1, err, sizeof(err))) {
+		spool_abort(s->spool, &s->msg);
+		s->over_quota = 1;
+		return submit_fail(s, ERR_QUEUE, "%s", err);
+	}
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "aliases.h"
 #include "conf.h"
 #include "msg.h"
+#include "quota.h"
 #include "rcpt.h"
 #include "relaymail.h"
 #include "spool.h"
@@ -44,6 +45,9 @@ struct submit {
 	int	 writing;	/* msg is open in the spool, not committed */
 	int	 committed;	/* msg is durable in q/ */
 	int	 too_big;	/* refused for [queue] max_size */
+	struct quota quota;	/* [queue] min_free and max_user_size */
+	int	 over_quota;	/* refused for one of them: a passing
+				 * reason (452 in -bs) */
 	enum err_class class;	/* of the last failure */
 	char	 err[700];	/* its sentence */
 };
@@ -63,7 +67,8 @@ int	 submit_sender(struct submit *, const char *given);
 int	 submit_rcpt(struct submit *, const char *list);
 
 /* Opens the message in the spool and the copier with opts. 0, or -1
- * (ERR_QUEUE). */
+ * (ERR_QUEUE; over_quota when [queue] min_free or max_user_size leaves
+ * no room). */
 int	 submit_data(struct submit *, const struct submit_opts *);
 
 /* Copies part of the message; submit_read copies fd up to its end (and

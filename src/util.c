@@ -18,6 +18,24 @@
 
 /* see util.h */
 int
+util_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* see util.h */
+int
 util_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

@@ -17,6 +17,10 @@ int	 util_err(char *err, size_t errlen, const char *fmt, ...)
  * strlen(src): >= dstlen means it was truncated. */
 size_t	 util_strlcpy(char *dst, const char *src, size_t dstlen);
 
+/* Writes all of p to fd, retrying short writes and EINTR. 0 or -1
+ * (errno). */
+int	 util_write_all(int fd, const void *p, size_t len);
+
 /* "Tue, 24 Nov 2026 10:00:00 +0000" (RFC 5322 3.3), local time. */
 void	 util_date(char *buf, size_t len, time_t t);
 

@@ -20,7 +20,8 @@ mkdir -p "$R/DEBIAN" "$R/etc/cron.d"
 R=$(cd "$R" && pwd)
 DESTDIR=$R PREFIX=/usr SETGID= UNITDIR=/lib/systemd/system \
     sh pkg/install.sh install "$BIN" 2>/dev/null
-# The queue is made by the postinst, so that removal keeps it.
+# The queue and the log are made by the postinst, so that removal keeps
+# them.
 rm -rf "$R/var"
 chmod 644 "$R/etc/sendmail.conf"
 M=$R/usr/share/man
@@ -33,8 +34,12 @@ D=$R/usr/share/doc/relaymail
 cp pkg/deb/copyright "$D/copyright"
 sed -e "s/@VERSION@/$VERSION/" -e "s/@DATE@/$(date -R -u -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")/" \
     pkg/deb/changelog | gzip -9n >"$D/changelog.gz"
+# The group's log, as the postinst makes it (install.sh staged root-only).
+sed -e 's|@LOGFILE@|/var/log/relaymail.log|' -e 's|@GROUP@|relaymail|' \
+    -e 's|@MODE@|0660|' pkg/logrotate >"$R/etc/logrotate.d/relaymail"
 install -m 755 pkg/deb/postinst pkg/deb/prerm pkg/deb/postrm "$R/DEBIAN/"
-printf '/etc/cron.d/relaymail\n/etc/sendmail.conf\n' >"$R/DEBIAN/conffiles"
+printf '/etc/cron.d/relaymail\n/etc/logrotate.d/relaymail\n/etc/sendmail.conf\n' \
+    >"$R/DEBIAN/conffiles"
 # Depends from the libraries the binary links (dpkg-shlibdeps wants a
 # debian/control beside it).
 mkdir -p "$B/debian"

@@ -1,6 +1,7 @@
 # relaymail: -bs limits, each answered and the dialogue kept in step: a
 # command line over 512 octets (500), a NUL in a command (501), the
-# 1001st recipient (452); the next command always gets its own reply.
+# 1001st recipient (452), a queue at its [queue] min_free (452, exit 73
+# on the command line); the next command always gets its own reply.
 . "$TOP/tests/integration/lib.sh"
 t_setup
 start_host
@@ -68,3 +69,22 @@ check bs_too_big_552 grep -q '^552 5.3.4 message larger than 1024 bytes' "$T/out
 check bs_too_big_next_queued [ "$(grep -c '^250 2.0.0 Ok: queued as' "$T/out")" -eq 1 ]
 check bs_too_big_only_small [ "$(delivered)" -eq $((before + 1)) ]
 check bs_too_big_nothing_kept [ "$(queued)" -eq 0 ]
+
+# [queue] min_free: a reserve of the whole file system leaves no room.
+# The command line gets exit 73 and a sentence naming the limit, -bs a
+# 452 (the space may free up), and nothing is kept.
+EXTRA="min_free = 100%" write_conf
+printf 'Subject: full\n\nbody\n' | send a@example.net
+check min_free_73 rc_is 73
+check min_free_one_line sh -c "[ \$(wc -l <'$T/err') -eq 1 ] && grep -q '^sendmail: not queued: .*\[queue\] min_free (100% of the queue.s file system: [0-9]* bytes)' '$T/err'"
+check min_free_nothing_kept [ "$(queued)" -eq 0 ]
+printf 'HELO x\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\nDATA\r\nSubject: x\r\n\r\nbody\r\n.\r\nNOOP\r\nQUIT\r\n' >"$T/in"
+"$SENDMAIL" -C "$T/conf" -bs <"$T/in" >"$T/out" 2>"$T/err"
+check min_free_bs_452 grep -q '^452 4.3.1 not queued: .*min_free' "$T/out"
+check min_free_bs_in_step sh -c "grep -A1 '^452 4.3.1' '$T/out' | tail -n 1 | grep -q '^250 2.0.0 Ok'"
+check min_free_bs_nothing_kept [ "$(queued)" -eq 0 ]
+# A reserve the file system has room above: sent as usual.
+EXTRA="min_free = 1K" write_conf
+n=$(delivered)
+printf 'Subject: room\n\nbody\n' | send a@example.net
+check min_free_room_sent [ "$(delivered)" -eq $((n + 1)) ]

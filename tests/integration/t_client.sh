@@ -159,7 +159,7 @@ msg | send a@example.net
 msg | send a@example.net
 check token_sends [ "$(delivered)" -eq 2 ]
 check token_command_once [ "$(wc -l <"$T/runs")" -eq 1 ]
-check token_file_private [ "$(stat -c %a "$T/queue/.oauth-token")" = 600 ]
+check token_file_private [ "$(stat -c %a "$T/queue/oauth-token")" = 600 ]
 echo 'conn 1 auth 535 5.7.8 token expired' >"$T/script"
 start_host -s "$T/script"
 write_conf auth=xoauth2 "password_command=echo run >>$T/runs; echo secret" password=

@@ -23,7 +23,7 @@ for p in ./usr/sbin/sendmail "./usr/bin/mailq -> ../sbin/sendmail" \
     "./usr/bin/newaliases -> ../sbin/sendmail" \
     "./usr/lib/sendmail -> ../sbin/sendmail" \
     ./usr/share/man/man8/sendmail.8.gz ./usr/share/man/man5/sendmail.conf.5.gz \
-    ./etc/sendmail.conf ./etc/cron.d/relaymail \
+    ./etc/sendmail.conf ./etc/cron.d/relaymail ./etc/logrotate.d/relaymail \
     ./lib/systemd/system/relaymail-queue.timer \
     ./lib/systemd/system/relaymail-queue.service \
     ./usr/share/doc/relaymail/copyright ./usr/share/doc/relaymail/changelog.gz; do
@@ -31,7 +31,9 @@ for p in ./usr/sbin/sendmail "./usr/bin/mailq -> ../sbin/sendmail" \
 done
 check deb_no_queue_in_package lacks "$T/contents" '^./var/spool'
 dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles >"$T/conffiles"
-check deb_conffiles [ "$(sort "$T/conffiles" | tr '\n' ' ')" = "/etc/cron.d/relaymail /etc/sendmail.conf " ]
+check deb_conffiles [ "$(sort "$T/conffiles" | tr '\n' ' ')" = "/etc/cron.d/relaymail /etc/logrotate.d/relaymail /etc/sendmail.conf " ]
+dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./etc/logrotate.d/relaymail >"$T/logrotate"
+check deb_logrotate_group grep -q '^	create 0660 root relaymail$' "$T/logrotate"
 dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./etc/sendmail.conf >"$T/shipped.conf"
 check deb_conf_not_live grep -q '^;host = ' "$T/shipped.conf"
 dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./etc/cron.d/relaymail >"$T/cron"
@@ -60,7 +62,7 @@ cat >"$T/pkg.sh" <<EOF
 force=
 dpkg-query -W -f '\\\${Provides} \\\${Status}\n' 2>/dev/null | grep -q 'mail-transport-agent.* installed' && force='--force-conflicts --force-overwrite'
 dpkg -i \$force "$DEB" >"$T/pkg.install" 2>&1 || exit 1
-stat -c '%a %U:%G' /usr/sbin/sendmail /var/spool/relaymail /var/spool/relaymail/q /etc/sendmail.conf >"$T/pkg.modes"
+stat -c '%a %U:%G' /usr/sbin/sendmail /var/spool/relaymail /var/spool/relaymail/q /etc/sendmail.conf /var/log/relaymail.log >"$T/pkg.modes"
 readlink /etc/systemd/system/timers.target.wants/relaymail-queue.timer >"$T/pkg.timer"
 useradd -M -N -g users rmtest-deb || exit 1
 as_user() { setpriv --reuid=rmtest-deb --regid=users --init-groups "\$@"; }
@@ -80,6 +82,7 @@ find /var/spool/relaymail/q -type f ! -name '*.*' | wc -l >"$T/pkg.kept"
 [ -f /etc/sendmail.conf ]; echo \$? >"$T/pkg.conf.kept"
 dpkg -P relaymail >"$T/pkg.purge" 2>&1 || exit 1
 [ -e /var/spool/relaymail ]; echo \$? >"$T/pkg.purged.queue"
+[ -e /var/log/relaymail.log ]; echo \$? >"$T/pkg.purged.log"
 dpkg-statoverride --list /usr/sbin/sendmail >"$T/pkg.override"
 exit 0
 EOF
@@ -91,7 +94,7 @@ if [ $rc -ne 0 ]; then
 		[ -s "$T/$f" ] && tail -n 5 "$T/$f" | sed "s/^/    $f: /"
 	done
 fi
-check pkg_modes [ "$(tr '\n' ' ' <"$T/pkg.modes")" = "2755 root:relaymail 2770 root:relaymail 2770 root:relaymail 640 root:relaymail " ]
+check pkg_modes [ "$(tr '\n' ' ' <"$T/pkg.modes")" = "2755 root:relaymail 2770 root:relaymail 2770 root:relaymail 640 root:relaymail 660 root:relaymail " ]
 check pkg_timer_enabled grep -q 'relaymail-queue.timer$' "$T/pkg.timer"
 check pkg_unconfigured_78 [ "$(cat "$T/pkg.unconf.rc")" -eq 78 ]
 check pkg_unconfigured_says grep -q 'no smart host configured: edit /etc/sendmail.conf' "$T/pkg.unconf"
@@ -102,4 +105,5 @@ check pkg_one_waiting [ "$(cat "$T/pkg.queued")" -eq 1 ]
 check pkg_remove_keeps_queue [ "$(cat "$T/pkg.kept")" -eq 1 ]
 check pkg_remove_keeps_conf [ "$(cat "$T/pkg.conf.kept")" -eq 0 ]
 check pkg_purge_removes_queue [ "$(cat "$T/pkg.purged.queue")" -ne 0 ]
+check pkg_purge_removes_log [ "$(cat "$T/pkg.purged.log")" -ne 0 ]
 check pkg_purge_drops_override empty "$T/pkg.override"

@@ -40,10 +40,12 @@ D=$T/dest
 inst "$D" SETGID="$G"
 check destdir_exit_0 rc_is 0
 check destdir_binary_2755 mode_is "$D/usr/sbin/sendmail" "2755 root:$G"
-for q in "" /q /tmp /failed; do
+for q in "" /q /tmp /failed /pool; do
 	check "destdir_queue${q:-/}_2770" mode_is "$D/var/spool/relaymail$q" "2770 root:$G"
 done
 check destdir_conf_0640 mode_is "$D/etc/sendmail.conf" "640 root:$G"
+check destdir_log_0660 mode_is "$D/var/log/relaymail.log" "660 root:$G"
+check destdir_logrotate grep -q "^	create 0660 root $G\$" "$D/etc/logrotate.d/relaymail"
 check destdir_conf_not_live grep -q '^;host = ' "$D/etc/sendmail.conf"
 check destdir_mailq_link link_is "$D/usr/bin/mailq" ../sbin/sendmail
 check destdir_newaliases_link link_is "$D/usr/bin/newaliases" ../sbin/sendmail
@@ -74,7 +76,7 @@ check reinstall_keeps_conf grep -q '^; edited' "$D/etc/sendmail.conf"
 uninst "$D" SETGID="$G"
 check uninstall_exit_0 rc_is 0
 (cd "$D" && find . ! -type d | sort) >"$T/left"
-check uninstall_leaves_conf_only [ "$(cat "$T/left")" = "./etc/sendmail.conf" ]
+check uninstall_leaves_conf_and_log [ "$(cat "$T/left" | tr '\n' ' ')" = "./etc/sendmail.conf ./var/log/relaymail.log " ]
 check uninstall_keeps_queue [ -d "$D/var/spool/relaymail/q" ]
 check uninstall_says_kept stderr_has "kept $D/etc/sendmail.conf"
 
@@ -84,6 +86,7 @@ inst "$D" SETGID=
 check rootonly_binary_755 mode_is "$D/usr/sbin/sendmail" "755 root:root"
 check rootonly_queue_700 mode_is "$D/var/spool/relaymail/q" "700 root:root"
 check rootonly_conf_600 mode_is "$D/etc/sendmail.conf" "600 root:root"
+check rootonly_log_600 mode_is "$D/var/log/relaymail.log" "600 root:root"
 
 # --- A group that does not exist: refused before any file is copied.
 D=$T/nogroup

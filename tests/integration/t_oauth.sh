@@ -14,7 +14,7 @@ smarthost_start "$IDP" -m idp -c "$PKI/server.pem" -k "$PKI/server.key" ||
     { echo "FAIL $TNAME: identity provider did not start"; exit 1; }
 IDP_PORT=$SMARTHOST_PORT
 SMARTHOST_PORT=$SH_PORT SMARTHOST_PID=$SH_PID
-CACHE=$T/queue/.oauth-access
+CACHE=$T/queue/oauth-token
 
 requests() { grep -c "${1:-.}" "$IDP/requests" 2>/dev/null || echo 0; }
 mode_of() { stat -c %a "$1"; }
@@ -74,6 +74,21 @@ check expired_token_refreshed [ "$(requests)" -eq 4 ]
 check expired_token_delivers [ "$(delivered)" -eq 6 ]
 rm -f "$IDP/expires_in"
 
+# The token endpoint's numbers are bounded before any arithmetic: a
+# token's life is cached for at most a day and never ends in the past
+# (LONG_MAX overflowed a signed addition and cached a negative expiry).
+for e in 9223372036854775807:max -1:neg 1e30:exp '"x"':junk; do
+	echo "${e%:*}" >"$IDP/expires_in"
+	rm -f "$CACHE"
+	n=$(delivered)
+	msg | send a@example.net
+	now=$(date +%s)
+	check "expires_in_${e##*:}_delivers" [ "$(delivered)" -eq $((n + 1)) ]
+	check "expires_in_${e##*:}_silent" silent
+	check "expires_in_${e##*:}_bounded" sh -c "x=\$(head -n 1 '$CACHE'); [ \"\$x\" -gt $now ] && [ \"\$x\" -le $((now + 86400)) ]"
+done
+rm -f "$IDP/expires_in" "$CACHE"
+
 # A rotated refresh token is saved (0600) before it is used, and the next
 # refresh uses it (the provider no longer accepts the old one).
 touch "$IDP/rotate"
@@ -85,7 +100,7 @@ check rotated_no_temp_left [ "$(ls "$T" | grep -c '^rt\.')" -eq 0 ]
 rm -f "$CACHE"
 msg | send a@example.net
 check rotated_used grep -q 'refresh_token=rt-rotated-1' "$IDP/requests"
-check rotated_delivers [ "$(delivered)" -eq 8 ]
+check rotated_delivers [ "$(delivered)" -eq 12 ]
 rm -f "$IDP/rotate"
 
 # The client-credentials grant delivers (client_secret sent, no refresh
@@ -95,7 +110,7 @@ oauth_conf "grant = client_credentials
 client_secret = s3cret
 scope = https://outlook.office365.com/.default"
 msg | send a@example.net
-check client_credentials_delivers [ "$(delivered)" -eq 9 ]
+check client_credentials_delivers [ "$(delivered)" -eq 13 ]
 check client_credentials_asked grep -q \
     'grant_type=client_credentials.*client_secret=s3cret.*scope=https%3A%2F%2Foutlook' \
     "$IDP/requests"
@@ -119,7 +134,7 @@ check login_saved grep -qx 'rt-login' "$T/rt"
 check login_mode_0600 [ "$(mode_of "$T/rt")" = 600 ]
 check login_polled [ "$(grep -c 'device_code=dc-test' "$IDP/requests")" -eq 3 ]
 msg | send a@example.net
-check login_token_delivers [ "$(delivered)" -eq 10 ]
+check login_token_delivers [ "$(delivered)" -eq 14 ]
 
 # The browser sign-in: authorization code with PKCE, the browser (curl)
 # sent back to our listener on 127.0.0.1, or its address pasted.
@@ -158,7 +173,7 @@ $AUTHZ"
 	check code_login_redeemed grep -q 'grant_type=authorization_code&code=ac-1&redirect_uri=http%3A%2F%2F127.0.0.1%3A[0-9]*%2F&client_id=relaymail-test&code_verifier=' "$IDP/requests"
 	rm -f "$CACHE"
 	msg | send a@example.net
-	check code_login_token_delivers [ "$(delivered)" -eq 11 ]
+	check code_login_token_delivers [ "$(delivered)" -eq 15 ]
 
 	# No browser on this machine: the address it ends on, pasted.
 	rm -f "$T/rt" "$IDP/pkce"

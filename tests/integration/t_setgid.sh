@@ -1,107 +1,9 @@
-# relaymail: local users cannot hurt each other (issue 13). The binary is
-# installed set-group-ID to a test group and run as two test users, all in
-# a private mount namespace whose /etc is a copy: the users, the group and
-# /etc/sendmail.conf exist only there, and are removed before it ends.
+# relaymail: local users cannot hurt each other (issue 13): the
+# set-group-ID install of tests/integration/sgid.sh, run as test users.
 . "$TOP/tests/integration/lib.sh"
-
-sg_skip() {
-	for n in log_symlink C_drops_groups password_command_group \
-	    queue_own_only root_delivers_all received_trace token_shared \
-	    journal_own_lines; do
-		echo "skip t_setgid: $n: $1"
-	done
-	exit 0
-}
-if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-    ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
-	sg_skip "needs root, unshare, setpriv, useradd"
-fi
-# LeakSanitizer cannot stop the threads of a set-group-ID (non-dumpable)
-# process and dies at exit, and its runtime does not see ASAN_OPTIONS
-# there; the plain build runs these scenarios.
-if grep -q __asan_init "$SENDMAIL" 2>/dev/null; then
-	sg_skip "a sanitizer build cannot run set-group-ID (the plain build does)"
-fi
-if [ -z "${RMTEST_NS:-}" ]; then
-	RMTEST_NS=1 exec unshare -m --propagation private sh "$0" "$@"
-fi
-
-t_setup
-chmod 755 "$T"
-# A private /etc: useradd, groupadd and the config write only the copy.
-mkdir "$T/etc"
-cp -a /etc/. "$T/etc/"
-mount --bind "$T/etc" /etc || { echo "FAIL t_setgid: cannot bind /etc"; exit 1; }
-G=rmq$$ A=rma$$ B=rmb$$
-sg_cleanup() {
-	userdel "$A" 2>/dev/null
-	userdel "$B" 2>/dev/null
-	groupdel "$G" 2>/dev/null
-	umount /etc 2>/dev/null
-	t_cleanup
-}
-trap sg_cleanup EXIT
-groupadd "$G" && useradd -M -N -l -g nogroup "$A" &&
-    useradd -M -N -l -g nogroup "$B" || { echo "FAIL t_setgid: useradd"; exit 1; }
-UA=$(id -u "$A") UB=$(id -u "$B") GN=$(getent group nogroup | cut -d: -f3)
-GQ=$(getent group "$G" | cut -d: -f3)
-
-# The install, by hand: the binary 2755 root:G, the queue 2770 root:G,
-# the config and the secret 0640 root:G.
-SM=$T/bin/sendmail
-mkdir -p "$T/bin" "$T/queue" "$T/probe"
-cp "$SENDMAIL" "$SM"
-chgrp "$G" "$SM" "$T/queue" && chmod 2755 "$SM" && chmod 2770 "$T/queue"
-chmod 1777 "$T/probe"
-cp "$PKI/ca.pem" "$T/ca.pem" && chmod 644 "$T/ca.pem"
-echo secret >"$T/secret"
-chgrp "$G" "$T/secret" && chmod 640 "$T/secret"
-: >"$T/probe/runs" && chmod 666 "$T/probe/runs"
-# password_command: a /bin/sh script (a shell drops a group it holds only
-# as effective id), recording its ids and environment for each user.
-cat >"$T/pw" <<EOF
-#!/bin/sh
-{ grep '^Gid:' /proc/self/status; env; } >"$T/probe/\$(id -u)"
-echo run >>"$T/probe/runs"
-echo "pw: a note" >&2
-cat "$T/secret"
-EOF
-chmod 755 "$T/pw"
-start_host
-
-# sgconf [key=value...] [-- extra lines]: /etc/sendmail.conf (the copy).
-sgconf() {
-	{
-		echo "[relay]"
-		echo "host = localhost"
-		echo "port = ${SGPORT:-$SMARTHOST_PORT}"
-		echo "tls_ca_file = $T/ca.pem"
-		echo "user = alice"
-		echo "password_command = $T/pw"
-		echo "timeout = 5"
-		for kv in "$@"; do echo "$kv"; done
-		echo "[queue]"
-		echo "dir = $T/queue"
-		[ -n "${SGEXTRA:-}" ] && printf '%s\n' "$SGEXTRA"
-	} >/etc/sendmail.conf
-	chgrp "$G" /etc/sendmail.conf && chmod 640 /etc/sendmail.conf
-}
-# as UID ARGS...: runs the installed binary as that user (no groups), with
-# a variable of the caller's own that must not reach password_command.
-as() {
-	_u=$1
-	shift
-	setpriv --reuid="$_u" --regid="$GN" --clear-groups env -i \
-	    PATH=/usr/bin:/bin CALLER_SECRET=planted \
-	    "$SM" "$@" >"$T/out" 2>"$T/err"
-	echo $? >"$T/rc"
-}
-msg() { printf 'Subject: %s\n\nbody\n' "$1"; }
-sent() { [ "$(smarthost_msgs "$T/sh")" -eq "$1" ]; }
-# gids FILE GID: the four Gid: fields of /proc/self/status are all GID.
-gids() { grep -Eq "^Gid:[[:space:]]+$2[[:space:]]+$2[[:space:]]+$2[[:space:]]+$2\$" "$1"; }
-queued_for() { [ -n "$(qfile_of "$1")" ]; }
-qfile_of() { grep -l "^uid $1\$" "$T"/queue/q/* 2>/dev/null | head -n 1; }
+SG_CHECKS="log_symlink C_drops_groups password_command_group queue_own_only
+    root_delivers_all received_trace token_shared journal_own_lines"
+. "$TOP/tests/integration/sgid.sh"
 
 # --- password_command reads a group-only file; the trace names the user.
 sgconf
@@ -168,8 +70,8 @@ msg tok-a | as "$UA" a@example.net
 msg tok-b | as "$UB" b@example.net
 check token_shared_sent sent $((n0 + 2))
 check token_shared [ "$(wc -l <"$T/probe/runs")" -eq 1 ]
-check token_mode_group [ "$(stat -c '%a %G' "$T/queue/.oauth-token")" = "640 $G" ]
-check token_not_for_users sh -c "! setpriv --reuid=$UB --regid=$GN --clear-groups cat '$T/queue/.oauth-token' 2>/dev/null"
+check token_mode_group [ "$(stat -c '%a %G' "$T/queue/oauth-token")" = "660 $G" ]
+check token_not_for_users sh -c "! setpriv --reuid=$UB --regid=$GN --clear-groups cat '$T/queue/oauth-token' 2>/dev/null"
 
 # --- the log file: a link planted by a user changes nothing.
 mkdir "$T/alog" && chown "$UA" "$T/alog"

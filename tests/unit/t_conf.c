@@ -225,49 +225,26 @@ TEST(pins_aliases_message)
 	T_EQ(load("[relay]\nhost = h\n[aliases]\nroot = a\nroot = b\n"), -1);
 }
 
-TEST(password_sources)
+/* [queue] max_user_size and min_free: a size or a share of the file
+ * system; 10% and 1% unless set. */
+TEST(quota_shares)
 {
-	char path[] = "/tmp/t_conf.XXXXXX", buf[128], text[256];
-	int fd = mkstemp(path);
-
-	T_EQ(write(fd, "s3cret\nignored\n", 15), 15);
-	close(fd);
-	snprintf(text, sizeof(text), "[relay]\nhost = h\nuser = u\n"
-	    "password_file = %s\n", path);
-	T_EQ(load(text), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
-	T_STREQ(buf, "s3cret");
-	unlink(path);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_OK(strstr(err, "s3cret") == NULL);
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = printf "
-	    "'tok\\nx'\n"), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
-	T_STREQ(buf, "tok");
-	T_STREQ(err, "");
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = echo tok; "
-	    "echo expires soon >&2\n"), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), 0);
-	T_STREQ(buf, "tok");
-	T_STREQ(err, "[relay] password_command: stderr: expires soon");
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = exit 3\n"),
-	    0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_OK(strstr(err, "status 3") != NULL);
-	/* its stderr is part of the reason; its stdout never is */
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = echo "
-	    "s3cret; echo no-token >&2; exit 2\n"), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_STREQ(err, "[relay] password_command: exited with status 2: "
-	    "no-token");
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = head -c "
-	    "100000 /dev/zero\n"), 0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_OK(strstr(err, "more than 65536 bytes") != NULL);
-	T_EQ(load("[relay]\nhost = h\nuser = u\npassword_command = true\n"),
-	    0);
-	T_EQ(conf_password(&c, buf, sizeof(buf), err, sizeof(err)), -1);
-	T_OK(strstr(err, "printed nothing") != NULL);
+	T_EQ(load("[relay]\nhost = h\n"), 0);
+	T_EQ(c.max_user_size.percent, 10);
+	T_EQ(c.min_free.percent, 1);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_user_size = 2M\n"
+	    "min_free = 25%\n"), 0);
+	T_EQ(c.max_user_size.percent, 0);
+	T_EQ(c.max_user_size.bytes, 2L << 20);
+	T_EQ(c.min_free.percent, 25);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmin_free = 0\n"), 0);
+	T_EQ(c.min_free.percent, 0);
+	T_EQ(c.min_free.bytes, 0);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmin_free = 101%\n"), -1);
+	T_STREQ(err, "x.conf:4: [queue] min_free: not a share from 1% to "
+	    "100%: \"101%\"");
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_user_size = x%\n"), -1);
+	T_EQ(load("[relay]\nhost = h\n[queue]\nmax_user_size = 2Q\n"), -1);
 }
 
 TEST(paths_absolute_and_sizes)
@@ -583,7 +560,7 @@ TEST_MAIN("t_conf", {
 	RUN(long_lines_are_errors);
 	RUN(cross_key_rules);
 	RUN(pins_aliases_message);
-	RUN(password_sources);
+	RUN(quota_shares);
 	RUN(paths_absolute_and_sizes);
 	RUN(environment);
 	RUN(user_needs_a_password);
