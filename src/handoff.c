@@ -10,6 +10,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "flush.h"
 #include "handoff.h"
 #include "log.h"
 #include "policy.h"
@@ -273,7 +274,7 @@ handoff_give(struct handoff *h, struct submit *sub,
 }
 
 /* Every slot is busy: the message is committed for the connections open
- * (relay_drain looks once more after it gives its slot back) and the
+ * (flush_drain looks once more after it gives its slot back) and the
  * caller waits for its outcome from whoever delivers it. */
 static int
 handoff_wait(struct handoff *h, struct submit *sub,
@@ -347,11 +348,11 @@ handoff_end(struct handoff *h)
 /* The worker's side. */
 
 /* The worker is done: the connection closed and its slot given back by
- * relay_drain; a runner when something is left for later. */
+ * flush_drain; a runner when something is left for later. */
 static void
 handoff_leave(struct handoff *h, struct relay *r)
 {
-	int left = relay_next_due(r) >= 0;
+	int left = flush_next_due(r) >= 0;
 
 	relay_end(r);
 	if (left)
@@ -424,7 +425,7 @@ handoff_first(struct handoff *h, struct submit *sub, struct pool_slot *slot)
 	if (h->dialogue)
 		handoff_serve(h, &r);
 	detach_end(&h->det);
-	relay_drain(&r);
+	flush_drain(&r);
 	handoff_leave(h, &r);
 }
 
@@ -436,6 +437,6 @@ handoff_drainer(struct handoff *h, struct pool_slot *slot)
 
 	relay_init(&r, h->conf, h->spool);
 	session_adopt_slot(&r.sess, slot);
-	relay_drain(&r);
+	flush_drain(&r);
 	handoff_leave(h, &r);
 }

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "cred.h"
+#include "flush.h"
 #include "handoff.h"
 #include "health.h"
 #include "journal.h"
@@ -160,8 +161,8 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 		relay_init(&r, conf, &s);
 		r.filter = cli->queue_match ? &filter : NULL;
 		/* A plain -q is the administrator asking: try them all. */
-		relay_flush(&r, cli->queue_interval == 0, 0);
-		left = relay_next_due(&r) != -1;
+		flush_queue(&r, cli->queue_interval == 0, 0);
+		left = flush_next_due(&r) != -1;
 		relay_end(&r);
 		if (cli->queue_interval > 0 && !stop)
 			sleep((unsigned)cli->queue_interval);

@@ -45,7 +45,7 @@ struct relay {
 	const struct conf *conf;
 	struct spool *spool;
 	struct session sess;
-	const struct relay_filter *filter;	/* relay_flush: NULL = all */
+	const struct relay_filter *filter;	/* flush_queue: NULL = all */
 	int	 sent, deferred, failed, put_back;
 	long	 retry_after;	/* a quota reply's delay for the message
 				 * being finished, or 0: the backoff */
@@ -75,30 +75,15 @@ enum outcome relay_message(struct relay *, struct spool_msg *, int heard,
 void	 relay_unheard(struct relay *, const struct spool_msg *m,
 	    const struct relay_report *rep);
 
-/* Delivers every queued message (only those due unless all or
- * r->filter, which also picks the messages), until
- * deadline_ms (CLOCK_MONOTONIC; 0 = none). A caller waiting for one of
- * them (waiter.c) hears its outcome. Returns how many were tried. */
-int	 relay_flush(struct relay *, int all, int64_t deadline_ms);
-
-/* When the earliest message of q/ that this process may deliver is due
- * (0 or a past time: now), or -1 when there is none. */
-time_t	 relay_next_due(struct relay *);
-
 /* Connects (session_open) before the first message is there: a worker
  * does while its caller makes the message durable. 0 or -1. */
 int	 relay_connect(struct relay *);
 
-/* What a holder of a connection slot does with it: every due message
- * over the one connection, until none is left; then it closes the
- * connection, gives the slot back, and looks once more, taking a slot
- * again if a message came meanwhile. Stops early when throttled.
- * Returns how many messages were tried. */
-int	 relay_drain(struct relay *);
-
 /* Makes the last removal durable (fsync of its directory) and stops
  * deferring that: called once the waiting caller has its answer. */
 void	 relay_sync(struct relay *);
+
+
 
 /* QUIT, close, wipe the secret. */
 void	 relay_end(struct relay *);

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "flush.h"
 #include "log.h"
 #include "pool.h"
 #include "priv.h"
@@ -109,7 +110,7 @@ runner_round(const struct conf *conf, struct spool *s, long *nap_ms)
 	if (!runner_queue_there(s))
 		return 0;
 	relay_init(&r, conf, s);
-	next = relay_next_due(&r);
+	next = flush_next_due(&r);
 	if (next == -1 || next > now + RUNNER_HORIZON_S) {
 		relay_end(&r);
 		return 0;
@@ -120,7 +121,7 @@ runner_round(const struct conf *conf, struct spool *s, long *nap_ms)
 		    next - now : RUNNER_NAP_MAX_S) * 1000);
 		return 1;
 	}
-	tried = relay_drain(&r);
+	tried = flush_drain(&r);
 	throttled = r.throttled;
 	wait = r.pace_wait;
 	relay_end(&r);
@@ -166,7 +167,7 @@ runner_run(const struct conf *conf)
 		/* Looks once more without the lock: a message deferred by
 		 * someone who saw it held is ours, or the next runner's. */
 		relay_init(&r, conf, &s);
-		next = relay_next_due(&r);
+		next = flush_next_due(&r);
 		relay_end(&r);
 		if (next == -1 || next > time(NULL) + RUNNER_HORIZON_S ||
 		    (lock = runner_lock(&s)) == -1)
