@@ -34,6 +34,8 @@ struct handoff {
 	int	 queue_only;	/* -odq: committed, left to a queue run */
 	struct detach det;	/* -bs: the worker that holds a connection
 				 * across the dialogue's messages */
+	const struct conf *det_route;	/* the route of that connection */
+	const struct conf *route;	/* the message's (submit_sender's) */
 };
 
 struct handoff_answer {

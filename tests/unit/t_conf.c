@@ -81,7 +81,8 @@ TEST(errors_name_file_line_key)
 	T_STREQ(err, "x.conf:3: [relay] colour: unknown key");
 	T_EQ(load("[relay]\nhost = h\n[bogus]\nx = 1\n"), -1);
 	T_STREQ(err, "x.conf:3: [bogus]: unknown section (the sections are "
-	    "[relay], [queue], [message], [aliases], [log] and [oauth])");
+	    "[relay], [queue], [message], [aliases], [log], [oauth], and "
+	    "[route NAME] with its [oauth NAME])");
 	T_EQ(load("[relay]\nhost = h\nhost = i\n"), -1);
 	T_STREQ(err, "x.conf:3: [relay] host: duplicate key, first set on "
 	    "line 2");
