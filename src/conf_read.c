@@ -174,6 +174,9 @@ conf_syntax(struct conf_ctx *x, const struct conf_reader *rd, int r)
 	switch (rd->bad_kind) {
 	case CONF_BAD_SECTION:
 		x->section = rd->bad_text;
+		if (strcasecmp(rd->bad_text, "route") == 0)
+			return conf_bad(x, "a route needs its name: [route "
+			    "NAME]");
 		if (strncasecmp(rd->bad_text, "route ", 6) == 0 ||
 		    strncasecmp(rd->bad_text, "oauth ", 6) == 0)
 			return conf_bad(x, "a route's name is letters, digits, "

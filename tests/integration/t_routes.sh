@@ -42,7 +42,6 @@ rconf() {
 	chmod 600 "$T/conf"
 }
 msg() { printf 'Subject: %s\n\nbody\n' "$1"; }
-rcpt_of_last() { cat "$(ls -d "$T/$1"/conn-*/msg-* | sort -t- -k2,2n -k3,3n | tail -n 1)/from"; }
 
 # --- Each sender its way, checked at each host.
 rconf
@@ -208,3 +207,38 @@ check bad_key_named grep -q 'bad.conf:5: \[route b\] hostt: unknown key; did you
 printf '[relay]\nhost = x\n[route b]\nhost = y\n' >"$T/bad.conf"
 "$SENDMAIL" -C "$T/bad.conf" -bP >"$T/out" 2>"$T/err"
 check no_senders_named grep -q '\[route b\] senders: required' "$T/err"
+
+# --- sendmail.conf(5)'s ROUTES example, as printed there: SES for the
+# application's sender, Microsoft 365 for everyone else (root's cron
+# mail goes out as the mailbox). Each host is pointed at a test smart
+# host: A takes SES's credentials, B Microsoft's, and B refuses any
+# sender but the mailbox (SendAsDenied), as Exchange Online does.
+smarthost_stop_all
+rm -rf "$T/queue" "$T/a" "$T/b"
+printf 'sendas ops@example.com\n' >"$T/sendas"
+smarthost_start "$T/a" -c "$PKI/server.pem" -k "$PKI/server.key" \
+    -u AKIAIOSFODNN7EXAMPLE:ses-secret || { echo "FAIL $TNAME: SES host"; exit 1; }
+SES_PORT=$SMARTHOST_PORT
+smarthost_start "$T/b" -c "$PKI/server.pem" -k "$PKI/server.key" \
+    -u ops@example.com:m365-secret -s "$T/sendas" || { echo "FAIL $TNAME: M365 host"; exit 1; }
+M365_PORT=$SMARTHOST_PORT
+echo ses-secret >"$T/ses" && echo m365-secret >"$T/m365"
+chmod 600 "$T/ses" "$T/m365"
+awk '/through Amazon SES, and cron/ { f = 1 } f && /^\.EX/ { p = 1; next }
+    p && /^\.EE/ { exit } p' "$TOP/src/sendmail.conf.5" | sed 's/\\-/-/g' |
+    sed -e "s|/etc/relaymail/m365|$T/m365|; s|/etc/relaymail/ses|$T/ses|" \
+    -e "/^\[relay\]/a host = localhost:$M365_PORT\ntls_ca_file = $PKI/ca.pem\ntimeout = 5" \
+    -e "/^\[route app\]/a host = localhost:$SES_PORT\ntls_ca_file = $PKI/ca.pem\ntimeout = 5" \
+    >"$T/conf"
+printf '[queue]\ndir = %s\n' "$T/queue" >>"$T/conf"
+chmod 600 "$T/conf"
+check example_extracted grep -q '^provider = ses$' "$T/conf"
+msg app | send -f noreply@app.example z@example.net
+check example_app_exit_0 rc_is 0
+check example_app_at_ses [ "$(at a)" -eq 1 ]
+check example_app_as_itself grep -q 'noreply@app.example' "$(ls -d "$T"/a/conn-*/msg-* | head -n 1)/mail_from"
+msg cron | send z@example.net
+check example_root_exit_0 rc_is 0
+check example_root_at_m365 [ "$(at b)" -eq 1 ]
+check example_root_as_mailbox grep -q 'ops@example.com' "$(ls -d "$T"/b/conn-*/msg-* | head -n 1)/mail_from"
+check example_silent silent
