@@ -30,13 +30,13 @@ static void	 handoff_drainer(struct handoff *, struct pool_slot *);
 /* see handoff.h */
 void
 handoff_init(struct handoff *h, const struct conf *conf, struct spool *s,
-    int dialogue, int wait_s, int queue_only)
+    int dialogue, int background, int queue_only)
 {
 	memset(h, 0, sizeof(*h));
 	h->conf = conf;
 	h->spool = s;
 	h->dialogue = dialogue;
-	h->wait_s = wait_s;
+	h->background = background;
 	h->queue_only = queue_only;
 	h->det = (struct detach)DETACH_ZERO;
 }
@@ -328,6 +328,7 @@ handoff_message(struct handoff *h, struct submit *sub,
 
 	memset(ans, 0, sizeof(*ans));
 	h->route = sub->conf;	/* submit_reset forgets it */
+	h->wait_s = h->background ? 0 : h->route->wait;
 	if (submit_seal(sub) == -1)
 		return handoff_not_kept(h, sub, ans);
 	if (h->queue_only || h->spool->private)

@@ -85,8 +85,8 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s)
 	struct submit_opts o;
 	int i;
 
-	handoff_init(&h, conf, s, 0, cli->delivery == CLI_DELIVER_BACKGROUND ?
-	    0 : conf->wait, cli->delivery == CLI_DELIVER_QUEUE);
+	handoff_init(&h, conf, s, 0, cli->delivery == CLI_DELIVER_BACKGROUND,
+	    cli->delivery == CLI_DELIVER_QUEUE);
 	submit_init(&sub, conf, s);
 	memset(&o, 0, sizeof(o));
 	o.ignore_dots = cli->ignore_dots;

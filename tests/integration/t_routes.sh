@@ -58,6 +58,8 @@ msg root-b | send z@example.net
 check local_user_at_b [ "$(at b)" -eq 3 ]
 check others_stay_at_a [ "$(at a)" -eq 1 ]
 check routes_silent silent
+run --journal y@b.example
+check journal_says_route grep -q 'status=sent route=b relay=' "$T/out"
 
 # --- A route that is down defers only its own messages.
 smarthost_kill "$B_PID"
