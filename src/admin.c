@@ -140,11 +140,19 @@ admin_one(struct relay *r, enum cli_msg_op op, const char *id, FILE *out,
 		res->errors++;
 		return;
 	}
-	if (op == CLI_MSG_RUN)
-		admin_run(r, &m, out);
-	else if (op == CLI_MSG_GIVEUP)
-		rv = admin_give_up(r, &m, out);
-	else if ((rv = spool_done(r->spool, &m)) == 0) {
+	if (op == CLI_MSG_RUN || op == CLI_MSG_GIVEUP) {
+		/* Over the message's own route (its report too); one the
+		 * settings no longer have is said by relay_message. */
+		const struct conf *rc = conf_route_named(r->conf, m.route);
+		struct relay via;
+
+		relay_init(&via, rc != NULL ? rc : r->conf, r->spool);
+		if (op == CLI_MSG_RUN)
+			admin_run(&via, &m, out);
+		else
+			rv = admin_give_up(&via, &m, out);
+		relay_end(&via);
+	} else if ((rv = spool_done(r->spool, &m)) == 0) {
 		fprintf(out, "%s: removed\n", id);
 		log_info("id=%s: removed by the administrator (-Mrm)", id);
 	} else

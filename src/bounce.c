@@ -140,7 +140,9 @@ bounce_create(const struct conf *c, struct spool *s,
 		spool_abort(s, b);
 		return util_err(err, errlen, "writing the report failed");
 	}
+	/* The report goes the way the message went (the same account). */
 	if (spool_set_sender(b, "", err, errlen) == -1 ||
+	    spool_set_route(b, m->route, err, errlen) == -1 ||
 	    spool_add_rcpt(b, to, err, errlen) == -1) {
 		spool_abort(s, b);
 		return -1;

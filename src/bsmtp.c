@@ -307,8 +307,7 @@ bsmtp_run(const struct cli *cli, const struct conf *conf)
 	}
 	submit_init(&b.sub, conf, &b.spool);
 	handoff_init(&b.hand, conf, &b.spool, 1, cli->delivery ==
-	    CLI_DELIVER_BACKGROUND ? 0 : conf->wait, cli->delivery ==
-	    CLI_DELIVER_QUEUE);
+	    CLI_DELIVER_BACKGROUND, cli->delivery == CLI_DELIVER_QUEUE);
 	bsmtp_reply("220 %s relaymail ESMTP", util_hostname());
 	for (;;) {
 		bsmtp_flush_if_idle(&b);

@@ -383,7 +383,7 @@ cli_usage(void)
 	    "       mailq --journal [id|address]   the delivery journal\n"
 	    "       sendmail --health[=1h]     local health check: one line, "
 	    "exit 0 or 1\n"
-	    "       sendmail -bt [-v]          test the connection, TLS and "
+	    "       sendmail -bt [-v] [route]  test the connection, TLS and "
 	    "AUTH (sends no mail)\n"
 	    "       sendmail -bP               print the settings in effect\n"
 	    "       sendmail --oauth-login[=code|=device]   the one-time "

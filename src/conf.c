@@ -36,6 +36,11 @@ conf_vbad(struct conf_ctx *x, const char *fmt, va_list ap)
 	if (x->section == NULL)
 		return util_err(x->err, x->errlen, "%s%s: %s", x->name, line,
 		    why);
+	if (x->route != NULL)	/* a route's: [route NAME], [oauth NAME] */
+		return util_err(x->err, x->errlen, "%s%s: [%s %s]%s%s: %s",
+		    x->name, line, strcmp(x->section, "oauth") == 0 ? "oauth" :
+		    "route", x->route, x->key ? " " : "", x->key ? x->key : "",
+		    why);
 	return util_err(x->err, x->errlen, "%s%s: [%s]%s%s: %s", x->name, line,
 	    x->section, x->key ? " " : "", x->key ? x->key : "", why);
 }
@@ -458,6 +463,8 @@ const struct conf_key conf_keys[] = {
 	    STR(conf_set_path, oauth_refresh_token_file), 0 },
 	{ "oauth", "scope", STR(conf_set_str, oauth_scope), 0 },
 	{ "oauth", "ca_file", STR(conf_set_path, oauth_ca_file), 0 },
+	{ "route", "senders", conf_set_senders, conf_clear_senders,
+	    F(senders), 1 },
 };
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 _Static_assert(CONF_NKEYS <= CONF_KEYS_MAX, "raise CONF_KEYS_MAX");
@@ -546,6 +553,11 @@ conf_set(struct conf_ctx *x, const char *section, const char *name,
 		x->section = "aliases";
 		return conf_set_alias(x, name, v);
 	}
+	if (conf_route_is_section(section) ||
+	    strncasecmp(section, "route ", 6) == 0)
+		return conf_route_set(x, section, name, v);
+	if (strcasecmp(section, "route") == 0 && x->route == NULL)
+		return conf_bad(x, "a route needs its name: [route NAME]");
 	if ((k = conf_key_find(section, name)) == NULL)
 		return conf_unknown(x, section, name);
 	x->section = k->section;	/* as sendmail.conf(5) spells them */
@@ -572,6 +584,7 @@ conf_ctx_init(struct conf_ctx *x, struct conf *c, const char *name,
 	x->name = name;
 	x->err = err;
 	x->errlen = errlen;
+	x->route = c->route;
 }
 
 /* see conf.h */
@@ -609,7 +622,7 @@ conf_at(struct conf_ctx *x, const char *section, const char *name)
 	x->line = on > 0 ? on : 0;
 	x->envvar = NULL;
 	if (on == CONF_FROM_ENV) {
-		conf_env_name(k, x->var, sizeof(x->var));
+		conf_env_name(k, x->c->route, x->var, sizeof(x->var));
 		x->envvar = x->var;
 	}
 	return x;
@@ -658,14 +671,14 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	if (c->queue_dir == NULL || c->queue_dir[0] != '/')
 		return conf_bad(conf_at(&x, "queue", "dir"), "must be an "
 		    "absolute path");
-	return 0;
+	return conf_route_finish(c, err, errlen);
 }
 
 /* see conf.h */
 int
 conf_need_host(const struct conf *c, char *err, size_t errlen)
 {
-	if (c->nhosts > 0)
+	if (c->nhosts > 0 || c->nroutes > 0)
 		return 0;
 	return util_err(err, errlen, "no smart host configured: edit %s "
 	    "([relay] host)", c->path ? c->path : RELAYMAIL_CONF);
@@ -715,6 +728,7 @@ conf_free(struct conf *c)
 	size_t i;
 	int k;
 
+	conf_route_free(c);
 	for (i = 0; i < CONF_NKEYS; i++)
 		if (conf_keys[i].clear != NULL)
 			conf_keys[i].clear(c, (char *)c + conf_keys[i].off);

@@ -19,6 +19,9 @@
 #define CONF_JOURNAL_SIZE	(1L << 20)	/* [queue] journal_size default */
 #define CONF_MAX_USER_PCT	10	/* [queue] max_user_size default: % */
 #define CONF_MIN_FREE_PCT	1	/* [queue] min_free default: % */
+#define CONF_ROUTES_MAX		16	/* [route NAME] sections */
+#define CONF_SENDERS_MAX	32	/* entries of a route's senders */
+#define CONF_ROUTE_NAME_MAX	32	/* bytes of a route's name, with NUL */
 
 enum conf_tls { CONF_TLS_STARTTLS, CONF_TLS_IMPLICIT, CONF_TLS_NONE };
 enum conf_rewrite { CONF_REWRITE_NO, CONF_REWRITE_LOCAL, CONF_REWRITE_ALWAYS };
@@ -134,6 +137,19 @@ struct conf {
 	char	*log_file;		/* also log to this file */
 	int	 log_stderr;		/* every log line to stderr too */
 
+	/* Routes (conf_route.c). In a route: its name and whose mail takes
+	 * it; the base's [queue], [message], [aliases] and [log], shared. In
+	 * the base ([relay], the default route): the routes, in order. */
+	char	*route;			/* NULL: [relay] */
+	char	*senders[CONF_SENDERS_MAX];
+	int	 nsenders;
+	const struct conf *base;	/* a route: the settings it is of */
+	char	*route_from;		/* a route's own [message] from (a
+					 * preset's), or NULL */
+	struct conf *routes[CONF_ROUTES_MAX];
+	int	 nroutes;
+	int	 routes_built;		/* conf_route_finish has run */
+
 	/* Where each key of conf.c's table was set, so that a cross-key
 	 * rule can name it: its line in path, CONF_FROM_ENV, or 0 (unset). */
 	int	 set_on[CONF_KEYS_MAX];
@@ -180,6 +196,21 @@ int	 conf_mode_warning(const struct conf *c, char *buf, size_t len);
 
 /* 1 when an [oauth] section supplies the AUTH token, else 0. */
 int	 conf_oauth_on(const struct conf *c);
+
+/* The route whose senders take sender (the envelope sender; user: the
+ * submitting user's login, when sender has no domain), the first in the
+ * file's order; c itself ([relay]) when none does. */
+const struct conf *conf_route_for(const struct conf *c, const char *sender,
+	    const char *user);
+
+/* The route called name, c for NULL or "" ([relay]), or NULL when there
+ * is none of that name (any more). */
+const struct conf *conf_route_named(const struct conf *c, const char *name);
+
+/* A shared file of the queue for route c: file itself for [relay], else
+ * "file.NAME" (in buf). */
+const char *conf_route_file(const struct conf *c, const char *file, char *buf,
+	    size_t len);
 
 /* Prints the effective configuration, secrets masked. */
 void	 conf_print(const struct conf *c, FILE *fp);

@@ -21,6 +21,7 @@ struct conf_ctx {
 	const char *section;	/* of the key being set; NULL: none */
 	const char *key;	/* NULL: the section itself */
 	int	 line;		/* 0: none */
+	const char *route;	/* the route of the key being set, or NULL */
 	char	 var[128];	/* envvar's storage */
 	char	*err;
 	size_t	 errlen;
@@ -122,7 +123,25 @@ int	 conf_set_size(struct conf_ctx *x, const char *v, void *field);
 int	 conf_quota_set(struct conf_ctx *x, const char *v, void *f);
 void	 conf_quota_print(const struct conf *c, FILE *fp);
 
-/* RELAYMAIL_<SECTION>_<KEY> of k, into buf (conf_env.c). */
-void	 conf_env_name(const struct conf_key *k, char *buf, size_t len);
+/* RELAYMAIL_<SECTION>_<KEY> of k, into buf (conf_env.c); for a route's
+ * key, RELAYMAIL_ROUTE_<NAME>_<KEY> (or RELAYMAIL_OAUTH_<NAME>_<KEY>). */
+void	 conf_env_name(const struct conf_key *k, const char *route, char *buf,
+	    size_t len);
+
+/* Routes (conf_route.c). conf_route_is_section: 1 for "route NAME" and
+ * "oauth NAME". conf_route_set: conf_set for such a section. Senders'
+ * setter and clearer for the table. conf_route_finish: every route made
+ * whole over c and checked as conf_finish checks c (0, or -1 with err).
+ * conf_route_free: the routes freed. conf_route_owns: a key a route has
+ * of its own; conf_route_block: a field offset within those. */
+int	 conf_route_is_section(const char *section);
+int	 conf_route_set(struct conf_ctx *x, const char *section,
+	    const char *name, const char *v);
+int	 conf_set_senders(struct conf_ctx *x, const char *v, void *field);
+void	 conf_clear_senders(struct conf *c, void *field);
+int	 conf_route_finish(struct conf *c, char *err, size_t errlen);
+void	 conf_route_free(struct conf *c);
+int	 conf_route_owns(const struct conf_key *k);
+int	 conf_route_block(size_t off);
 
 #endif

@@ -157,7 +157,10 @@ conf_oauth_print(const struct conf *c, FILE *fp)
 {
 	if (!conf_oauth_on(c))
 		return;
-	fprintf(fp, "\n[oauth]\n");
+	if (c->route != NULL)
+		fprintf(fp, "\n[oauth %s]\n", c->route);
+	else
+		fprintf(fp, "\n[oauth]\n");
 	if (c->oauth_provider != CONF_OAUTH_NONE)
 		fprintf(fp, "provider = %s\n", conf_provider_names[
 		    c->oauth_provider == CONF_OAUTH_MICROSOFT ?

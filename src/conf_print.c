@@ -10,13 +10,21 @@
 #include "conf_int.h"
 #include "priv.h"
 
-/* see conf.h */
-void
-conf_print(const struct conf *c, FILE *fp)
+/* [relay]'s keys, or a route's under its [route NAME]. */
+static void
+conf_print_relay(const struct conf *c, FILE *fp)
 {
 	int i;
 
-	fprintf(fp, "[relay]\nhost =");
+	if (c->route == NULL)
+		fprintf(fp, "[relay]\n");
+	else {
+		fprintf(fp, "\n[route %s]\nsenders =", c->route);
+		for (i = 0; i < c->nsenders; i++)
+			fprintf(fp, "%s%s", i ? ", " : " ", c->senders[i]);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "host =");
 	for (i = 0; i < c->nhosts; i++)
 		fprintf(fp, "%s%s%s%s", i ? ", " : " ", c->hosts[i].name,
 		    c->hosts[i].port ? ":" : "",
@@ -48,6 +56,15 @@ conf_print(const struct conf *c, FILE *fp)
 		fprintf(fp, "helo = %s\n", c->helo);
 	fprintf(fp, "timeout = %d\nwait = %d\n", c->timeout, c->wait);
 	conf_preset_print(c, fp);
+}
+
+/* see conf.h */
+void
+conf_print(const struct conf *c, FILE *fp)
+{
+	int i;
+
+	conf_print_relay(c, fp);
 	fprintf(fp, "\n[queue]\ndir = %s\nmax_age = %lds\n"
 	    "failed_max_age = %lds\nmax_size = %ld\njournal_size = %ld\n"
 	    "bounce = %s\nrunner = %s\n", c->queue_dir, c->max_age,
@@ -76,4 +93,8 @@ conf_print(const struct conf *c, FILE *fp)
 	if (c->log_stderr)
 		fprintf(fp, "stderr = yes\n");
 	conf_oauth_print(c, fp);
+	for (i = 0; i < c->nroutes; i++) {	/* in the order they are tried */
+		conf_print_relay(c->routes[i], fp);
+		conf_oauth_print(c->routes[i], fp);
+	}
 }

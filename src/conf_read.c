@@ -46,10 +46,19 @@ conf_section_known(const char *p)
 	size_t n = strcspn(p + 1, "]");
 	int i;
 
+	char name[CONF_ROUTE_NAME_MAX + 8];
+
 	for (i = 0; conf_sections[i] != NULL; i++)
 		if (strlen(conf_sections[i]) == n &&
 		    strncasecmp(p + 1, conf_sections[i], n) == 0)
 			return 1;
+	/* [route NAME], [oauth NAME] */
+	if (n < sizeof(name) && (strncasecmp(p + 1, "route ", 6) == 0 ||
+	    strncasecmp(p + 1, "oauth ", 6) == 0)) {
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		return conf_route_is_section(name);
+	}
 	return 0;
 }
 
@@ -165,6 +174,13 @@ conf_syntax(struct conf_ctx *x, const struct conf_reader *rd, int r)
 	switch (rd->bad_kind) {
 	case CONF_BAD_SECTION:
 		x->section = rd->bad_text;
+		if (strcasecmp(rd->bad_text, "route") == 0)
+			return conf_bad(x, "a route needs its name: [route "
+			    "NAME]");
+		if (strncasecmp(rd->bad_text, "route ", 6) == 0 ||
+		    strncasecmp(rd->bad_text, "oauth ", 6) == 0)
+			return conf_bad(x, "a route's name is letters, digits, "
+			    "_ and - (at most %d)", CONF_ROUTE_NAME_MAX - 1);
 		conf_suggest(rd->bad_text, NULL, hint, sizeof(hint));
 		return conf_bad(x, "unknown section%s", hint);
 	case CONF_BAD_TOOLONG:
@@ -305,7 +321,8 @@ conf_suggest(const char *section, const char *name, char *buf, size_t len)
 				return;
 			}
 		snprintf(buf, len, " (the sections are [relay], [queue], "
-		    "[message], [aliases], [log] and [oauth])");
+		    "[message], [aliases], [log], [oauth], and [route NAME] "
+		    "with its [oauth NAME])");
 		return;
 	}
 	/* The same section first; then the name as another section has

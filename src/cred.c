@@ -128,9 +128,12 @@ cred_check_perms(const struct conf *c, const char *path, char *warn,
     size_t len)
 {
 	struct stat st;
+	int i, secret = c->password != NULL || c->oauth_client_secret != NULL;
 
-	if (c->password == NULL || stat(path, &st) == -1 ||
-	    !(st.st_mode & S_IROTH))
+	for (i = 0; i < c->nroutes; i++)	/* a route's secret too */
+		secret |= c->routes[i]->password != NULL ||
+		    c->routes[i]->oauth_client_secret != NULL;
+	if (!secret || stat(path, &st) == -1 || !(st.st_mode & S_IROTH))
 		return 0;
 	snprintf(warn, len, "%s: readable by all users but holds a "
 	    "password; chmod 600 (or 640 with a group)", path);
@@ -182,16 +185,18 @@ cred_refresh_save(const struct conf *c, const char *token, char *err,
  * or -1 to go on without the cache (said in the log when another run
  * held it too long). */
 static int
-cred_cache_lock(struct spool *s)
+cred_cache_lock(struct spool *s, const struct conf *c)
 {
+	char buf[80];
+	const char *name = conf_route_file(c, CRED_CACHE_FILE, buf,
+	    sizeof(buf));
 	int fd;
 
 	if (s == NULL || s->private)
 		return -1;
-	if ((fd = state_lock(s->fd, CRED_CACHE_FILE, CRED_LOCK_WAIT_MS)) ==
-	    -1)
+	if ((fd = state_lock(s->fd, name, CRED_LOCK_WAIT_MS)) == -1)
 		log_warn("%s/%s: %s; going on without the token cache",
-		    s->dir, CRED_CACHE_FILE, errno == EWOULDBLOCK ?
+		    s->dir, name, errno == EWOULDBLOCK ?
 		    "another run holds its lock" : strerror(errno));
 	return fd;
 }
@@ -243,9 +248,9 @@ cred_cache_put(struct spool *s, int fd, const char *id, const char *tok,
 /* Empties the cache (a token the server refused). The file stays: it is
  * the lock other runs may be waiting on. */
 static void
-cred_cache_drop(struct spool *s)
+cred_cache_drop(struct spool *s, const struct conf *c)
 {
-	int fd = cred_cache_lock(s);
+	int fd = cred_cache_lock(s, c);
 
 	if (fd != -1) {
 		state_locked_write(fd, "", 0);
@@ -319,7 +324,7 @@ cred_oauth_token(const struct conf *c, struct spool *s, int fresh,
 	if (oauth_endpoints(c, &e, err, errlen) == -1)
 		return -1;
 	cred_cache_id(c, e.token_url, id, sizeof(id));
-	fd = cred_cache_lock(s);
+	fd = cred_cache_lock(s, c);
 	if (!fresh && cred_cache_get(fd, id, tok, toklen, expires) == 0) {
 		*cached = 1;
 		rc = 0;
@@ -361,7 +366,7 @@ cred_oauth_cached(const struct conf *c, struct spool *s, time_t *expires)
 	if (oauth_endpoints(c, &e, err, sizeof(err)) == -1)
 		return -1;
 	cred_cache_id(c, e.token_url, id, sizeof(id));
-	fd = cred_cache_lock(s);
+	fd = cred_cache_lock(s, c);
 	r = cred_cache_get(fd, id, tok, sizeof(tok), expires);
 	explicit_bzero(tok, sizeof(tok));
 	if (fd != -1)
@@ -401,7 +406,7 @@ cred_token_load(struct cred *c, char *why, size_t len)
 	int fd, r;
 
 	cred_cache_id(c->conf, NULL, id, sizeof(id));
-	fd = cred_cache_lock(c->spool);
+	fd = cred_cache_lock(c->spool, c->conf);
 	if (cred_cache_get(fd, id, c->secret, sizeof(c->secret),
 	    &expires) == 0) {
 		c->cached = 1;
@@ -465,13 +470,13 @@ cred_refused(struct cred *c)
 		if (c->refetched)
 			return 0;
 		c->refetched = 1;
-		cred_cache_drop(c->spool);
+		cred_cache_drop(c->spool, c->conf);
 		cred_wipe(c);
 		return cred_oauth_load(c, 1, why, sizeof(why)) == 0;
 	}
 	if (!c->cached)
 		return 0;
-	cred_cache_drop(c->spool);
+	cred_cache_drop(c->spool, c->conf);
 	cred_wipe(c);
 	return cred_load(c, why, sizeof(why)) == 0;
 }

@@ -44,14 +44,38 @@ struct flush_state {
 	int	 tried;
 };
 
-/* A local user outside the queue group delivers only what it submitted:
- * the file's owner is checked before the lock (so such a run never holds
- * another user's message), the envelope's uid after it. */
+/* 1 when a run over r's route takes a message of route name: its own;
+ * and for [relay], a message whose route the settings no longer have
+ * (relay_message says so, and keeps it). */
+static int
+flush_route(const struct relay *r, const char *name)
+{
+	const struct conf *c = r->conf, *base = c->base ? c->base : c;
+
+	if (strcmp(name, c->route ? c->route : "") == 0)
+		return 1;
+	return c->route == NULL && conf_route_named(base, name) == NULL;
+}
+
+/* What a run over r takes. A local user outside the queue group
+ * delivers only what it submitted: the file's owner is checked before
+ * the lock (so such a run never holds another user's message), the
+ * envelope's uid after it. Each route takes its own messages, read
+ * before the lock too. */
 static int
 flush_mine(struct relay *r, const char *id, const struct spool_msg *m)
 {
-	return !priv_outsider() || spool_belongs(r->spool, id, 0, m,
-	    getuid());
+	const struct conf *base = r->conf->base ? r->conf->base : r->conf;
+	char route[SPOOL_ROUTE_MAX];
+
+	if (priv_outsider() && !spool_belongs(r->spool, id, 0, m, getuid()))
+		return 0;
+	if (base->nroutes == 0)
+		return 1;
+	if (m != NULL)
+		return flush_route(r, m->route);
+	return spool_route_of(r->spool, id, route, sizeof(route)) == -1 ||
+	    flush_route(r, route);
 }
 
 static int

@@ -30,13 +30,13 @@ static void	 handoff_drainer(struct handoff *, struct pool_slot *);
 /* see handoff.h */
 void
 handoff_init(struct handoff *h, const struct conf *conf, struct spool *s,
-    int dialogue, int wait_s, int queue_only)
+    int dialogue, int background, int queue_only)
 {
 	memset(h, 0, sizeof(*h));
 	h->conf = conf;
 	h->spool = s;
 	h->dialogue = dialogue;
-	h->wait_s = wait_s;
+	h->background = background;
 	h->queue_only = queue_only;
 	h->det = (struct detach)DETACH_ZERO;
 }
@@ -132,8 +132,7 @@ handoff_slot(struct handoff *h, struct pool_slot *slot)
 	char err[300];
 	int got;
 
-	if (pool_open(&p, h->spool, h->conf->max_connections, err,
-	    sizeof(err)) == -1)
+	if (pool_open(&p, h->spool, h->route, err, sizeof(err)) == -1)
 		log_warn("%s; connections are not shared", err);
 	got = pool_take(&p, slot, 0);
 	pool_close(&p);
@@ -182,7 +181,7 @@ handoff_here(struct handoff *h, struct submit *sub, struct pool_slot *slot,
 		    OUT_DEFERRED }, ans);
 		return 0;
 	}
-	relay_init(&r, h->conf, h->spool);
+	relay_init(&r, h->route, h->spool);
 	if (slot->fd != -1)
 		session_adopt_slot(&r.sess, slot);
 	handoff_try(&r, &sub->msg, conn_now_ms() + (int64_t)h->wait_s * 1000,
@@ -241,6 +240,7 @@ handoff_worker(struct handoff *h, struct submit *sub, struct pool_slot *slot,
 		return handoff_here(h, sub, slot, ans);
 	}
 	pool_give(slot);	/* ours only: the worker holds it */
+	h->det_route = h->route;
 	if (submit_durable(sub) == -1) {
 		detach_go(&h->det, 0);
 		detach_end(&h->det);
@@ -327,10 +327,15 @@ handoff_message(struct handoff *h, struct submit *sub,
 	struct pool_slot slot = POOL_SLOT_ZERO;
 
 	memset(ans, 0, sizeof(*ans));
+	h->route = sub->conf;	/* submit_reset forgets it */
+	h->wait_s = h->background ? 0 : h->route->wait;
 	if (submit_seal(sub) == -1)
 		return handoff_not_kept(h, sub, ans);
 	if (h->queue_only || h->spool->private)
 		return handoff_here(h, sub, &slot, ans);
+	/* -bs: the dialogue's worker, if its connection is this route's. */
+	if (h->det.ctl != -1 && h->det_route != h->route)
+		detach_end(&h->det);
 	if (h->det.ctl != -1)
 		return handoff_give(h, sub, ans);
 	if (handoff_slot(h, &slot))
@@ -411,7 +416,7 @@ handoff_first(struct handoff *h, struct submit *sub, struct pool_slot *slot)
 	struct relay r;
 	int64_t until = conn_now_ms() + (int64_t)h->wait_s * 1000;
 
-	relay_init(&r, h->conf, h->spool);
+	relay_init(&r, h->route, h->spool);
 	session_adopt_slot(&r.sess, slot);
 	(void)relay_connect(&r);
 	if (detach_await_go(&h->det) != 1) {
@@ -435,7 +440,7 @@ handoff_drainer(struct handoff *h, struct pool_slot *slot)
 {
 	struct relay r;
 
-	relay_init(&r, h->conf, h->spool);
+	relay_init(&r, h->route, h->spool);
 	session_adopt_slot(&r.sess, slot);
 	flush_drain(&r);
 	handoff_leave(h, &r);

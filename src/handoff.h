@@ -29,11 +29,14 @@ struct handoff {
 	const struct conf *conf;
 	struct spool *spool;
 	int	 dialogue;	/* -bs: the answer is a reply line */
-	int	 wait_s;	/* the caller waits at most: [relay] wait,
-				 * 0 with -odb */
+	int	 background;	/* -odb: the caller never waits */
+	int	 wait_s;	/* the caller waits at most: the route's
+				 * [relay] wait, 0 with -odb */
 	int	 queue_only;	/* -odq: committed, left to a queue run */
 	struct detach det;	/* -bs: the worker that holds a connection
 				 * across the dialogue's messages */
+	const struct conf *det_route;	/* the route of that connection */
+	const struct conf *route;	/* the message's (submit_sender's) */
 };
 
 struct handoff_answer {
@@ -42,9 +45,10 @@ struct handoff_answer {
 };
 
 /* dialogue: answers are -bs reply lines (nothing is said on stderr);
- * else exit statuses, with their line on stderr. */
+ * else exit statuses, with their line on stderr. background: -odb, the
+ * caller waits for no outcome; queue_only: -odq. */
 void	 handoff_init(struct handoff *, const struct conf *, struct spool *,
-	    int dialogue, int wait_s, int queue_only);
+	    int dialogue, int background, int queue_only);
 
 /* Takes a sealed submission (submit_seal) to its answer: the promise
  * point (submit_durable), then the delivery as above. 0 in the caller,

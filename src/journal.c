@@ -112,9 +112,10 @@ journal_note(struct spool *s, long size, const struct spool_msg *m,
 	o = n > 0 && (size_t)n < sizeof(line) ? (size_t)n : 0;
 	/* else the status and a good part of the reply still fit */
 	journal_rcpts(line, sizeof(line), &o, 600, m);
-	n = snprintf(line + o, sizeof(line) - o, " status=%s%s%s%s%s%s",
-	    status, relay ? " relay=" : "", relay ? relay : "", reply ?
-	    " reply=\"" : "", reply ? reply : "", reply ? "\"" : "");
+	n = snprintf(line + o, sizeof(line) - o, " status=%s%s%s%s%s%s%s%s",
+	    status, m->route[0] ? " route=" : "", m->route, relay ?
+	    " relay=" : "", relay ? relay : "", reply ? " reply=\"" : "",
+	    reply ? reply : "", reply ? "\"" : "");
 	o = n < 0 ? o : o + (size_t)n >= sizeof(line) - 1 ?
 	    sizeof(line) - 2 : o + (size_t)n;
 	/* One line, whatever a reply or an address held. */

@@ -61,7 +61,13 @@ mailq_state(const struct mailq_listing *l, const struct spool_msg *m)
 {
 	char next[64];
 
-	fprintf(l->fp, "%*s(attempts %d; ", MAILQ_INDENT, "", m->attempts);
+	fprintf(l->fp, "%*s(", MAILQ_INDENT, "");
+	if (m->route[0] != '\0') {	/* [route NAME], not [relay] */
+		fputs("route ", l->fp);
+		mailq_put(l->fp, m->route);
+		fputs("; ", l->fp);
+	}
+	fprintf(l->fp, "attempts %d; ", m->attempts);
 	if (l->failed) {
 		fputs("failed: ", l->fp);
 		mailq_put(l->fp, m->last_error);

@@ -85,8 +85,8 @@ send_message(const struct cli *cli, const struct conf *conf, struct spool *s)
 	struct submit_opts o;
 	int i;
 
-	handoff_init(&h, conf, s, 0, cli->delivery == CLI_DELIVER_BACKGROUND ?
-	    0 : conf->wait, cli->delivery == CLI_DELIVER_QUEUE);
+	handoff_init(&h, conf, s, 0, cli->delivery == CLI_DELIVER_BACKGROUND,
+	    cli->delivery == CLI_DELIVER_QUEUE);
 	submit_init(&sub, conf, s);
 	memset(&o, 0, sizeof(o));
 	o.ignore_dots = cli->ignore_dots;
@@ -138,7 +138,7 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 	    RELAY_MATCH_ID : cli->queue_match == 'S' ? RELAY_MATCH_SENDER :
 	    RELAY_MATCH_RCPT, cli->queue_match_str };
 	char err[600];
-	int left = 0;
+	int i, left = 0;
 
 	if (spool_open(&s, conf->queue_dir, 1, err, sizeof(err)) == -1) {
 		log_error("queue: %s", err);
@@ -158,12 +158,16 @@ flush_mode(const struct cli *cli, const struct conf *conf)
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
 	do {
-		relay_init(&r, conf, &s);
-		r.filter = cli->queue_match ? &filter : NULL;
-		/* A plain -q is the administrator asking: try them all. */
-		flush_queue(&r, cli->queue_interval == 0, 0);
-		left = flush_next_due(&r) != -1;
-		relay_end(&r);
+		/* [relay], then each route, over its own connections. */
+		for (i = -1, left = 0; i < conf->nroutes && !stop; i++) {
+			relay_init(&r, i < 0 ? conf : conf->routes[i], &s);
+			r.filter = cli->queue_match ? &filter : NULL;
+			/* A plain -q is the administrator asking: try them
+			 * all. */
+			flush_queue(&r, cli->queue_interval == 0, 0);
+			left |= flush_next_due(&r) != -1;
+			relay_end(&r);
+		}
 		if (cli->queue_interval > 0 && !stop)
 			sleep((unsigned)cli->queue_interval);
 	} while (cli->queue_interval > 0 && !stop);
@@ -351,9 +355,28 @@ newaliases_mode(const struct cli *cli)
 
 /* -bt: the summary on stdout; the dialogue with -v. */
 static int
-test_mode(const struct conf *conf)
+test_mode(const struct cli *cli, const struct conf *conf)
 {
-	return probe_main(conf, stdout) == 0 ? 0 : EX_UNAVAILABLE;
+	const struct conf *one;
+	int i, bad = 0;
+
+	if (cli->nrcpts > 0) {	/* -bt NAME: that route alone */
+		if ((one = conf_route_named(conf, cli->rcpts[0])) == NULL) {
+			log_error("-bt %s: no [route %s] in the settings",
+			    cli->rcpts[0], cli->rcpts[0]);
+			return EX_USAGE;
+		}
+		return probe_main(one, stdout) == 0 ? 0 : EX_UNAVAILABLE;
+	}
+	/* [relay], then every route, each said before its lines. */
+	for (i = -1; i < conf->nroutes; i++) {
+		if (conf->nroutes > 0)
+			printf("%s[%s%s]\n", i < 0 ? "" : "\n", i < 0 ? "relay" :
+			    "route ", i < 0 ? "" : conf->routes[i]->route);
+		if (probe_main(i < 0 ? conf : conf->routes[i], stdout) != 0)
+			bad = 1;
+	}
+	return bad ? EX_UNAVAILABLE : 0;
 }
 
 /* --journal [WORD]: the delivery journal's lines, those for WORD (an
@@ -421,7 +444,7 @@ run_mode(const struct cli *cli, const struct conf *conf)
 	case CLI_SMTP:
 		return bsmtp_run(cli, conf);
 	case CLI_TEST:
-		return test_mode(conf);
+		return test_mode(cli, conf);
 	case CLI_COUNT:
 	case CLI_MSG:
 		return queue_admin_mode(cli, conf);

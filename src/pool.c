@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "conn.h"
 #include "pool.h"
 #include "spool.h"
@@ -23,10 +24,18 @@
 
 /* see pool.h */
 int
-pool_open(struct pool *p, struct spool *s, int max, char *err, size_t errlen)
+pool_open(struct pool *p, struct spool *s, const struct conf *c, char *err,
+    size_t errlen)
 {
+	int max = c->max_connections;
+	char buf[64];
+
 	p->dirfd = -1;
 	p->max = max < 1 ? 1 : max > POOL_SLOTS_MAX ? POOL_SLOTS_MAX : max;
+	util_strlcpy(p->slot, conf_route_file(c, "slot", buf, sizeof(buf)),
+	    sizeof(p->slot));
+	util_strlcpy(p->cap, conf_route_file(c, POOL_CAP_FILE, buf,
+	    sizeof(buf)), sizeof(p->cap));
 	if (s == NULL || s->private)
 		return 0;
 	return (p->dirfd = spool_dir_open(s, POOL_DIR, err, errlen)) == -1 ?
@@ -51,7 +60,7 @@ pool_lowered(const struct pool *p, time_t *until)
 	ssize_t len;
 	int fd;
 
-	if (p->dirfd == -1 || (fd = openat(p->dirfd, POOL_CAP_FILE, O_RDONLY |
+	if (p->dirfd == -1 || (fd = openat(p->dirfd, p->cap, O_RDONLY |
 	    O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return 0;
 	len = read(fd, buf, sizeof(buf) - 1);
@@ -80,11 +89,11 @@ pool_cap(const struct pool *p, time_t now)
 static int
 pool_try(const struct pool *p, struct pool_slot *slot)
 {
-	char name[32];
+	char name[64];
 	int i, n = pool_cap(p, time(NULL)), fd;
 
 	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "slot.%d", i);
+		snprintf(name, sizeof(name), "%s.%d", p->slot, i);
 		fd = openat(p->dirfd, name, O_RDONLY | O_CREAT | O_NOFOLLOW |
 		    O_CLOEXEC, 0660);
 		if (fd == -1)
@@ -132,14 +141,14 @@ pool_give(struct pool_slot *slot)
 void
 pool_refused(const struct pool *p, time_t now)
 {
-	char tmp[32], buf[64];
+	char tmp[80], buf[64];
 	int n = pool_cap(p, now) - 1, fd, len;
 
 	if (p->dirfd == -1)
 		return;
 	if (n < 1)
 		n = 1;
-	snprintf(tmp, sizeof(tmp), "cap.%ld", (long)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.%ld.new", p->cap, (long)getpid());
 	len = snprintf(buf, sizeof(buf), "%d %lld\n", n,
 	    (long long)now + POOL_COOL_S);
 	fd = openat(p->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
@@ -147,7 +156,7 @@ pool_refused(const struct pool *p, time_t now)
 	if (fd == -1)
 		return;
 	if (write(fd, buf, (size_t)len) != len ||
-	    renameat(p->dirfd, tmp, p->dirfd, POOL_CAP_FILE) == -1)
+	    renameat(p->dirfd, tmp, p->dirfd, p->cap) == -1)
 		unlinkat(p->dirfd, tmp, 0);
 	close(fd);
 }

@@ -1,7 +1,7 @@
 /* relaymail: the connections to the smart host that every sender on the
  * host shares. ISC licence, see LICENSE.
  * [relay] max_connections slots, each a file DIR/pool/slot.N of the
- * queue. A process holds a slot (flock, exclusive) for as long as it has
+ * queue (slot.NAME.N for [route NAME]: each route has its own pool). A process holds a slot (flock, exclusive) for as long as it has
  * a connection open, so that all the senders of every user together
  * never open more than that many: a burst shares a few connections
  * instead of opening one each, and stays under a provider's cap. A
@@ -22,9 +22,12 @@
 struct pool {
 	int	 dirfd;		/* DIR/pool; -1: no pool (every take succeeds) */
 	int	 max;		/* [relay] max_connections */
+	char	 slot[48];	/* its slots' name: "slot" ("slot.NAME" for a
+				 * route), then ".N" */
+	char	 cap[48];	/* its lowered cap's file: "cap", "cap.NAME" */
 };
 
-#define POOL_ZERO	{ -1, 0 }
+#define POOL_ZERO	{ -1, 0, "", "" }
 
 /* One slot held: its locked file, or -1. */
 struct pool_slot {
@@ -34,13 +37,15 @@ struct pool_slot {
 
 #define POOL_SLOT_ZERO	{ -1, -1 }
 
+struct conf;
 struct spool;
 
-/* Opens the pool of the queue s (its pool/, made as spool_dir_open makes
- * it), with max slots; with s NULL or a private spool, no pool. 0, or -1
- * with err: then p works as no pool. */
-int	 pool_open(struct pool *p, struct spool *s, int max, char *err,
-	    size_t errlen);
+/* Opens the pool of route c ([relay] or a [route NAME]: each has its
+ * own, of its max_connections slots) in the queue s (its pool/, made as
+ * spool_dir_open makes it); with s NULL or a private spool, no pool. 0,
+ * or -1 with err: then p works as no pool. */
+int	 pool_open(struct pool *p, struct spool *s, const struct conf *c,
+	    char *err, size_t errlen);
 void	 pool_close(struct pool *p);
 
 /* The slots in use now: max, or fewer after a refusal over the cap. */

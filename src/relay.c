@@ -61,11 +61,11 @@ relay_log_attempt(const struct relay *r, const struct spool_msg *m,
 	for (i = 0; i < m->nrcpts && o + 4 < sizeof(to); i++)
 		o += (size_t)snprintf(to + o, sizeof(to) - o, "%s<%s>",
 		    i ? "," : "", m->rcpts[i].addr);
-	log_info("id=%s from=<%s> to=%s relay=%s:%s delay=%lds attempts=%d "
-	    "status=%s reply=\"%s\"", m->id, m->from, to,
-	    session_host(&r->sess), r->sess.port,
-	    (long)(time(NULL) - m->arrival), m->attempts + 1, status,
-	    reply);
+	log_info("id=%s from=<%s> to=%s%s%s relay=%s:%s delay=%lds "
+	    "attempts=%d status=%s reply=\"%s\"", m->id, m->from, to,
+	    m->route[0] ? " route=" : "", m->route, session_host(&r->sess),
+	    r->sess.port, (long)(time(NULL) - m->arrival), m->attempts + 1,
+	    status, reply);
 }
 
 static void
@@ -434,12 +434,13 @@ relay_pace_lock(struct relay *r)
 {
 	static char text[PACE_TEXT_MAX];
 	const struct conf *c = r->conf;
+	char buf[64];
+	const char *name = conf_route_file(c, PACE_FILE, buf, sizeof(buf));
 	int fd;
 
-	if ((fd = state_lock(r->spool->fd, PACE_FILE, PACE_LOCK_WAIT_MS)) ==
-	    -1) {
+	if ((fd = state_lock(r->spool->fd, name, PACE_LOCK_WAIT_MS)) == -1) {
 		log_warn("%s/%s: %s; sending without the max_per_* check",
-		    c->queue_dir, PACE_FILE, errno == EWOULDBLOCK ?
+		    c->queue_dir, name, errno == EWOULDBLOCK ?
 		    "another run holds its lock" : strerror(errno));
 		return -1;
 	}
@@ -556,6 +557,16 @@ relay_try(struct relay *r, struct spool_msg *m, int heard,
 	char why[700] = "";
 	int partial;
 
+	if (strcmp(m->route, r->conf->route ? r->conf->route : "") != 0) {
+		/* Its route is gone from the settings: kept, never sent
+		 * another way (another account, another sender). */
+		snprintf(why, sizeof(why), "[route %s] is not in the settings "
+		    "any more: add it back (or remove the message)", m->route);
+		v.out = OUT_DEFERRED;
+		v.exit_status = 0;
+		rep->class = ERR_CONFIG;
+		return relay_finish(r, m, heard, v, 0, why, rep);
+	}
 	if (relay_envelope(m, &env, rcpts, idx, NULL, 1) == 0) { /* leftover */
 		v = relay_verdict(m, &partial);
 		return relay_finish(r, m, heard, v, partial, v.out == OUT_SENT ?

@@ -97,34 +97,64 @@ runner_nap(const struct spool *s, long ms)
 	}
 }
 
-/* One round: delivers what is due, or sleeps until it is. 1 to go on,
- * 0 when nothing is left within the horizon. */
+/* Route i of conf: [relay] for -1, else [route NAME]. */
+static const struct conf *
+runner_route(const struct conf *conf, int i)
+{
+	return i < 0 ? conf : conf->routes[i];
+}
+
+/* When the earliest message of any route is due, or -1 for none. */
+static time_t
+runner_next(const struct conf *conf, struct spool *s)
+{
+	struct relay r;
+	time_t next, earliest = -1;
+	int i;
+
+	for (i = -1; i < conf->nroutes; i++) {
+		relay_init(&r, runner_route(conf, i), s);
+		next = flush_next_due(&r);
+		relay_end(&r);
+		if (next != -1 && (earliest == -1 || next < earliest))
+			earliest = next;
+	}
+	return earliest;
+}
+
+/* One round: every route with a message due drains it through its own
+ * pool, or the runner sleeps until one is due. 1 to go on, 0 when
+ * nothing is left within the horizon. */
 static int
 runner_round(const struct conf *conf, struct spool *s, long *nap_ms)
 {
 	struct relay r;
 	time_t next, now = time(NULL);
-	int tried, throttled;
-	long wait;
+	int i, tried = 0, throttled = 0;
+	long wait = 0;
 
 	if (!runner_queue_there(s))
 		return 0;
-	relay_init(&r, conf, s);
-	next = flush_next_due(&r);
-	if (next == -1 || next > now + RUNNER_HORIZON_S) {
-		relay_end(&r);
+	next = runner_next(conf, s);
+	if (next == -1 || next > now + RUNNER_HORIZON_S)
 		return 0;
-	}
 	if (next > now) {
-		relay_end(&r);
 		runner_nap(s, (long)(next - now < RUNNER_NAP_MAX_S ?
 		    next - now : RUNNER_NAP_MAX_S) * 1000);
 		return 1;
 	}
-	tried = flush_drain(&r);
-	throttled = r.throttled;
-	wait = r.pace_wait;
-	relay_end(&r);
+	for (i = -1; i < conf->nroutes; i++) {
+		relay_init(&r, runner_route(conf, i), s);
+		next = flush_next_due(&r);
+		if (next != -1 && next <= now) {
+			tried += flush_drain(&r);
+			throttled |= r.throttled;
+			if (r.throttled && r.pace_wait > 0 && (wait == 0 ||
+			    r.pace_wait < wait))
+				wait = r.pace_wait;
+		}
+		relay_end(&r);
+	}
 	if (throttled && wait > 0) {	/* a max_per_* limit */
 		runner_nap(s, (wait < RUNNER_NAP_MAX_S ? wait : RUNNER_NAP_MAX_S) *
 		    1000);
@@ -145,7 +175,6 @@ static void
 runner_run(const struct conf *conf)
 {
 	struct spool s;
-	struct relay r;
 	char err[600];
 	long nap_ms = RUNNER_NAP_MIN_MS;
 	time_t next;
@@ -166,9 +195,7 @@ runner_run(const struct conf *conf)
 			break;
 		/* Looks once more without the lock: a message deferred by
 		 * someone who saw it held is ours, or the next runner's. */
-		relay_init(&r, conf, &s);
-		next = flush_next_due(&r);
-		relay_end(&r);
+		next = runner_next(conf, &s);
 		if (next == -1 || next > time(NULL) + RUNNER_HORIZON_S ||
 		    (lock = runner_lock(&s)) == -1)
 			break;
@@ -217,6 +244,8 @@ runner_ensure(const struct conf *conf)
 	pid_t pid;
 	int lock;
 
+	if (conf->base != NULL)		/* a route's: the runner does all */
+		conf = conf->base;
 	if (!conf->runner)
 		return;
 	/* One look at the lock first: a runner at work is the usual case,

@@ -26,8 +26,7 @@ session_init(struct session *s, const struct conf *conf, struct spool *spool)
 	s->slot = (struct pool_slot)POOL_SLOT_ZERO;
 	s->slot_wait = conf->timeout;
 	cred_init(&s->cred, conf, spool);
-	if (pool_open(&s->pool, spool, conf->max_connections, err,
-	    sizeof(err)) == -1)
+	if (pool_open(&s->pool, spool, conf, err, sizeof(err)) == -1)
 		log_warn("%s; connections are not shared", err);
 }
 
@@ -334,6 +333,12 @@ session_open(struct session *s)
 	if (cred_load(&s->cred, why, sizeof(why)) == -1) {
 		class = s->cred.class;
 		s->down_cred = 1;
+		goto down;
+	}
+	if (c->nhosts == 0) {	/* routes alone, and a sender none takes */
+		class = ERR_CONFIG;
+		util_strlcpy(why, "no smart host for [relay]: set [relay] host, "
+		    "or a route's senders that take this sender", sizeof(why));
 		goto down;
 	}
 	for (h = 0; h < c->nhosts; h++) {

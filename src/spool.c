@@ -389,6 +389,37 @@ spool_load_envelope(struct spool_msg *m, const struct stat *st, char *err,
 	return r;
 }
 
+/* see spool.h */
+int
+spool_route_of(struct spool *s, const char *id, char *buf, size_t len)
+{
+	char tail[TAIL_LEN + 1], line[SPOOL_ROUTE_MAX + 8];
+	struct stat st;
+	long long off;
+	ssize_t n;
+	int fd, r = -1;
+
+	buf[0] = '\0';
+	if (strchr(id, '/') != NULL || (fd = openat(s->qfd, id, O_RDONLY |
+	    O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return -1;
+	if (fstat(fd, &st) == 0 && st.st_size >= TAIL_LEN &&
+	    pread(fd, tail, TAIL_LEN, st.st_size - TAIL_LEN) == TAIL_LEN) {
+		tail[TAIL_LEN] = '\0';
+		if (sscanf(tail, "relaymail-envelope %lld", &off) == 1 &&
+		    off >= 0 && off <= st.st_size - TAIL_LEN &&
+		    (n = pread(fd, line, sizeof(line) - 1, off)) >= 0) {
+			line[n] = '\0';
+			line[strcspn(line, "\n")] = '\0';
+			if (strncmp(line, "route ", 6) == 0)
+				util_strlcpy(buf, line + 6, len);
+			r = 0;
+		}
+	}
+	close(fd);
+	return r;
+}
+
 /* Opens q/ID (failed/ID) and reads its envelope and state; locked
  * (exclusive, non-blocking) when lock is set, else only probed. 0; 1
  * when it is gone or, with lock, held by someone else; -1 with err (and

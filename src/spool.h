@@ -19,6 +19,7 @@
 /* A refused recipient's reply as kept in ID.st: one line, cut to fit. */
 #define SPOOL_REPLY_MAX	256
 #define SPOOL_UID_UNKNOWN ((uid_t)-1)	/* a queue file from before "uid" */
+#define SPOOL_ROUTE_MAX	32	/* a route's name (conf.h), with NUL */
 
 struct spool {
 	char	 dir[512];
@@ -71,6 +72,8 @@ struct spool_msg {
 	int	 busy;		/* spool_peek: a delivery holds its lock */
 	time_t	 arrival;
 	uid_t	 uid;		/* who submitted it (envelope "uid N") */
+	char	 route[SPOOL_ROUTE_MAX];	/* "route NAME", chosen when it
+				 * was committed; "" for [relay] */
 	int	 eightbit, utf8;
 	char	*notify, *ret, *envid;
 	off_t	 body_len;	/* the message bytes at offset 0 */
@@ -126,6 +129,15 @@ int	 spool_set_sender(struct spool_msg *m, const char *from, char *err,
 	    size_t errlen);
 int	 spool_add_rcpt(struct spool_msg *m, const char *rcpt, char *err,
 	    size_t errlen);
+/* The route (conf.h) the message takes, for every attempt; NULL or ""
+ * for [relay]. 0, or -1 with err (a name too long). */
+int	 spool_set_route(struct spool_msg *m, const char *route, char *err,
+	    size_t errlen);
+
+/* The route of q/ID, read without locking it (its envelope's first
+ * line), into buf: "" for [relay]. 0, or -1 when it cannot be read. */
+int	 spool_route_of(struct spool *, const char *id, char *buf, size_t len);
+
 /* DSN parameters (-N, -R, -V); NULL leaves one unset. */
 int	 spool_set_dsn(struct spool_msg *m, const char *notify, const char *ret,
 	    const char *envid, char *err, size_t errlen);

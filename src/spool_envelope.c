@@ -98,6 +98,19 @@ spool_envelope_dup_param(char **field, const char *v, char *err, size_t errlen)
 
 /* see spool.h */
 int
+spool_set_route(struct spool_msg *m, const char *route, char *err,
+    size_t errlen)
+{
+	if (route == NULL)
+		route = "";
+	if (!spool_envelope_safe(route) || strchr(route, ' ') != NULL ||
+	    util_strlcpy(m->route, route, sizeof(m->route)) >= sizeof(m->route))
+		return util_err(err, errlen, "bad route name");
+	return 0;
+}
+
+/* see spool.h */
+int
 spool_set_dsn(struct spool_msg *m, const char *notify, const char *ret,
     const char *envid, char *err, size_t errlen)
 {
@@ -218,6 +231,8 @@ spool_envelope_parse(struct spool_msg *m, char *env, off_t base, char *err,
 			m->utf8 = atoi(line + 5) != 0;
 		else if (strncmp(line, "uid ", 4) == 0)
 			m->uid = spool_parse_uid(line + 4);
+		else if (strncmp(line, "route ", 6) == 0)
+			util_strlcpy(m->route, line + 6, sizeof(m->route));
 	}
 	if (m->from == NULL || m->nrcpts == 0)
 		return util_err(err, errlen, "damaged queue file: no %s",
@@ -255,7 +270,9 @@ spool_envelope_write(struct spool_msg *m)
 	off_t off = m->body_len;
 	int i;
 
-	if (lseek(m->fd, off, SEEK_SET) == -1 ||
+	/* The route first: spool_route_of reads only the first line. */
+	if (lseek(m->fd, off, SEEK_SET) == -1 || (m->route[0] != '\0' &&
+	    spool_envelope_line(m, &off, "route %s\n", m->route) == -1) ||
 	    spool_envelope_line(m, &off, "from <%s>\narrival %lld\n8bit %d\n"
 	    "utf8 %d\n", m->from, (long long)m->arrival, m->eightbit,
 	    m->utf8) == -1 || spool_envelope_line(m, &off, "uid %lld\n", m->uid ==

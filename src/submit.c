@@ -25,7 +25,7 @@ void
 submit_init(struct submit *s, const struct conf *conf, struct spool *spool)
 {
 	memset(s, 0, sizeof(*s));
-	s->conf = conf;
+	s->base = s->conf = conf;
 	s->spool = spool;
 	s->msg.fd = -1;
 	aliases_init(&s->aliases, conf);
@@ -54,27 +54,33 @@ submit_fail(struct submit *s, enum err_class class, const char *fmt, ...)
 int
 submit_sender(struct submit *s, const char *given)
 {
-	const struct conf *conf = s->conf;
-	char raw[ADDR_MAX + 1], err[300];
+	const struct conf *conf;
+	char raw[ADDR_MAX + 1], user[ADDR_MAX + 1], err[300];
 	struct passwd *pw;
 
+	if ((pw = getpwuid(getuid())) != NULL)
+		util_strlcpy(user, pw->pw_name, sizeof(user));
+	else
+		snprintf(user, sizeof(user), "uid%ld", (long)getuid());
 	if (given != NULL) {
 		if (addr_sender(given, raw, sizeof(raw), err,
 		    sizeof(err)) == -1)
 			return submit_fail(s, ERR_DATA, "sender: %s", err);
-		/* rewrite_from: a provider that takes only its mailbox as
-		 * the sender (the null sender of a report stays). */
-		if (raw[0] != '\0' && conf->from != NULL &&
-		    (conf->rewrite_from == CONF_REWRITE_ALWAYS ||
-		    (conf->rewrite_from == CONF_REWRITE_LOCAL &&
-		    addr_is_host_local(raw, util_hostname()))))
-			util_strlcpy(raw, conf->from, sizeof(raw));
-	} else if (conf->from != NULL)
-		util_strlcpy(raw, conf->from, sizeof(raw));
-	else if ((pw = getpwuid(getuid())) != NULL)
-		util_strlcpy(raw, pw->pw_name, sizeof(raw));
+	} else if (s->base->from != NULL)
+		util_strlcpy(raw, s->base->from, sizeof(raw));
 	else
-		snprintf(raw, sizeof(raw), "uid%ld", (long)getuid());
+		util_strlcpy(raw, user, sizeof(raw));
+	/* The route, by the sender as given (a bare name: by the user who
+	 * submits too), kept for every attempt. */
+	conf = s->conf = conf_route_for(s->base, raw, strchr(raw, '@') ?
+	    NULL : user);
+	/* rewrite_from: a provider that takes only its mailbox as the
+	 * sender (the null sender of a report stays). */
+	if (raw[0] != '\0' && conf->from != NULL && (given == NULL ||
+	    conf->rewrite_from == CONF_REWRITE_ALWAYS ||
+	    (conf->rewrite_from == CONF_REWRITE_LOCAL &&
+	    addr_is_host_local(raw, util_hostname()))))
+		util_strlcpy(raw, conf->from, sizeof(raw));
 	s->has_sender = 1;
 	if (raw[0] == '\0') {
 		s->sender[0] = '\0';
@@ -296,6 +302,7 @@ submit_envelope(struct submit *s)
 		    "addresses as arguments, or use -t to read them from "
 		    "To/Cc/Bcc");
 	if (spool_set_sender(m, s->sender, err, sizeof(err)) == -1 ||
+	    spool_set_route(m, s->conf->route, err, sizeof(err)) == -1 ||
 	    spool_set_dsn(m, s->opts.notify, s->opts.ret, s->opts.envid, err,
 	    sizeof(err)) == -1)
 		return submit_fail(s, ERR_DATA, "%s", err);
@@ -391,6 +398,7 @@ submit_reset(struct submit *s)
 		spool_release(&s->msg);
 	s->writing = s->committed = 0;
 	s->has_sender = 0;
+	s->conf = s->base;	/* the next sender picks its route */
 	rcpts_free(&s->rcpts);
 	rcpts_free(&s->hdr_to);
 	rcpts_free(&s->hdr_resent);

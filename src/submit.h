@@ -27,7 +27,9 @@ struct submit_opts {
 };
 
 struct submit {
-	const struct conf *conf;
+	const struct conf *base;	/* the settings: [relay] and the routes */
+	const struct conf *conf;	/* the message's route (submit_sender
+					 * picks it), base until then */
 	struct spool *spool;
 	struct spool_msg msg;
 	struct msg_copier *copier;	/* while the message is read */

@@ -6,7 +6,7 @@
 . "$TOP/tests/integration/lib.sh"
 SG_CHECKS="queue_verbs no_oracle no_foreign_lock mailq_own_only
     mailq_no_exclusive_lock token_rotation oauth_login_refused pacing_host
-    max_user_size password_command_start queue_dirs log_file_bt"
+    max_user_size password_command_start queue_dirs log_file_bt route"
 . "$TOP/tests/integration/sgid.sh"
 
 sh_msgs() { smarthost_msgs "$T/$1"; }
@@ -227,3 +227,46 @@ chgrp "$G" "$T/root.log" && chmod 660 "$T/root.log"
 as "$UA" -bt
 check log_file_bt_writable lacks "$T/out" '^log: '
 check log_file_written grep -q 'relaymail' "$T/root.log"
+
+# --- Routes hold the same rules (issue 24): a route's secret is the
+# group's (a user's send reads it through the group, -C cannot), and a
+# user's message on a route is that user's alone.
+rm -rf "$T/queue/q"/* "$T/queue/failed"/*
+SGEXTRA="[route r]
+senders = *@route.example
+host = localhost
+port = 1
+tls_ca_file = $T/ca.pem
+user = alice
+password_file = $T/secret
+timeout = 5" sgconf
+msg on-route | as "$UA" -f a@route.example z@example.net
+check route_user_queued_exit_0 rc_is 0
+IR=$(id_for "$UA")
+check route_user_message_on_route sh -c "[ -n '$IR' ] && grep -qx 'route r' '$T/queue/q/$IR'"
+as "$UB" -bp
+check route_other_user_cannot_see lacks "$T/out" "$IR"
+as "$UB" -Mrm "$IR"
+check route_other_user_cannot_remove rc_is 66
+check route_message_kept [ -e "$T/queue/q/$IR" ]
+# The route's secret through the group: the test host takes it.
+SGEXTRA="[route r]
+senders = *@route.example
+host = localhost
+port = $SMARTHOST_PORT
+tls_ca_file = $T/ca.pem
+user = alice
+password_file = $T/secret
+timeout = 5" sgconf
+n=$(smarthost_msgs "$T/sh")
+msg via-route | as "$UA" -f a@route.example z@example.net
+check route_group_secret_read [ "$(smarthost_msgs "$T/sh")" -eq $((n + 1)) ]
+# -C: the group is dropped whatever routes the file declares; the
+# route's secret (0640 root:group) is then out of reach.
+mkdir -p "$T/uc/q" && chown -R "$UA" "$T/uc"
+sed "s|^dir = .*|dir = $T/uc|" /etc/sendmail.conf >"$T/uc/conf"
+chown "$UA" "$T/uc/conf" && chmod 600 "$T/uc/conf"
+msg via-C | as "$UA" -C "$T/uc/conf" -f a@route.example z@example.net
+check route_C_no_secret grep -q "$T/secret: Permission denied" "$T/err"
+check route_C_nothing_sent [ "$(smarthost_msgs "$T/sh")" -eq $((n + 1)) ]
+stop_holders "$T/uc"

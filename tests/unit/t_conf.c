@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_int.h"
 #include "t.h"
 
 static struct conf c;
@@ -81,7 +82,8 @@ TEST(errors_name_file_line_key)
 	T_STREQ(err, "x.conf:3: [relay] colour: unknown key");
 	T_EQ(load("[relay]\nhost = h\n[bogus]\nx = 1\n"), -1);
 	T_STREQ(err, "x.conf:3: [bogus]: unknown section (the sections are "
-	    "[relay], [queue], [message], [aliases], [log] and [oauth])");
+	    "[relay], [queue], [message], [aliases], [log], [oauth], and "
+	    "[route NAME] with its [oauth NAME])");
 	T_EQ(load("[relay]\nhost = h\nhost = i\n"), -1);
 	T_STREQ(err, "x.conf:3: [relay] host: duplicate key, first set on "
 	    "line 2");
@@ -399,6 +401,63 @@ TEST(control_characters_refused)
 	T_OK(strstr(err, "control") != NULL);
 }
 
+/* Routes: each its own [relay] and [oauth] from the defaults, the
+ * base's other sections; the first whose senders take a sender. */
+TEST(routes)
+{
+	const struct conf *r;
+	size_t i;
+
+	/* Every key a route owns lies in the blocks it copies. */
+	for (i = 0; i < conf_nkeys; i++)
+		if (conf_route_owns(&conf_keys[i]) && conf_keys[i].off != 0)
+			T_OK(conf_route_block(conf_keys[i].off));
+	T_EQ(load("[relay]\nhost = a\nuser = u\npassword = p\n"
+	    "[message]\ndomain = example.org\n"
+	    "[route one]\nsenders = x@one.example, *@ONE.example\n"
+	    "senders = root\nhost = b:2525\n"
+	    "[route two]\nsenders = *\nprovider = fastmail\n"
+	    "user = me@fastmail.com\npassword_file = /p\n"), 0);
+	T_EQ(c.nroutes, 2);
+	r = conf_route_for(&c, "X@one.example", NULL);
+	T_STREQ(r->route, "one");
+	T_STREQ(r->hosts[0].name, "b");
+	T_STREQ(r->hosts[0].port, "2525");
+	T_OK(r->user == NULL);		/* nothing of [relay]'s */
+	T_STREQ(r->domain, "example.org");	/* the base's [message] */
+	T_OK(r->base == &c);
+	T_STREQ(conf_route_for(&c, "y@one.example", NULL)->route, "one");
+	T_STREQ(conf_route_for(&c, "root", "root")->route, "one");
+	T_STREQ(conf_route_for(&c, "cron", "root")->route, "one");
+	T_STREQ(conf_route_for(&c, "y@sub.one.example", NULL)->route, "two");
+	T_STREQ(conf_route_for(&c, "root@host", NULL)->route, "two");
+	r = conf_route_named(&c, "two");
+	T_STREQ(r->hosts[0].name, "smtp.fastmail.com");
+	T_EQ(r->tls, CONF_TLS_IMPLICIT);
+	T_OK(conf_route_named(&c, "three") == NULL);
+	T_OK(conf_route_named(&c, "") == &c);
+	/* No catch-all: [relay]. */
+	T_EQ(load("[relay]\nhost = a\n[route one]\nsenders = a@b\n"
+	    "host = b\n"), 0);
+	T_OK(conf_route_for(&c, "c@d", NULL) == &c);
+	/* Errors name the route. */
+	T_EQ(load("[relay]\nhost = a\n[route one]\nsenders = a@b\n"
+	    "port = x\n"), -1);
+	T_STREQ(err, "x.conf:5: [route one] port: not a port number: \"x\"");
+	T_EQ(load("[relay]\nhost = a\n[route one]\nsenders = a@*.b\n"
+	    "host = b\n"), -1);
+	T_STREQ(err, "x.conf:4: [route one] senders: \"a@*.b\": a sender is "
+	    "an address, *@domain, a local user's name or *");
+	T_EQ(load("[relay]\nhost = a\n[route]\nsenders = a@b\n"), -1);
+	T_STREQ(err, "x.conf:3: [route]: a route needs its name: [route "
+	    "NAME]");
+	T_EQ(load("[relay]\nhost = a\n[route one]\nsenders = a@b\n"), -1);
+	T_STREQ(err, "x.conf: [route one] host: required in a route (or "
+	    "provider)");
+	/* Routes alone, no [relay] host: enough to send. */
+	T_EQ(load("[route one]\nsenders = *\nhost = b\n"), 0);
+}
+
 TEST(print_masks_secrets)
 {
 	char *buf = NULL;
@@ -571,5 +630,6 @@ TEST_MAIN("t_conf", {
 	RUN(environment_replaces_scalars);
 	RUN(control_characters_refused);
 	RUN(print_masks_secrets);
+	RUN(routes);
 	conf_free(&c);
 })
