@@ -264,7 +264,9 @@ configure_by_srv(struct configure *cf, struct dns_answer *srv,
 	cf->nhosts = 0;
 	for (i = 0; i < srv->n && cf->nhosts < CONF_HOSTS_MAX; i++) {
 		const struct dns_rr *r = &srv->rr[i];
-		size_t len = strlen(r->host) + strlen(", :65535");
+		/* ", name:port" (the port only when they differ) */
+		size_t len = 2 + strlen(r->host) + 1 + (size_t)snprintf(NULL, 0,
+		    "%u", r->port);
 		if (r->port == 0 || !configure_hostname_ok(r->host) ||
 		    line + len > CONF_LINE_MAX - 1)
 			continue;
