@@ -266,8 +266,8 @@ cli_progname(struct cli *c, int argc, char *const argv[])
 		c->mode = CLI_ALIASES;
 }
 
-/* A long option's value, glued ("--opt=v") or the next word (then *i
- * moves on); NULL with err when there is none. */
+/* A long option's value, glued to it after '=' or the next word (then
+ * *i moves on); NULL with err when there is none. */
 static const char *
 cli_long_value(char *const argv[], int *i, size_t n, char *err,
     size_t errlen)
