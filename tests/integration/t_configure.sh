@@ -114,12 +114,11 @@ fi
 
 # --- the rest needs the DNS: a resolver the test controls, in a private
 # network and mount namespace (root) whose resolv.conf names it.
-if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null 2>&1 ||
-    ! unshare -mn true 2>/dev/null; then
+if ! resolver_usable; then
 	echo "skip $TNAME: resolver: needs root, ip and unshare -mn"
 	exit 0
 fi
-mkdir -p "$T/dns"
+resolver_script "$T/ns.sh"
 cat >"$T/dns/records" <<'REC'
 # Google Workspace and Microsoft 365, by their MX.
 workspace.example MX 5 alt1.aspmx.l.google.com
@@ -142,15 +141,7 @@ neither.example MX 10 mx.neither.example
 flaky.example MX 10 mx.flaky.example
 _submissions._tcp.flaky.example SERVFAIL
 REC
-printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$T/resolv.conf"
-cat >"$T/ns.sh" <<NS
-ip link set lo up || exit 1
-mount --bind "$T/resolv.conf" /etc/resolv.conf || exit 1
-"$SMARTHOST" -d "$T/dns" -P "$T/dns/port" -m dns -p 53 2>"$T/dns/stderr" &
-pid=\$!
-trap 'kill \$pid 2>/dev/null; wait \$pid 2>/dev/null' EXIT
-i=0
-while [ ! -s "$T/dns/port" ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
+cat >>"$T/ns.sh" <<NS
 run() { n=\$1; shift; "$SENDMAIL" "\$@" >"$T/\$n.out" 2>"$T/\$n.err"; echo \$? >"$T/\$n.rc"; }
 run ns_gmail --configure alice@gmail.com
 run workspace -v --configure alice@workspace.example
@@ -163,7 +154,7 @@ run servfail --configure frank@servfail.example
 run flaky --configure gina@flaky.example
 run srv_write -C "$T/srv.conf" --configure alice@srv.example --write
 NS
-unshare -mn --propagation private sh "$T/ns.sh"
+resolver_run "$T/ns.sh"
 
 check resolver_answered grep -qx 'workspace.example' "$T/dns/queries"
 check preset_domain_not_looked_up lacks "$T/dns/queries" gmail

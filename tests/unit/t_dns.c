@@ -117,6 +117,23 @@ cname(struct msg *m, const char *owner, const char *target)
 static struct msg m;
 static struct dns_answer a;
 
+/* An answer of one MX record for example.com whose exchange is a single
+ * label of len raw octets. */
+static void
+mx_raw_label(const char *label, size_t len)
+{
+	size_t at;
+
+	start(&m, 0, 1, "example.com", DNS_T_MX);
+	at = begin_rr(&m, "example.com", DNS_T_MX, 1);
+	put16(&m, 10);
+	put8(&m, (unsigned)len);
+	memcpy(m.b + m.n, label, len);
+	m.n += len;
+	put8(&m, 0);
+	end_rr(&m, at);
+}
+
 TEST(mx_records)
 {
 	start(&m, 0, 2, "Example.COM", DNS_T_MX);
@@ -318,28 +335,19 @@ TEST(cut_short)
 TEST(bad_names)
 {
 	char longname[300];
-	size_t at;
 	int i;
 
-	start(&m, 0, 1, "example.com", DNS_T_MX);
-	at = begin_rr(&m, "example.com", DNS_T_MX, 1);
-	put16(&m, 10);
-	put8(&m, 5);
-	memcpy(m.b + m.n, "mx\nzz", 5);
-	m.n += 5;
-	put8(&m, 0);
-	end_rr(&m, at);
+	mx_raw_label("mx\nzz", 5);
 	T_EQ(dns_parse(m.b, m.n, "example.com", DNS_T_MX, &a), DNS_FAIL);
 	T_STREQ(a.why, "malformed MX record");
-	start(&m, 0, 1, "example.com", DNS_T_MX);
-	at = begin_rr(&m, "example.com", DNS_T_MX, 1);
-	put16(&m, 10);
-	put8(&m, 3);
-	memcpy(m.b + m.n, "a.b", 3);	/* a dot inside a label */
-	m.n += 3;
-	put8(&m, 0);
-	end_rr(&m, at);
+	mx_raw_label("a.b", 3);	/* a dot inside a label */
 	T_EQ(dns_parse(m.b, m.n, "example.com", DNS_T_MX, &a), DNS_FAIL);
+	mx_raw_label("a\\b", 3);
+	T_EQ(dns_parse(m.b, m.n, "example.com", DNS_T_MX, &a), DNS_FAIL);
+	mx_raw_label("a\0b", 3);
+	T_EQ(dns_parse(m.b, m.n, "example.com", DNS_T_MX, &a), DNS_FAIL);
+	mx_raw_label("mx_1", 4);	/* taken here; configure.c judges */
+	T_EQ(dns_parse(m.b, m.n, "example.com", DNS_T_MX, &a), DNS_FOUND);
 	/* 254 characters of text: one too many. */
 	for (i = 0; i < 127; i++)
 		memcpy(longname + 2 * i, "a.", 2);
