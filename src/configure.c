@@ -139,7 +139,8 @@ configure_atext(char ch)
 }
 
 /* cf->address as local@domain with a dot-atom local part (no quotes,
- * no comments) and a host-name domain; sets cf->domain. */
+ * no comments) and a host-name domain: CONFIGURE_FOUND with cf->domain
+ * set, or CONFIGURE_BAD_ADDRESS with cf->why. */
 static enum configure_status
 configure_address(struct configure *cf)
 {
