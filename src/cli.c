@@ -266,11 +266,75 @@ cli_progname(struct cli *c, int argc, char *const argv[])
 		c->mode = CLI_ALIASES;
 }
 
-/* Long options other than --version and --help, one word each: 1 when
- * a is one, 0 when it is not, -1 with err for a bad value. */
-static int
-cli_long(struct cli *c, const char *a, char *err, size_t errlen)
+/* A long option's value, glued to it after '=' or the next word (then
+ * *i moves on); NULL with err when there is none. */
+static const char *
+cli_long_value(char *const argv[], int *i, size_t n, char *err,
+    size_t errlen)
 {
+	const char *a = argv[*i], *v = a[n] == '=' ? a + n + 1 : argv[++*i];
+
+	if (v == NULL || *v == '\0')
+		util_err(err, errlen, "option %.*s requires a value", (int)n, a);
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* --configure ADDRESS, --route NAME, --write. 1 when argv[*i] is one of
+ * them (*i past its value), 0 when not, -1 with err. */
+static int
+cli_configure(struct cli *c, char *const argv[], int *i, char *err,
+    size_t errlen)
+{
+	const char *a = argv[*i];
+
+	if (strcmp(a, "--write") == 0) {
+		c->write = 1;
+		return 1;
+	}
+	if (strcmp(a, "--configure") == 0 || strncmp(a, "--configure=", 12) ==
+	    0) {
+		c->mode = CLI_CONFIGURE;
+		c->configure = cli_long_value(argv, i, 11, err, errlen);
+		return c->configure != NULL ? 1 : -1;
+	}
+	if (strcmp(a, "--route") == 0 || strncmp(a, "--route=", 8) == 0) {
+		c->route = cli_long_value(argv, i, 7, err, errlen);
+		return c->route != NULL ? 1 : -1;
+	}
+	return 0;
+}
+
+/* What --configure goes with, and only with it. */
+static int
+cli_configure_check(const struct cli *c, char *err, size_t errlen)
+{
+	if (c->mode != CLI_CONFIGURE) {
+		if (c->route != NULL || c->write)
+			return util_err(err, errlen, "%s: only with --configure "
+			    "ADDRESS", c->write ? "--write" : "--route");
+		return 0;
+	}
+	if (c->nrcpts > 0)
+		return util_err(err, errlen, "--configure: one address, not "
+		    "\"%s\" too", c->rcpts[0]);
+	if (c->write && c->conf_path == NULL)
+		return util_err(err, errlen, "--write: name the file to write "
+		    "with -C FILE");
+	if (c->conf_path != NULL && !c->write)
+		return util_err(err, errlen, "--configure with -C: add --write "
+		    "to write the file (without both, the section goes to "
+		    "standard output)");
+	return 0;
+}
+
+/* Long options other than --version and --help, one word each (but
+ * those of cli_configure): 1 when argv[*i] is one, 0 when it is not, -1
+ * with err for a bad value. */
+static int
+cli_long(struct cli *c, char *const argv[], int *i, char *err, size_t errlen)
+{
+	const char *a = argv[*i];
+
 	if (strcmp(a, "--oauth-login") == 0 ||
 	    strncmp(a, "--oauth-login=", 14) == 0) {
 		c->mode = CLI_OAUTH_LOGIN;
@@ -296,7 +360,7 @@ cli_long(struct cli *c, const char *a, char *err, size_t errlen)
 			    "--health=30m)", a);
 		return 1;
 	}
-	return 0;
+	return cli_configure(c, argv, i, err, errlen);
 }
 
 /* see cli.h */
@@ -319,7 +383,7 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 			c->mode = CLI_VERSION;
 			continue;
 		}
-		switch (cli_long(c, a, err, errlen)) {
+		switch (cli_long(c, argv, &i, err, errlen)) {
 		case 1:
 			continue;
 		case -1:
@@ -340,7 +404,7 @@ cli_parse(struct cli *c, int argc, char *const argv[], char *err,
 	if (c->mode == CLI_JOURNAL && c->nrcpts > 1)
 		return util_err(err, errlen, "--journal: at most one id or "
 		    "address to look for");
-	return 0;
+	return cli_configure_check(c, err, errlen);
 }
 
 /* see cli.h */
@@ -386,6 +450,10 @@ cli_usage(void)
 	    "       sendmail -bt [-v] [route]  test the connection, TLS and "
 	    "AUTH (sends no mail)\n"
 	    "       sendmail -bP               print the settings in effect\n"
+	    "       sendmail --configure address [--route name] [-C file "
+	    "--write]\n"
+	    "                                  a section for the address "
+	    "(presets, MX, SRV)\n"
 	    "       sendmail --oauth-login[=code|=device]   the one-time "
 	    "OAuth sign-in\n"
 	    "       sendmail -bi | -I | newaliases   check the aliases file\n"

@@ -21,7 +21,8 @@ enum cli_mode {
 	CLI_MSG,	/* -M, -Mrm, -Mg ID...: see msg_op */
 	CLI_OAUTH_LOGIN,	/* --oauth-login: the one-time OAuth sign-in */
 	CLI_JOURNAL,	/* --journal [WORD]: the delivery journal */
-	CLI_HEALTH	/* --health[=AGE]: the local health check */
+	CLI_HEALTH,	/* --health[=AGE]: the local health check */
+	CLI_CONFIGURE	/* --configure ADDRESS: a section for it */
 };
 
 /* --oauth-login[=code|=device]: which OAuth 2.0 flow signs in. */
@@ -69,6 +70,9 @@ struct cli {
 	enum cli_msg_op msg_op;	/* CLI_MSG */
 	enum cli_login login;	/* CLI_OAUTH_LOGIN */
 	long	 health_age;	/* --health=AGE: seconds; 0 for the default */
+	const char *configure;	/* --configure ADDRESS */
+	const char *route;	/* --route NAME: [route NAME], not [relay] */
+	int	 write;		/* --write: into -C FILE, a new file */
 	char *const *rcpts;	/* the recipient words (each an address list);
 				 * for CLI_MSG the queue ids (at least one);
 				 * for CLI_JOURNAL the filter (at most one) */

@@ -211,6 +211,13 @@ const struct conf *conf_route_named(const struct conf *c, const char *name);
  * "file.NAME" (in buf). */
 const char *conf_route_file(const struct conf *c, const char *file, char *buf,
 	    size_t len);
+/* A provider preset (conf_preset.c), for sendmail --configure: the smart
+ * host it fills in into host (for ses email-smtp.REGION.amazonaws.com,
+ * us-east-1 when region is NULL) and its TLS mode into *tls (unless
+ * NULL); returns its name as [relay] provider takes it, or NULL for
+ * CONF_PROVIDER_NONE. */
+const char *conf_preset_describe(enum conf_provider provider,
+	    const char *region, char *host, size_t len, enum conf_tls *tls);
 
 /* Prints the effective configuration, secrets masked. */
 void	 conf_print(const struct conf *c, FILE *fp);

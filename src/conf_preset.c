@@ -163,8 +163,8 @@ conf_preset_finish(struct conf_ctx *x)
 	if (c->provider == CONF_PROVIDER_NONE)
 		return 0;
 	if (c->nhosts == 0) {
-		snprintf(name, sizeof(name), p->host, c->region ? c->region :
-		    "us-east-1");
+		conf_preset_describe(c->provider, c->region, name, sizeof(name),
+		    NULL);
 		if (host->set(conf_at(x, "relay", "provider"), name,
 		    (char *)c + host->off) == -1)
 			return -1;
@@ -184,6 +184,21 @@ conf_preset_finish(struct conf_ctx *x)
 	conf_preset_limit(c, "max_connections", &c->max_connections,
 	    p->connections);
 	return p->own_sender ? conf_preset_sender(x) : 0;
+}
+
+/* see conf.h */
+const char *
+conf_preset_describe(enum conf_provider provider, const char *region,
+    char *host, size_t len, enum conf_tls *tls)
+{
+	const struct conf_preset *p = &conf_presets[provider];
+
+	if (provider == CONF_PROVIDER_NONE)
+		return NULL;
+	snprintf(host, len, p->host, region ? region : "us-east-1");
+	if (tls != NULL)
+		*tls = p->tls;
+	return conf_provider_names[provider];
 }
 
 /* see conf_int.h */

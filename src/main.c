@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,12 +17,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "admin.h"
 #include "aliases.h"
 #include "bsmtp.h"
 #include "cli.h"
 #include "conf.h"
+#include "configure.h"
 #include "cred.h"
+#include "dns.h"
 #include "flush.h"
 #include "handoff.h"
 #include "health.h"
@@ -433,6 +437,95 @@ oauth_login_mode(const struct cli *cli, const struct conf *conf)
 	return 0;
 }
 
+/* --configure's resolver: dns_lookup, each answer said with -v. */
+static enum dns_status
+main_lookup(void *arg, const char *qname, int qtype, struct dns_answer *a)
+{
+	const char *type = qtype == DNS_T_MX ? "MX" : "SRV";
+	int i;
+
+	(void)arg;
+	switch (dns_lookup(qname, qtype, a)) {
+	case DNS_FOUND:
+		for (i = 0; i < a->n; i++)
+			if (qtype == DNS_T_MX)
+				log_verbose("DNS: %s MX %u %s", qname,
+				    a->rr[i].pref, a->rr[i].host);
+			else
+				log_verbose("DNS: %s SRV %u %u %u %s", qname,
+				    a->rr[i].pref, a->rr[i].weight,
+				    a->rr[i].port, a->rr[i].host);
+		break;
+	case DNS_NODATA:
+		log_verbose("DNS: %s %s: no such record", qname, type);
+		break;
+	case DNS_NXDOMAIN:
+		log_verbose("DNS: %s %s: no such name", qname, type);
+		break;
+	case DNS_FAIL:
+		log_verbose("DNS: %s %s: %s", qname, type, a->why);
+		break;
+	}
+	return a->status;
+}
+
+/* --configure ADDRESS [--route NAME] [-C FILE --write]: the section for
+ * the address, on stdout or into a new file. It reads no settings and
+ * needs no privilege: the group is dropped before the DNS is asked, and
+ * serves only to give the new file to it when root writes one, as make
+ * install gives /etc/sendmail.conf. */
+static int
+configure_mode(const struct cli *cli)
+{
+	struct configure cf;
+	struct group *gr;
+	struct stat st;
+	char err[700], found[1200];
+	const char *shown = addr_has_control(cli->configure) ? "(the address)" :
+	    cli->configure;
+	long group = geteuid() == 0 && getegid() != getgid() ?
+	    (long)getegid() : -1;
+
+	log_init(cli->verbose, NULL);
+	if (priv_elevated() && priv_drop(err, sizeof(err)) == -1) {
+		log_error("--configure: %s", err);
+		return EX_OSERR;
+	}
+	if (cli->route != NULL && configure_route_ok(cli->route) == -1) {
+		log_error("--route: a route's name is 1 to %d letters, digits, "
+		    "'-', '_' or '.'", CONFIGURE_ROUTE_MAX);
+		return policy_exit(ERR_USAGE);
+	}
+	switch (configure_find(&cf, cli->configure, main_lookup, NULL)) {
+	case CONFIGURE_FOUND:
+		break;
+	case CONFIGURE_BAD_ADDRESS:
+		log_error("--configure %s: %s", shown, cf.why);
+		return policy_exit(ERR_DATA);
+	default:	/* none found, or the DNS did not answer */
+		log_error("--configure %s: %s", shown, cf.why);
+		return EX_UNAVAILABLE;
+	}
+	configure_source_text(&cf, found, sizeof(found));
+	log_verbose("%s: %s", cli->configure, found);
+	if (!cli->write) {
+		configure_print(&cf, cli->route, stdout);
+		return fflush(stdout) == EOF ? EX_IOERR : 0;
+	}
+	if (configure_save(&cf, cli->route, cli->conf_path, group, err,
+	    sizeof(err)) == -1) {
+		log_error("--write: %s", err);
+		return EX_CANTCREAT;
+	}
+	if (stat(cli->conf_path, &st) == 0)
+		printf("wrote %s (mode %04o, group %s): fill in what its "
+		    "comments ask for, then test it with: sendmail -C %s -bt\n",
+		    cli->conf_path, (unsigned)(st.st_mode & 07777),
+		    (gr = getgrgid(st.st_gid)) != NULL ? gr->gr_name : "?",
+		    cli->conf_path);
+	return 0;
+}
+
 static int
 run_mode(const struct cli *cli, const struct conf *conf)
 {
@@ -506,6 +599,8 @@ main(int argc, char *argv[])
 		printf("relaymail %s\n", RELAYMAIL_VERSION);
 		return 0;
 	}
+	if (cli.mode == CLI_CONFIGURE)	/* reads no settings */
+		return configure_mode(&cli);
 	if ((privileged = main_privileges(&cli)) == -1)
 		return EX_OSERR;
 	if (cli.mode == CLI_ALIASES)

@@ -189,6 +189,32 @@ workers_gone() {
 	[ -z "$(workers)" ]
 }
 
+# The test resolver (smarthost -m dns, tests/smarthost/dns.c), for root:
+# resolver_usable says whether it can run here; resolver_script FILE
+# writes the first lines of a script that, run by resolver_run FILE in a
+# private network and mount namespace, brings lo up, binds a resolv.conf
+# naming the resolver over /etc/resolv.conf and starts it (answering
+# from $T/dns/records, logging to $T/dns/queries) until the script ends.
+# The caller appends its commands to FILE.
+resolver_usable() {
+	[ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1 &&
+	    unshare -mn true 2>/dev/null
+}
+resolver_script() {
+	mkdir -p "$T/dns"
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$T/resolv.conf"
+	cat >"$1" <<NS
+ip link set lo up || exit 1
+mount --bind "$T/resolv.conf" /etc/resolv.conf || exit 1
+"$SMARTHOST" -d "$T/dns" -P "$T/dns/port" -m dns -p 53 2>"$T/dns/stderr" &
+pid=\$!
+trap 'kill \$pid 2>/dev/null; wait \$pid 2>/dev/null' EXIT
+i=0
+while [ ! -s "$T/dns/port" ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
+NS
+}
+resolver_run() { unshare -mn --propagation private sh "$1"; }
+
 # ossl_start OPTIONS...: openssl s_server as the peer on 127.0.0.1:$port,
 # stopped on exit whatever happens (recorded with bg); ossl_stop.
 OSRV=

@@ -104,18 +104,9 @@ check nxdomain_shown_by_mailq sh -c "'$SENDMAIL' -C '$T/conf' -bp | grep -q 'no 
 # network and mount namespace whose resolv.conf names the test resolver):
 # NXDOMAIN is the settings' mistake (warning, exit 0, queued); SERVFAIL
 # is a resolver in trouble, which passes (silent, exit 0, queued).
-if [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1 &&
-    unshare -mn true 2>/dev/null; then
-	mkdir -p "$T/dns"
-	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$T/resolv.conf"
-	cat >"$T/ns.sh" <<NS
-ip link set lo up || exit 1
-mount --bind "$T/resolv.conf" /etc/resolv.conf || exit 1
-"$SMARTHOST" -d "$T/dns" -P "$T/dns/port" -m dns -p 53 2>"$T/dns/stderr" &
-pid=\$!
-trap 'kill \$pid 2>/dev/null; wait \$pid 2>/dev/null' EXIT
-i=0
-while [ ! -s "$T/dns/port" ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
+if resolver_usable; then
+	resolver_script "$T/ns.sh"
+	cat >>"$T/ns.sh" <<NS
 for name in nosuch servfail; do
 	rm -rf "$T/queue"
 	sed -i "s/^host = .*/host = \$name.example.com/" "$T/conf"
@@ -126,7 +117,7 @@ for name in nosuch servfail; do
 done
 NS
 	write_conf port=587
-	unshare -mn --propagation private sh "$T/ns.sh"
+	resolver_run "$T/ns.sh"
 	check resolver_asked grep -q '^nosuch.example.com$' "$T/dns/queries"
 	check resolver_nxdomain_exit_0 [ "$(cat "$T/nosuch.rc")" -eq 0 ]
 	check resolver_nxdomain_queued [ "$(cat "$T/nosuch.queued")" -eq 1 ]

@@ -315,6 +315,39 @@ TEST(header_scanner)
 	T_EQ(hdr_push(&h, ":no name", 8), HDR_BODY);
 }
 
+/* --configure ADDRESS, with --route NAME and -C FILE --write, glued or
+ * not, in any order; what goes only with it is refused without it. */
+TEST(configure_words)
+{
+	T_EQ(parse(ARGV("sendmail", "--configure", "a@example.com")), 0);
+	T_EQ(c.mode, CLI_CONFIGURE);
+	T_STREQ(c.configure, "a@example.com");
+	T_OK(c.route == NULL && !c.write && c.conf_path == NULL);
+	T_EQ(parse(ARGV("sendmail", "-C", "/tmp/x.conf", "--route=ops",
+	    "--configure=a@example.com", "--write", "-v")), 0);
+	T_STREQ(c.configure, "a@example.com");
+	T_STREQ(c.route, "ops");
+	T_OK(c.write && c.verbose);
+	T_STREQ(c.conf_path, "/tmp/x.conf");
+	T_EQ(parse(ARGV("sendmail", "--configure")), -1);
+	T_STREQ(err, "option --configure requires a value");
+	T_EQ(parse(ARGV("sendmail", "--configure=")), -1);
+	T_EQ(parse(ARGV("sendmail", "--configure", "a@example.com", "--route")),
+	    -1);
+	T_EQ(parse(ARGV("sendmail", "--configure", "a@x.example", "b@x.example")),
+	    -1);
+	T_STREQ(err, "--configure: one address, not \"b@x.example\" too");
+	T_EQ(parse(ARGV("sendmail", "--configure", "a@x.example", "--write")),
+	    -1);
+	T_STREQ(err, "--write: name the file to write with -C FILE");
+	T_EQ(parse(ARGV("sendmail", "-C", "f", "--configure", "a@x.example")),
+	    -1);
+	T_EQ(parse(ARGV("sendmail", "--write", "a@x.example")), -1);
+	T_STREQ(err, "--write: only with --configure ADDRESS");
+	T_EQ(parse(ARGV("sendmail", "--route", "x", "-bt")), -1);
+	T_STREQ(err, "--route: only with --configure ADDRESS");
+}
+
 TEST_MAIN("t_parse", {
 	RUN(cronie);
 	RUN(debian_cron);
@@ -323,6 +356,7 @@ TEST_MAIN("t_parse", {
 	RUN(modes);
 	RUN(rejections);
 	RUN(queue_admin);
+	RUN(configure_words);
 	RUN(address_lists);
 	RUN(address_checks);
 	RUN(qualify_headers);
