@@ -6,7 +6,8 @@
 . "$TOP/tests/integration/lib.sh"
 SG_CHECKS="queue_verbs no_oracle no_foreign_lock mailq_own_only
     mailq_no_exclusive_lock token_rotation oauth_login_refused pacing_host
-    max_user_size password_command_start queue_dirs log_file_bt route"
+    max_user_size password_command_start queue_dirs log_file_bt route
+    shared_pool"
 . "$TOP/tests/integration/sgid.sh"
 
 sh_msgs() { smarthost_msgs "$T/$1"; }
@@ -270,3 +271,36 @@ msg via-C | as "$UA" -C "$T/uc/conf" -f a@route.example z@example.net
 check route_C_no_secret grep -q "$T/secret: Permission denied" "$T/err"
 check route_C_nothing_sent [ "$(smarthost_msgs "$T/sh")" -eq $((n + 1)) ]
 stop_holders "$T/uc"
+
+# --- An outsider's burst and root's share the pool (issue 21): two
+# connections for both, against a smart host that takes two at once,
+# and each message keeps its owner (the trace names its user).
+rm -rf "$T/queue/q"/* "$T/queue/failed"/*
+mkdir -p "$T/capsh"
+smarthost_start "$T/capsh" -L 2 -c "$PKI/server.pem" -k "$PKI/server.key" \
+    -u alice:secret || { echo "FAIL $TNAME: capped host"; exit 1; }
+SGPORT=$SMARTHOST_PORT SGEXTRA= sgconf "max_connections = 2" "wait = 30"
+pids=""
+i=0
+while [ $i -lt 8 ]; do
+	( msg "burst-a-$i" | as "$UA" z@example.net ) &
+	pids="$pids $!"
+	bg $!
+	msg "burst-root-$i" | "$SM" z@example.net >/dev/null 2>&1 &
+	pids="$pids $!"
+	bg $!
+	i=$((i + 1))
+done
+for p in $pids; do bg_wait "$p"; done
+i=0
+while [ "$(smarthost_msgs "$T/capsh")" -lt 16 ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check shared_pool_all_delivered [ "$(smarthost_msgs "$T/capsh")" -eq 16 ]
+check shared_pool_within_cap [ "$(cat "$T/capsh/maxconc")" -le 2 ]
+check shared_pool_none_refused [ ! -s "$T/capsh/refused" ]
+owners() { grep -l "^Subject: burst-$1-" "$T"/capsh/conn-*/msg-*/data 2>/dev/null |
+    xargs -r head -q -n 1 | grep -c "from userid $2 "; }
+check shared_pool_a_owns_its [ "$(owners a "$UA")" -eq 8 ]
+check shared_pool_root_owns_its [ "$(owners root 0)" -eq 8 ]
