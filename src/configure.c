@@ -374,7 +374,7 @@ configure_route_ok(const char *name)
 
 	if (n == 0 || n > CONFIGURE_ROUTE_MAX || strspn(name,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	    "-_.") != n)
+	    "-_") != n)
 		return -1;
 	return 0;
 }

@@ -15,7 +15,8 @@
 #include "conf.h"
 #include "dns.h"
 
-#define CONFIGURE_ROUTE_MAX	40	/* octets of a route's name */
+#define CONFIGURE_ROUTE_MAX	(CONF_ROUTE_NAME_MAX - 1)	/* a route's
+					 * name, as [route NAME] takes it */
 
 enum configure_status {
 	CONFIGURE_FOUND,

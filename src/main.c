@@ -493,7 +493,7 @@ configure_mode(const struct cli *cli)
 	}
 	if (cli->route != NULL && configure_route_ok(cli->route) == -1) {
 		log_error("--route: a route's name is 1 to %d letters, digits, "
-		    "'-', '_' or '.'", CONFIGURE_ROUTE_MAX);
+		    "'-' or '_'", CONFIGURE_ROUTE_MAX);
 		return policy_exit(ERR_USAGE);
 	}
 	switch (configure_find(&cf, cli->configure, main_lookup, NULL)) {
