@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "spool.h"
-#include "spool_env.h"
+#include "spool_envelope.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,12 +26,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof(m));
 	m.fd = -1;
 	m.uid = SPOOL_UID_UNKNOWN;
-	if (spool_env_parse(&m, env, 4096, err, sizeof(err)) == 0 &&
-	    (m.from == NULL || m.nrcpts < 1 || m.nrcpts > SPOOL_RCPT_MAX))
+	if (spool_envelope_parse(&m, env, 4096, err, sizeof(err)) == 0 &&
+	    (m.from == NULL || m.nrcpts < 1 || m.nrcpts > SPOOL_RCPT_MAX ||
+	    memchr(m.route, '\0', sizeof(m.route)) == NULL))
 		__builtin_trap();
 	for (i = 0; i < m.nrcpts; i++)
-		if (m.rcpts[i] == NULL || m.rcpt_off[i] < 4096 ||
-		    m.rcpt_done[i] < 0 || m.rcpt_done[i] > 2)
+		if (m.rcpts[i].addr == NULL || m.rcpts[i].line < 4096 ||
+		    m.rcpts[i].state < SPOOL_RCPT_PENDING ||
+		    m.rcpts[i].state > SPOOL_RCPT_REFUSED)
 			__builtin_trap();
 	spool_release(&m);
 	free(env);
